@@ -1,0 +1,5 @@
+"""Run deckgen as `python -m generator`."""
+
+from .cli import main
+
+main()

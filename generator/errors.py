@@ -1,0 +1,68 @@
+"""The one error tree of deckgen: diagnostics that point at a file, a line and a column."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in one input file, printed like a compiler error."""
+
+    file: str
+    line: int | None
+    column: int | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.file}: error: {self.message}"
+        return f"{self.file}:{self.line}:{self.column}: error: {self.message}"
+
+
+class DeckgenError(click.ClickException):
+    """Every problem deckgen reports to a user; the CLI prints it without a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        for diagnostic in self.diagnostics:
+            click.echo(str(diagnostic), file=file, err=True)
+        count = len(self.diagnostics)
+        noun = "error" if count == 1 else "errors"
+        click.echo(f"deckgen: {count} {noun}; nothing was written.", file=file, err=True)
+
+
+def fail_if_any(diagnostics: Iterable[Diagnostic]) -> None:
+    """Raise one `DeckgenError` carrying every diagnostic, if there are any."""
+    found = list(diagnostics)
+    if found:
+        raise DeckgenError(found)
+
+
+def did_you_mean(value: str, allowed: Iterable[str]) -> str:
+    """Return "; did you mean 'x'?" for the closest allowed value, or an empty string."""
+    close = difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def allowed_list(allowed: Iterable[str]) -> str:
+    """Return the allowed values as "a, b, c", sorted, for the end of a message."""
+    return ", ".join(sorted(allowed))
+
+
+def unknown(what: str, value: str, allowed: Iterable[str], label: str = "known") -> str:
+    """Return "unknown <what> 'value'; did you mean 'x'? (known: a, b)"."""
+    allowed = list(allowed)
+    return (
+        f"unknown {what} '{value}'{did_you_mean(value, allowed)} ({label}: {allowed_list(allowed)})"
+    )

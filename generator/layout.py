@@ -1,0 +1,161 @@
+"""Stage 4, lay out: each slide kind's Jinja template turns a slide into a `SlideSpec`.
+
+The rules (which layout, which placeholder gets which text, where extra shapes go, how type
+steps down for long text) live in `templates/layouts/<kind>.yaml.j2`. This module only renders
+those templates, parses their YAML output and checks it against the master.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+
+from .errors import DeckgenError, Diagnostic, fail_if_any, unknown
+from .load import display_path, load_yaml, parse_yaml
+from .models import Deck, SlideBase
+from .spec import MasterSpec, PictureShape, SlideSpec
+from .validate import validate_model
+
+
+def load_master(templates: Path, name: str = "default") -> MasterSpec:
+    """Load and check `templates/masters/<name>.yaml`."""
+    source = load_yaml(templates / "masters" / f"{name}.yaml")
+    master = validate_model(source, MasterSpec)
+    problems = []
+    for layout in master.layouts:
+        for item in (*layout.decorations,):
+            if item.style not in master.styles:
+                problems.append(
+                    Diagnostic(
+                        source.display,
+                        None,
+                        None,
+                        f"layout '{layout.name}': unknown style '{item.style}'",
+                    )
+                )
+    fail_if_any(problems)
+    return master
+
+
+def _quote(value: Any) -> str:
+    """Return `value` as a YAML flow scalar (JSON is YAML), keeping å, ä, ö and ” as they are."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _escape_markdown(text: str) -> str:
+    """Return `text` with inline Markdown's special characters escaped, to show it as it is."""
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+
+
+class LayoutEngine:
+    """Renders slides through the layout templates of one templates folder."""
+
+    def __init__(self, templates: Path, master: MasterSpec) -> None:
+        self.folder = templates / "layouts"
+        self.master = master
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.folder),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.environment.filters["q"] = _quote
+        self.environment.filters["md"] = _escape_markdown
+
+    def lay_out(self, deck: Deck, content_dir: Path) -> list[SlideSpec]:
+        """Return one `SlideSpec` per slide of `deck`; raise `DeckgenError` for every problem."""
+        problems: list[Diagnostic] = []
+        specs = []
+        meta = deck.meta().model_dump()
+        for index, slide in enumerate(deck.slides):
+            try:
+                specs.append(self._slide(slide, index, meta, content_dir))
+            except DeckgenError as exc:
+                problems += exc.diagnostics
+        fail_if_any(problems)
+        return specs
+
+    def _slide(
+        self, slide: SlideBase, index: int, meta: dict[str, Any], content_dir: Path
+    ) -> SlideSpec:
+        name = f"{slide.kind}.yaml.j2"  # type: ignore[attr-defined]
+        path = self.folder / name
+        context = {
+            "slide": slide.model_dump(),
+            "deck": meta,
+            "index": index,
+            "master": {"width": self.master.size[0], "height": self.master.size[1]},
+        }
+        try:
+            text = self.environment.get_template(name).render(context)
+        except jinja2.TemplateNotFound:
+            message = f"no layout template for kind '{slide.kind}'"  # type: ignore[attr-defined]
+            raise DeckgenError([Diagnostic(display_path(path), None, None, message)]) from None
+        except jinja2.TemplateSyntaxError as exc:
+            diagnostic = Diagnostic(
+                display_path(path), exc.lineno, 1, f"template syntax error: {exc.message}"
+            )
+            raise DeckgenError([diagnostic]) from None
+        except jinja2.TemplateError as exc:
+            line = _template_line(exc.__traceback__, path)
+            message = f"while laying out slide '{slide.id}': {exc}"
+            raise DeckgenError(
+                [Diagnostic(display_path(path), line, 1 if line else None, message)]
+            ) from None
+        display = f"{display_path(path)} (output for slide '{slide.id}')"
+        source = parse_yaml(text, path, display)
+        if isinstance(source.data, dict):
+            source.data = {**source.data, "id": slide.id, "notes": slide.notes}
+        spec = validate_model(source, SlideSpec)
+        return self._checked(spec, display, content_dir)
+
+    def _checked(self, spec: SlideSpec, display: str, content_dir: Path) -> SlideSpec:
+        layout = self.master.layout(spec.layout)
+        if layout is None:
+            known = [item.name for item in self.master.layouts]
+            message = unknown("layout", spec.layout, known)
+            raise DeckgenError([Diagnostic(display, None, None, message)])
+        problems = []
+        slots = [item.name for item in layout.placeholders]
+        for name in spec.placeholders:
+            if name not in slots:
+                message = f"layout '{layout.name}': " + unknown("placeholder", name, slots, "has")
+                problems.append(Diagnostic(display, None, None, message))
+        for shape in spec.shapes:
+            if shape.type != "picture" and shape.style not in self.master.styles:
+                message = f"shape '{shape.name}': " + unknown(
+                    "style", shape.style, self.master.styles
+                )
+                problems.append(Diagnostic(display, None, None, message))
+        names = set(slots) | {shape.name for shape in spec.shapes}
+        for name in spec.reading_order or []:
+            if name not in names:
+                problems.append(
+                    Diagnostic(display, None, None, f"reading_order: unknown shape '{name}'")
+                )
+        fail_if_any(problems)
+        shapes = [
+            shape.model_copy(update={"path": str((content_dir / shape.path).resolve())})
+            if isinstance(shape, PictureShape)
+            else shape
+            for shape in spec.shapes
+        ]
+        return spec.model_copy(update={"shapes": shapes})
+
+
+def _template_line(traceback: TracebackType | None, path: Path) -> int | None:
+    """Return the template line where a render error happened, from Jinja's rewritten traceback."""
+    line = None
+    target = str(path)
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == target:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line

@@ -1,0 +1,54 @@
+"""Stage 5, render: the only layer that touches python-pptx or XML.
+
+`render` draws slide specs on a master built from the master spec and the brand, and returns
+the deck as bytes. Saving them is the save stage's job.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+from ..brand import Brand
+from ..models import DeckMeta
+from ..spec import MasterSpec, SlideSpec
+from .master import build_master
+from .package import drop_template_leftovers, set_language, set_properties, set_size
+from .slides import draw_slides
+from .theme import branded_theme
+
+
+def render(
+    meta: DeckMeta,
+    specs: list[SlideSpec],
+    master: MasterSpec,
+    brand: Brand,
+    logo: Path,
+    moment: datetime.datetime,
+) -> bytes:
+    """Return the .pptx bytes of `specs` drawn on `master` in `brand`."""
+    prs = Presentation()
+    language = meta.language
+    set_size(prs, master.size)
+    drop_template_leftovers(prs)
+    set_language(prs._element, language)
+    build_master(prs, master, brand, logo, language)
+    theme = prs.slide_masters[0].part.part_related_by(RT.THEME)
+    theme._blob = branded_theme(theme.blob, brand)
+    draw_slides(prs, specs, master, language)
+    _localise_notes_master(prs, language)
+    set_properties(prs, meta, moment)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return buffer.getvalue()
+
+
+def _localise_notes_master(prs: Presentation, language: str) -> None:
+    """Mark the notes master, which python-pptx adds with the first notes, in `language`."""
+    for rel in prs.part.rels.values():
+        if rel.reltype == RT.NOTES_MASTER:
+            set_language(rel.target_part._element, language)

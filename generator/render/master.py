@@ -1,0 +1,204 @@
+"""Build the slide master and one layout per slide kind from a `MasterSpec`.
+
+The master starts from python-pptx's default package and is rewritten whole: its placeholders,
+text styles, decorations and the brand's logo come from the spec, and its layouts are replaced by
+the spec's. Nothing of the default template's design survives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from PIL import Image
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
+from pptx.oxml import parse_xml
+from pptx.parts.slide import SlideLayoutPart, SlideMasterPart
+from pptx.presentation import Presentation
+
+from ..brand import Brand
+from ..spec import Box, Decoration, LayoutDef, MasterSpec, PlaceholderDef
+from .xml import (
+    body_properties,
+    element,
+    level_properties,
+    shape_properties,
+    solid_fill,
+    sub,
+    xfrm,
+)
+
+_FIRST_LAYOUT_ID = 2147483649
+
+
+class _Ids:
+    """Shape ids, unique within one part."""
+
+    def __init__(self) -> None:
+        self.last = 1
+
+    def next(self) -> int:
+        self.last += 1
+        return self.last
+
+
+def build_master(
+    prs: Presentation, spec: MasterSpec, brand: Brand, logo: Path, language: str
+) -> None:
+    """Replace the master and layouts of `prs` with those of `spec`, branded by `brand`."""
+    master_part: SlideMasterPart = prs.slide_masters[0].part
+    for rId, rel in list(master_part.rels.items()):
+        if rel.reltype == RT.SLIDE_LAYOUT:
+            master_part.rels.pop(rId)
+    logo_id = master_part.get_or_add_image_part(str(logo))[1]
+    root = _master_xml(spec, brand, logo, logo_id, language)
+    layout_ids = root.find(".//{*}sldLayoutIdLst")
+    for number, layout in enumerate(spec.layouts, start=1):
+        rId = _add_layout(master_part, layout, spec, number, language)
+        sub(layout_ids, "p:sldLayoutId", id=_FIRST_LAYOUT_ID + number - 1, **{"r:id": rId})
+    _replace_children(master_part._element, parse_xml(_serialize(root)))
+
+
+def _replace_children(target: Any, source: Any) -> None:
+    """Give `target` the children of `source`, in place: python-pptx proxies keep `target`."""
+    for child in list(target):
+        target.remove(child)
+    for child in list(source):
+        target.append(child)
+
+
+def _serialize(root: Any) -> bytes:
+    return etree.tostring(root)
+
+
+def _master_xml(spec: MasterSpec, brand: Brand, logo: Path, logo_id: str, language: str) -> Any:
+    master = spec.master
+    root = element("p:sldMaster")
+    tree = _shape_tree(sub(root, "p:cSld"), master.background)
+    ids = _Ids()
+    for decoration in master.decorations:
+        _decoration(tree, decoration, spec, ids)
+    for placeholder in (master.title, master.body):
+        _placeholder(tree, placeholder, language, ids, styled=False)
+    _logo(tree, _fit(master.logo, logo), logo_id, f"{brand.name} logo", ids)
+    sub(
+        root,
+        "p:clrMap",
+        bg1="lt1",
+        tx1="dk1",
+        bg2="lt2",
+        tx2="dk2",
+        accent1="accent1",
+        accent2="accent2",
+        accent3="accent3",
+        accent4="accent4",
+        accent5="accent5",
+        accent6="accent6",
+        hlink="hlink",
+        folHlink="folHlink",
+    )
+    sub(root, "p:sldLayoutIdLst")
+    _text_styles(sub(root, "p:txStyles"), master.title, master.body, language)
+    return root
+
+
+def _shape_tree(common: Any, background: str | None) -> Any:
+    if background:
+        properties = sub(sub(common, "p:bg"), "p:bgPr")
+        solid_fill(properties, background)
+        sub(properties, "a:effectLst")
+    tree = sub(common, "p:spTree")
+    group = sub(tree, "p:nvGrpSpPr")
+    sub(group, "p:cNvPr", id=1, name="")
+    sub(group, "p:cNvGrpSpPr")
+    sub(group, "p:nvPr")
+    xfrm(sub(tree, "p:grpSpPr"), (0, 0, 0, 0))
+    transform = tree[-1][0]
+    sub(transform, "a:chOff", x=0, y=0)
+    sub(transform, "a:chExt", cx=0, cy=0)
+    return tree
+
+
+def _text_styles(styles: Any, title: PlaceholderDef, body: PlaceholderDef, language: str) -> None:
+    level_properties(sub(styles, "p:titleStyle"), "a:lvl1pPr", title, language)
+    body_style = sub(styles, "p:bodyStyle")
+    for level in range(1, 6):
+        indent = 24 * (level - 1)
+        level_properties(body_style, f"a:lvl{level}pPr", body, language, marL=indent * 12700)
+    level_properties(
+        sub(styles, "p:otherStyle"),
+        "a:lvl1pPr",
+        body.model_copy(update={"color": None, "size": None, "bold": None, "align": None}),
+        language,
+    )
+
+
+def _placeholder(
+    tree: Any, spec: PlaceholderDef, language: str, ids: _Ids, *, styled: bool
+) -> None:
+    shape = sub(tree, "p:sp")
+    names = sub(shape, "p:nvSpPr")
+    sub(names, "p:cNvPr", id=ids.next(), name=spec.name)
+    sub(sub(names, "p:cNvSpPr"), "a:spLocks", noGrp=1)
+    idx = None if spec.type in ("title", "ctrTitle") else spec.idx
+    sub(sub(names, "p:nvPr"), "p:ph", type=spec.type, idx=idx)
+    shape_properties(shape, spec.box)
+    body = sub(shape, "p:txBody")
+    body_properties(body, spec, autofit=spec.autofit, inset=spec.inset)
+    styles = sub(body, "a:lstStyle")
+    if styled:
+        level_properties(styles, "a:lvl1pPr", spec, language)
+    sub(sub(body, "a:p"), "a:endParaRPr", lang=language)
+
+
+def _decoration(tree: Any, decoration: Decoration, spec: MasterSpec, ids: _Ids) -> None:
+    shape = sub(tree, "p:sp")
+    names = sub(shape, "p:nvSpPr")
+    sub(names, "p:cNvPr", id=ids.next(), name=decoration.name)
+    sub(names, "p:cNvSpPr")
+    sub(names, "p:nvPr", userDrawn=1)
+    shape_properties(shape, decoration.box, spec.styles[decoration.style])
+
+
+def _logo(tree: Any, box: Box, rId: str, description: str, ids: _Ids) -> None:
+    picture = sub(tree, "p:pic")
+    names = sub(picture, "p:nvPicPr")
+    sub(names, "p:cNvPr", id=ids.next(), name="Logo", descr=description)
+    sub(sub(names, "p:cNvPicPr"), "a:picLocks", noChangeAspect=1)
+    sub(names, "p:nvPr", userDrawn=1)
+    fill = sub(picture, "p:blipFill")
+    sub(fill, "a:blip", **{"r:embed": rId})
+    sub(sub(fill, "a:stretch"), "a:fillRect")
+    shape_properties(picture, box)
+
+
+def _fit(box: Box, image: Path) -> Box:
+    """Return the part of `box` the image fills at its aspect ratio, aligned right and bottom."""
+    x, y, width, height = box
+    with Image.open(image) as picture:
+        aspect = picture.width / picture.height
+    fitted_width = min(width, height * aspect)
+    fitted_height = fitted_width / aspect
+    return (x + width - fitted_width, y + height - fitted_height, fitted_width, fitted_height)
+
+
+def _add_layout(
+    master_part: SlideMasterPart, layout: LayoutDef, spec: MasterSpec, number: int, language: str
+) -> str:
+    root = element("p:sldLayout", preserve=1, userDrawn=1)
+    common = sub(root, "p:cSld", name=layout.name)
+    tree = _shape_tree(common, layout.background)
+    ids = _Ids()
+    for decoration in layout.decorations:
+        _decoration(tree, decoration, spec, ids)
+    for placeholder in layout.placeholders:
+        _placeholder(tree, placeholder, language, ids, styled=True)
+    sub(sub(root, "p:clrMapOvr"), "a:masterClrMapping")
+    partname = PackURI(f"/ppt/slideLayouts/slideLayout{number}.xml")
+    package = master_part.package
+    part = SlideLayoutPart(partname, CT.PML_SLIDE_LAYOUT, package, parse_xml(_serialize(root)))
+    part.relate_to(master_part, RT.SLIDE_MASTER)
+    return master_part.relate_to(part, RT.SLIDE_LAYOUT)

@@ -1,0 +1,66 @@
+"""Package-level parts: slide size, language defaults, document properties, template leftovers."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation
+
+from ..models import DeckMeta
+from .xml import emu
+
+_APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" \
+xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">\
+<Application>deckgen</Application><PresentationFormat>Widescreen</PresentationFormat>\
+<Slides>{slides}</Slides><Notes>{notes}</Notes><HiddenSlides>0</HiddenSlides>\
+<Company>{company}</Company></Properties>"""
+
+
+def set_size(prs: Presentation, size: tuple[float, float]) -> None:
+    """Set the slide size; the size is custom, so the preset `type` goes."""
+    prs.slide_width, prs.slide_height = emu(size[0]), emu(size[1])
+    prs._element.find(qn("p:sldSz")).attrib.pop("type", None)
+
+
+def drop_template_leftovers(prs: Presentation) -> None:
+    """Drop the default template's thumbnail and printer settings: they describe another deck."""
+    package = prs.part.package
+    for rId, rel in list(package._rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.drop_rel(rId)
+    for rId, rel in list(prs.part.rels.items()):
+        if rel.reltype == RT.PRINTER_SETTINGS:
+            prs.part.drop_rel(rId)
+
+
+def set_language(root: Any, language: str) -> None:
+    """Mark every `lang` attribute under `root` with `language`."""
+    for node in root.iter():
+        if "lang" in node.attrib:
+            node.set("lang", language)
+
+
+def set_properties(prs: Presentation, meta: DeckMeta, moment: datetime.datetime) -> None:
+    """Write the core and extended properties from the deck's metadata, with fixed dates."""
+    core = prs.core_properties
+    core.title = meta.title
+    core.subject = meta.subtitle or ""
+    core.author = "; ".join(meta.authors)
+    core.last_modified_by = meta.organisation
+    core.language = meta.language
+    core.comments = ""
+    core.keywords = ""
+    core.category = ""
+    core.revision = 1
+    core.created = moment
+    core.modified = moment
+    slides = len(prs.slides)
+    notes = sum(1 for slide in prs.slides if slide.has_notes_slide)
+    app = prs.part.package.part_related_by(RT.EXTENDED_PROPERTIES)
+    text = _APP.format(slides=slides, notes=notes, company=escape(meta.organisation))
+    app._blob = text.encode("utf-8")

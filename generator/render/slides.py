@@ -1,0 +1,150 @@
+"""Draw `SlideSpec`s on the master's layouts: text into placeholders, then the extra shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation
+from pptx.slide import Slide, SlideLayout
+from pptx.util import Emu
+
+from ..inline import parse_inline
+from ..spec import BoxShape, ConnectorShape, MasterSpec, PictureShape, SlideSpec
+from .xml import (
+    body_properties,
+    emu,
+    geometry,
+    level_properties,
+    paragraphs,
+    shape_properties,
+    solid_fill,
+    sub,
+)
+
+
+def draw_slides(
+    prs: Presentation, specs: list[SlideSpec], master: MasterSpec, language: str
+) -> None:
+    """Add one slide per spec to `prs`."""
+    layouts = {layout.name: layout for layout in prs.slide_layouts}
+    for spec in specs:
+        _draw(prs.slides.add_slide(layouts[spec.layout]), spec, master, language)
+
+
+def _draw(slide: Slide, spec: SlideSpec, master: MasterSpec, language: str) -> None:
+    def link_id(url: str) -> str:
+        return slide.part.relate_to(url, RT.HYPERLINK, is_external=True)
+
+    _fill_placeholders(slide, spec, language, link_id)
+    for shape in spec.shapes:
+        if isinstance(shape, BoxShape):
+            _box(slide, shape, master, language, link_id)
+        elif isinstance(shape, ConnectorShape):
+            _connector(slide, shape, master)
+        elif isinstance(shape, PictureShape):
+            _picture(slide, shape)
+    if spec.reading_order:
+        _reorder(slide, spec.reading_order)
+    if spec.notes:
+        _notes(slide, spec.notes, language)
+
+
+def _fill_placeholders(slide: Slide, spec: SlideSpec, language: str, link_id: Any) -> None:
+    layout: SlideLayout = slide.slide_layout
+    by_idx = {ph.placeholder_format.idx: ph.name for ph in layout.placeholders}
+    for placeholder in list(slide.placeholders):
+        name = by_idx[placeholder.placeholder_format.idx]
+        element = placeholder._element
+        fill = spec.placeholders.get(name)
+        if fill is None:
+            # An empty placeholder would show a prompt; the layout still has it for later edits.
+            element.getparent().remove(element)
+            continue
+        element.nvSpPr.cNvPr.set("name", name)
+        body = element.get_or_add_txBody()
+        for paragraph in body.findall(qn("a:p")):
+            body.remove(paragraph)
+        paragraphs(body, fill.text, language, size=fill.size, link_id=link_id)
+
+
+def _new_id(slide: Slide) -> int:
+    return slide.shapes._next_shape_id
+
+
+def _box(slide: Slide, shape: BoxShape, master: MasterSpec, language: str, link_id: Any) -> None:
+    style = master.styles[shape.style]
+    sp = sub(slide.shapes._spTree, "p:sp")
+    names = sub(sp, "p:nvSpPr")
+    sub(names, "p:cNvPr", id=_new_id(slide), name=shape.name)
+    sub(names, "p:cNvSpPr", txBox="1" if not (style.fill or style.line) else None)
+    sub(names, "p:nvPr")
+    shape_properties(sp, shape.box, style)
+    body = sub(sp, "p:txBody")
+    body_properties(body, style, autofit=style.autofit, inset=style.inset)
+    level_properties(sub(body, "a:lstStyle"), "a:lvl1pPr", style, language)
+    paragraphs(body, shape.text or [], language, size=shape.size, link_id=link_id)
+
+
+def _connector(slide: Slide, shape: ConnectorShape, master: MasterSpec) -> None:
+    style = master.styles[shape.style]
+    (x1, y1), (x2, y2) = shape.begin, shape.end
+    connector = sub(slide.shapes._spTree, "p:cxnSp")
+    names = sub(connector, "p:nvCxnSpPr")
+    sub(names, "p:cNvPr", id=_new_id(slide), name=shape.name)
+    glue = sub(names, "p:cNvCxnSpPr")
+    for tag, target, site in (
+        ("a:stCxn", shape.begin_shape, shape.begin_site),
+        ("a:endCxn", shape.end_shape, shape.end_site),
+    ):
+        if target:
+            sub(glue, tag, id=_shape_id(slide, target), idx=site)
+    sub(names, "p:nvPr")
+    properties = sub(connector, "p:spPr")
+    transform = sub(
+        properties, "a:xfrm", flipH="1" if x2 < x1 else None, flipV="1" if y2 < y1 else None
+    )
+    sub(transform, "a:off", x=emu(min(x1, x2)), y=emu(min(y1, y2)))
+    sub(transform, "a:ext", cx=emu(abs(x2 - x1)), cy=emu(abs(y2 - y1)))
+    geometry(properties, "straightConnector1")
+    outline = sub(properties, "a:ln", w=emu(style.line_width))
+    solid_fill(outline, style.line or "tx1")
+
+
+def _shape_id(slide: Slide, name: str) -> int:
+    for shape in slide.shapes:
+        if shape.name == name:
+            return shape.shape_id
+    raise ValueError(f"no shape named {name!r} on the slide")  # the layout stage checks names
+
+
+def _picture(slide: Slide, shape: PictureShape) -> None:
+    x, y, width, height = (Emu(emu(value)) for value in shape.box)
+    picture = slide.shapes.add_picture(shape.path, x, y, width, height)
+    picture._element.nvPicPr.cNvPr.set("name", shape.name)
+    picture._element.nvPicPr.cNvPr.set("descr", shape.alt)
+
+
+def _reorder(slide: Slide, order: list[str]) -> None:
+    """Move the named shapes to the end of the tree in `order`: the reading order."""
+    tree = slide.shapes._spTree
+    by_name = {
+        child.get("name"): child.getparent().getparent() for child in tree.iter(qn("p:cNvPr"))
+    }
+    for name in order:
+        if name in by_name:
+            tree.append(by_name[name])
+
+
+def _notes(slide: Slide, notes: str, language: str) -> None:
+    frame = slide.notes_slide.notes_text_frame
+    body = frame._txBody
+    for paragraph in body.findall(qn("a:p")):
+        body.remove(paragraph)
+    part = slide.notes_slide.part
+
+    def link_id(url: str) -> str:
+        return part.relate_to(url, RT.HYPERLINK, is_external=True)
+
+    paragraphs(body, parse_inline(notes), language, size=None, link_id=link_id)

@@ -1,0 +1,56 @@
+"""Write a brand into the theme part: the colour scheme and the major and minor fonts."""
+
+from __future__ import annotations
+
+from lxml import etree
+from pptx.oxml.ns import qn
+
+from ..brand import Brand
+
+_SLOTS = (
+    "dk1",
+    "lt1",
+    "dk2",
+    "lt2",
+    "accent1",
+    "accent2",
+    "accent3",
+    "accent4",
+    "accent5",
+    "accent6",
+    "hlink",
+    "folHlink",
+)
+
+
+def branded_theme(theme_xml: bytes, brand: Brand) -> bytes:
+    """Return `theme_xml` with the brand's palette, fonts and name."""
+    root = etree.fromstring(theme_xml)
+    root.set("name", brand.name)
+    elements = root.find(qn("a:themeElements"))
+    _write_colors(elements.find(qn("a:clrScheme")), brand)
+    _write_fonts(elements.find(qn("a:fontScheme")), brand)
+    elements.find(qn("a:fmtScheme")).set("name", brand.name)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _write_colors(scheme: etree._Element, brand: Brand) -> None:
+    scheme.set("name", brand.name)
+    for slot in _SLOTS:
+        holder = scheme.find(qn(f"a:{slot}"))
+        for child in list(holder):
+            holder.remove(child)
+        etree.SubElement(holder, qn("a:srgbClr"), val=getattr(brand.colors, slot).upper())
+
+
+def _write_fonts(scheme: etree._Element, brand: Brand) -> None:
+    scheme.set("name", brand.name)
+    for tag, typeface in (("a:majorFont", brand.fonts.heading), ("a:minorFont", brand.fonts.body)):
+        collection = scheme.find(qn(tag))
+        for child in list(collection):
+            collection.remove(child)
+        # Latin text uses the brand's font; East Asian and complex scripts fall back to the
+        # application's defaults, as an empty typeface asks.
+        etree.SubElement(collection, qn("a:latin"), typeface=typeface)
+        etree.SubElement(collection, qn("a:ea"), typeface="")
+        etree.SubElement(collection, qn("a:cs"), typeface="")

@@ -1,0 +1,160 @@
+"""DrawingML and PresentationML builders shared by the master and slide renderers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+from pptx.oxml.ns import qn
+
+from ..inline import LINE_BREAK, Paragraph
+from ..spec import Box, ShapeStyle, TextStyle
+
+NSMAP = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+}
+EMU_PER_POINT = 12700
+_ALIGN = {"left": "l", "center": "ctr", "right": "r"}
+_ANCHOR = {"top": "t", "middle": "ctr", "bottom": "b"}
+_FONT = {"major": "+mj", "minor": "+mn"}
+
+
+def emu(points: float) -> int:
+    """Return `points` in EMU, the unit of DrawingML coordinates."""
+    return round(points * EMU_PER_POINT)
+
+
+def sub(parent: Any, tag: str, **attributes: Any) -> Any:
+    """Append a child element `tag` ("a:p") to `parent` with string-valued `attributes`."""
+    element = etree.SubElement(parent, qn(tag))
+    for key, value in attributes.items():
+        if value is not None:
+            element.set(qn(key) if ":" in key else key, str(value))
+    return element
+
+
+def element(tag: str, **attributes: Any) -> Any:
+    """Return a new root element `tag` declaring the a, r and p namespaces."""
+    root = etree.Element(qn(tag), nsmap=NSMAP)
+    for key, value in attributes.items():
+        root.set(key, str(value))
+    return root
+
+
+def solid_fill(parent: Any, color: str) -> Any:
+    fill = sub(parent, "a:solidFill")
+    sub(fill, "a:schemeClr", val=color)
+    return fill
+
+
+def xfrm(parent: Any, box: Box, tag: str = "a:xfrm", **attributes: Any) -> Any:
+    x, y, width, height = box
+    transform = sub(parent, tag, **attributes)
+    sub(transform, "a:off", x=emu(x), y=emu(y))
+    sub(transform, "a:ext", cx=emu(width), cy=emu(height))
+    return transform
+
+
+def geometry(parent: Any, preset: str) -> None:
+    sub(sub(parent, "a:prstGeom", prst=preset), "a:avLst")
+
+
+def shape_properties(parent: Any, box: Box, style: ShapeStyle | None = None) -> Any:
+    """Append `p:spPr`: position, geometry, and the style's scheme-coloured fill and outline."""
+    properties = sub(parent, "p:spPr")
+    xfrm(properties, box)
+    geometry(properties, style.geometry if style else "rect")
+    if style is None:
+        return properties
+    if style.fill:
+        solid_fill(properties, style.fill)
+    else:
+        sub(properties, "a:noFill")
+    outline = sub(properties, "a:ln", w=emu(style.line_width) if style.line else None)
+    if style.line:
+        solid_fill(outline, style.line)
+    else:
+        sub(outline, "a:noFill")
+    return properties
+
+
+def body_properties(
+    parent: Any, style: TextStyle, *, autofit: bool, inset: float | None = None
+) -> Any:
+    """Append `a:bodyPr` with the style's anchor, insets and autofit."""
+    pad = emu(inset) if inset is not None else None
+    body = sub(
+        parent,
+        "a:bodyPr",
+        wrap="square",
+        lIns=pad,
+        tIns=pad,
+        rIns=pad,
+        bIns=pad,
+        rtlCol="0",
+        anchor=_ANCHOR.get(style.anchor or ""),
+    )
+    sub(body, "a:normAutofit" if autofit else "a:noAutofit")
+    return body
+
+
+def level_properties(
+    parent: Any, tag: str, style: TextStyle, language: str, **attributes: Any
+) -> Any:
+    """Append a paragraph-level style (`a:lvl1pPr`, ...) carrying `style` and the language."""
+    level = sub(parent, tag, algn=_ALIGN.get(style.align or ""), **attributes)
+    if style.line_spacing:
+        sub(sub(level, "a:lnSpc"), "a:spcPct", val=round(style.line_spacing * 100000))
+    if style.space_after is not None:
+        sub(sub(level, "a:spcAft"), "a:spcPts", val=round(style.space_after * 100))
+    if tag != "a:pPr":
+        sub(level, "a:buNone")
+    character_properties(level, "a:defRPr", style, language)
+    return level
+
+
+def character_properties(parent: Any, tag: str, style: TextStyle, language: str) -> Any:
+    """Append run properties: size, weight, scheme colour and theme font; never literals."""
+    properties = sub(
+        parent,
+        tag,
+        lang=language,
+        sz=round(style.size * 100) if style.size else None,
+        b=_flag(style.bold),
+        i=_flag(style.italic),
+    )
+    if style.color:
+        solid_fill(properties, style.color)
+    if style.font:
+        prefix = _FONT[style.font]
+        sub(properties, "a:latin", typeface=f"{prefix}-lt")
+        sub(properties, "a:ea", typeface=f"{prefix}-ea")
+        sub(properties, "a:cs", typeface=f"{prefix}-cs")
+    return properties
+
+
+def _flag(value: bool | None) -> str | None:
+    return None if value is None else ("1" if value else "0")
+
+
+def paragraphs(
+    body: Any, text: list[Paragraph], language: str, *, size: float | None, link_id: Any
+) -> None:
+    """Append `a:p` elements for `text`; `link_id(url)` returns the rId of a hyperlink."""
+    for paragraph in text or [Paragraph(runs=[])]:
+        p = sub(body, "a:p")
+        for run in paragraph.runs:
+            attributes = {"lang": language, "sz": round(size * 100) if size else None}
+            if run.text == LINE_BREAK:
+                sub(sub(p, "a:br"), "a:rPr", **attributes)
+                continue
+            r = sub(p, "a:r")
+            properties = sub(
+                r, "a:rPr", **attributes, b="1" if run.bold else None, i="1" if run.italic else None
+            )
+            if run.link:
+                sub(properties, "a:hlinkClick", **{"r:id": link_id(run.link)})
+            sub(r, "a:t").text = run.text
+        sub(p, "a:endParaRPr", lang=language, sz=round(size * 100) if size else None)

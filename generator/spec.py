@@ -1,0 +1,183 @@
+"""The plain-data contract between the layout stage and the render stage.
+
+`MasterSpec` is `templates/masters/<name>.yaml`: the slide size, the master, one layout per slide
+kind and the named shape styles. `SlideSpec` is what a layout template produces for one slide.
+Sizes and positions are in points on a 960 x 540 (16:9) slide. Colours are theme scheme colours and
+fonts are theme fonts, so a brand re-skins everything through the theme.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from .inline import Paragraph, parse_inline
+
+SchemeColor = Literal[
+    "tx1",
+    "bg1",
+    "tx2",
+    "bg2",
+    "accent1",
+    "accent2",
+    "accent3",
+    "accent4",
+    "accent5",
+    "accent6",
+    "hlink",
+    "folHlink",
+]
+ThemeFont = Literal["major", "minor"]
+Geometry = Literal["rect", "roundRect", "ellipse", "line", "chevron", "homePlate"]
+#: x, y, width, height in points.
+Box = tuple[float, float, float, float]
+Point = tuple[float, float]
+
+
+def _paragraphs(value: object) -> object:
+    return parse_inline(value) if isinstance(value, str) else value
+
+
+RichText = Annotated[list[Paragraph], BeforeValidator(_paragraphs)]
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class TextStyle(Spec):
+    font: ThemeFont | None = None
+    """Theme font: major (headings) or minor (body)."""
+    size: float | None = Field(default=None, gt=0)
+    """Type size in points."""
+    bold: bool | None = None
+    italic: bool | None = None
+    color: SchemeColor | None = None
+    """Text colour, a theme scheme colour."""
+    align: Literal["left", "center", "right"] | None = None
+    anchor: Literal["top", "middle", "bottom"] | None = None
+    """Vertical alignment of the text in its box."""
+    line_spacing: float | None = Field(default=None, gt=0)
+    """Line spacing as a multiple of single spacing."""
+    space_after: float | None = Field(default=None, ge=0)
+    """Space after each paragraph, in points."""
+    inset: float | None = Field(default=None, ge=0)
+    """Space between the box's edge and the text, in points; the application's default if unset."""
+
+
+class ShapeStyle(TextStyle):
+    geometry: Geometry = "rect"
+    fill: SchemeColor | None = None
+    """Fill colour; no fill where left out."""
+    line: SchemeColor | None = None
+    """Outline colour; no outline where left out."""
+    line_width: float = Field(default=1.0, ge=0)
+    """Outline width in points."""
+    autofit: bool = False
+    """Shrink the text when it overflows (PowerPoint's "shrink text on overflow")."""
+
+
+class PlaceholderDef(TextStyle):
+    name: str
+    """The placeholder's name; layout templates fill placeholders by this name."""
+    type: Literal["title", "ctrTitle", "subTitle", "body", "pic"]
+    idx: int = Field(ge=0)
+    """The placeholder's index, unique in the layout; 0 for titles."""
+    box: Box
+    autofit: bool = True
+    inset: float | None = Field(default=0, ge=0)
+    """Placeholders set text flush with their box, so it lines up with the slide's margins."""
+
+
+class Decoration(Spec):
+    name: str
+    style: str
+    """A style from `styles`."""
+    box: Box
+
+
+class LayoutDef(Spec):
+    name: str
+    """The layout's name: the slide kind that uses it."""
+    background: SchemeColor | None = None
+    """The layout's background colour; the master's where left out."""
+    placeholders: list[PlaceholderDef]
+    """The layout's placeholders, in reading order."""
+    decorations: list[Decoration] = []
+    """Shapes drawn on the layout itself, behind the slide's content."""
+
+
+class MasterDef(Spec):
+    background: SchemeColor = "bg1"
+    title: PlaceholderDef
+    """The title placeholder; its text style is the title style every layout inherits."""
+    body: PlaceholderDef
+    """The body placeholder; its text style is the body style every layout inherits."""
+    logo: Box
+    """Where the brand's logo sits; its width follows the image's aspect ratio up to this box."""
+    decorations: list[Decoration] = []
+
+
+class MasterSpec(Spec):
+    size: tuple[float, float] = (960, 540)
+    """The slide size in points."""
+    master: MasterDef
+    layouts: list[LayoutDef]
+    styles: dict[str, ShapeStyle]
+    """Named styles for the shapes that layout templates draw."""
+
+    def layout(self, name: str) -> LayoutDef | None:
+        return next((layout for layout in self.layouts if layout.name == name), None)
+
+
+class Fill(Spec):
+    text: RichText
+    size: float | None = Field(default=None, gt=0)
+    """A type size that overrides the layout's, in points."""
+
+
+class BoxShape(Spec):
+    type: Literal["box"] = "box"
+    name: str
+    style: str
+    box: Box
+    text: RichText | None = None
+    size: float | None = Field(default=None, gt=0)
+
+
+class ConnectorShape(Spec):
+    type: Literal["connector"]
+    name: str
+    style: str
+    begin: Point
+    end: Point
+    begin_shape: str | None = None
+    """Glue the start to this shape's connection site `begin_site`."""
+    begin_site: int = 0
+    end_shape: str | None = None
+    end_site: int = 0
+
+
+class PictureShape(Spec):
+    type: Literal["picture"]
+    name: str
+    path: str
+    box: Box
+    alt: str = Field(min_length=1)
+
+
+Shape = Annotated[BoxShape | ConnectorShape | PictureShape, Field(discriminator="type")]
+
+
+class SlideSpec(Spec):
+    id: str
+    layout: str
+    """The master layout to use."""
+    placeholders: dict[str, Fill] = {}
+    """Text for the layout's placeholders, by placeholder name."""
+    shapes: list[Shape] = []
+    """Extra shapes, drawn in order above the placeholders."""
+    reading_order: list[str] | None = None
+    """Names of placeholders and shapes in the order a screen reader reads them."""
+    notes: str | None = None

@@ -1,0 +1,241 @@
+"""Stage 2, validate: turn loaded data into typed models, or report every problem at its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .errors import Diagnostic, allowed_list, did_you_mean, fail_if_any
+from .load import DataPath, Source, display_path, dotted
+from .models import SLIDE_ADAPTER, SLIDE_MODELS, Deck, DeckMeta, ImageField, marked_fields
+
+M = TypeVar("M", bound=BaseModel)
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+}
+
+
+def validate(source: Source) -> Deck:
+    """Return the deck in `source` as a `Deck`; raise `DeckgenError` listing every problem."""
+    data = source.data
+    if not isinstance(data, dict):
+        fail_if_any([source.diagnostic((), f"expected a mapping at the top, got {_kind(data)}")])
+    problems: list[Diagnostic] = []
+    meta = _validate_meta(source, data, problems)
+    slides = _validate_slides(source, data, problems)
+    problems += _duplicate_ids(source, data.get("slides"))
+    problems += _missing_images(source, slides)
+    fail_if_any(sorted(problems, key=_position))
+    assert meta is not None
+    return Deck.model_construct(**dict(meta), slides=[slide for _, slide in slides])
+
+
+def validate_model(source: Source, model: type[M]) -> M:
+    """Return `source.data` as `model`; raise `DeckgenError` listing every problem at its line."""
+    try:
+        return model.model_validate(source.data)
+    except ValidationError as exc:
+        fail_if_any([_diagnostic(source, (), error, model) for error in exc.errors()])
+        raise  # unreachable: fail_if_any raised
+
+
+def _position(diagnostic: Diagnostic) -> tuple[int, int]:
+    return (diagnostic.line or 0, diagnostic.column or 0)
+
+
+def _validate_meta(source: Source, data: dict[str, Any], problems: list[Diagnostic]) -> Any:
+    head = {key: value for key, value in data.items() if key != "slides"}
+    try:
+        return DeckMeta.model_validate(head)
+    except ValidationError as exc:
+        problems += [_diagnostic(source, (), error, Deck) for error in exc.errors()]
+        return None
+
+
+def _validate_slides(
+    source: Source, data: dict[str, Any], problems: list[Diagnostic]
+) -> list[tuple[int, BaseModel]]:
+    if "slides" not in data:
+        problems.append(source.diagnostic((), "missing required field 'slides'"))
+        return []
+    raw = data["slides"]
+    if not isinstance(raw, list) or not raw:
+        got = _kind(raw)
+        problems.append(
+            source.diagnostic(("slides",), f"slides: expected a list of slides, got {got}")
+        )
+        return []
+    slides = []
+    for index, item in enumerate(raw):
+        try:
+            slides.append((index, SLIDE_ADAPTER.validate_python(item)))
+        except ValidationError as exc:
+            problems += _slide_diagnostics(source, index, item, exc)
+    return slides
+
+
+def _slide_diagnostics(
+    source: Source, index: int, item: Any, exc: ValidationError
+) -> list[Diagnostic]:
+    path: DataPath = ("slides", index)
+    found = []
+    for error in exc.errors():
+        loc = error["loc"]
+        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            found.append(_kind_diagnostic(source, path, item, error))
+            continue
+        # The first element of a discriminated union's location is the kind tag.
+        model = SLIDE_MODELS[str(loc[0])]
+        error["loc"] = loc[1:]
+        found.append(_diagnostic(source, path, error, model))
+    return found
+
+
+def _kind_diagnostic(source: Source, path: DataPath, item: Any, error: ErrorDetails) -> Diagnostic:
+    known = allowed_list(SLIDE_MODELS)
+    if error["type"] == "union_tag_not_found":
+        return source.diagnostic(
+            path, f"{dotted(path)}: missing required field 'kind' (known: {known})"
+        )
+    kind = str(item.get("kind"))
+    hint = did_you_mean(kind, SLIDE_MODELS)
+    message = f"{dotted((*path, 'kind'))}: unknown kind '{kind}'{hint} (known: {known})"
+    return source.diagnostic((*path, "kind"), message)
+
+
+def _diagnostic(
+    source: Source, base: DataPath, error: ErrorDetails, model: type[BaseModel]
+) -> Diagnostic:
+    path: DataPath = (*base, *error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = str(path[-1])
+        allowed = _fields_at(model, error["loc"][:-1])
+        message = f"{dotted(path)}: unknown key '{key}'{did_you_mean(key, allowed)}"
+        return source.diagnostic(path, f"{message} (allowed: {allowed_list(allowed)})", key=True)
+    if kind == "missing":
+        parent = path[:-1]
+        return source.diagnostic(
+            parent, f"{dotted(parent) or 'deck'}: missing required field '{path[-1]}'"
+        )
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        return _tag_diagnostic(source, path, error)
+    value = error.get("input")
+    if kind in _EXPECTED:
+        return source.diagnostic(
+            path, f"{dotted(path)}: expected {_EXPECTED[kind]}, got {_kind(value)}"
+        )
+    return source.diagnostic(
+        path, f"{dotted(path)}: {_lower_first(error['msg'])} (got {_kind(value)})"
+    )
+
+
+def _tag_diagnostic(source: Source, path: DataPath, error: ErrorDetails) -> Diagnostic:
+    context = error.get("ctx") or {}
+    field = str(context.get("discriminator", "kind")).strip("'")
+    expected = str(context.get("expected_tags", "")).replace("'", "")
+    if error["type"] == "union_tag_not_found":
+        return source.diagnostic(
+            path, f"{dotted(path)}: missing required field '{field}' (known: {expected})"
+        )
+    tag = str(context.get("tag"))
+    hint = did_you_mean(tag, expected.split(", "))
+    message = f"{dotted((*path, field))}: unknown {field} '{tag}'{hint} (known: {expected})"
+    return source.diagnostic((*path, field), message)
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Return the field names of the model found by following `loc` from `model`."""
+    current: Any = model
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        annotation = current.model_fields[step].annotation
+        current = _model_in(annotation)
+        if current is None:
+            return []
+    return list(current.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _duplicate_ids(source: Source, raw: Any) -> list[Diagnostic]:
+    if not isinstance(raw, list):
+        return []
+    first: dict[str, int] = {}
+    found = []
+    for index, item in enumerate(raw):
+        slide_id = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(slide_id, str):
+            continue
+        if slide_id in first:
+            earlier = source.mark(("slides", first[slide_id], "id"))
+            message = (
+                f"slides[{index}].id: duplicate slide id '{slide_id}' "
+                f"(first used at {source.display}:{earlier.line}:{earlier.column})"
+            )
+            found.append(source.diagnostic(("slides", index, "id"), message))
+        else:
+            first[slide_id] = index
+    return found
+
+
+def _missing_images(source: Source, slides: list[tuple[int, BaseModel]]) -> list[Diagnostic]:
+    root = source.path.parent
+    found = []
+    for index, slide in slides:
+        for path, value in marked_fields(slide, ImageField, ("slides", index)):
+            if not (root / value).is_file():
+                folder = display_path(root)
+                message = f"{dotted(path)}: image file not found: '{value}' (looked in {folder}/)"
+                found.append(source.diagnostic(path, message))
+    return found
+
+
+def image_path(source_path: Path, value: str) -> Path:
+    """Return the file an image field names, relative to the content file's folder."""
+    return source_path.parent / value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    names = {
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a mapping",
+    }
+    name = names.get(type(value), type(value).__name__)
+    if isinstance(value, (str, int, float, bool)):
+        return f"{name} {value!r}"
+    return name
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
