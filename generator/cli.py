@@ -84,7 +84,7 @@ def validate(content: Path, templates: Path) -> None:
     help="Write the schema to this file instead of standard output.",
 )
 def schema(output: Path | None) -> None:
-    """Print the JSON Schema of the content format, for editor completion."""
+    """Print the content format as JSON Schema, for editors."""
     from .models import json_schema
 
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
@@ -102,7 +102,9 @@ def schema(output: Path | None) -> None:
     "-o", "--output", type=click.Path(path_type=Path), required=True, help="The PNG file to write."
 )
 def logo(text: str, color: str, output: Path) -> None:
-    """Make a text logo PNG for a brand that has no artwork (no real logos are shipped).
+    """Make a text logo PNG for a brand with no artwork.
+
+    deckgen ships no real logos: brands use text logos made with this command.
 
     \b
     Example:

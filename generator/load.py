@@ -97,7 +97,10 @@ def parse_yaml(text: str, path: Path, display: str) -> Source:
 def _syntax_diagnostic(display: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "invalid YAML"
-    if exc.context:
+    if exc.context and exc.context_mark and exc.context_mark is not mark:
+        start = exc.context_mark
+        problem = f"{problem} ({exc.context} that starts at {start.line + 1}:{start.column + 1})"
+    elif exc.context:
         problem = f"{problem} ({exc.context})"
     if mark is None:
         return Diagnostic(display, None, None, f"YAML syntax error: {problem}")

@@ -14,6 +14,9 @@ from .models import SLIDE_ADAPTER, SLIDE_MODELS, Deck, DeckMeta, ImageField, mar
 
 M = TypeVar("M", bound=BaseModel)
 
+#: The tags of the discriminated unions, for errors whose context does not list them.
+_TAGS = {"kind": list(SLIDE_MODELS), "type": ["box", "connector", "picture"]}
+
 _EXPECTED = {
     "string_type": "text",
     "int_type": "a whole number",
@@ -50,7 +53,7 @@ def validate_model(source: Source, model: type[M]) -> M:
     try:
         return model.model_validate(source.data)
     except ValidationError as exc:
-        fail_if_any([_diagnostic(source, (), error, model) for error in exc.errors()])
+        fail_if_any([_diagnostic(source, (), error, model) for error in _errors(exc)])
         raise  # unreachable: fail_if_any raised
 
 
@@ -63,7 +66,7 @@ def _validate_meta(source: Source, data: dict[str, Any], problems: list[Diagnost
     try:
         return DeckMeta.model_validate(head)
     except ValidationError as exc:
-        problems += [_diagnostic(source, (), error, Deck) for error in exc.errors()]
+        problems += [_diagnostic(source, (), error, Deck) for error in _errors(exc)]
         return None
 
 
@@ -85,37 +88,33 @@ def _validate_slides(
         try:
             slides.append((index, SLIDE_ADAPTER.validate_python(item)))
         except ValidationError as exc:
-            problems += _slide_diagnostics(source, index, item, exc)
+            problems += _slide_diagnostics(source, index, exc)
     return slides
 
 
-def _slide_diagnostics(
-    source: Source, index: int, item: Any, exc: ValidationError
-) -> list[Diagnostic]:
-    path: DataPath = ("slides", index)
+def _slide_diagnostics(source: Source, index: int, exc: ValidationError) -> list[Diagnostic]:
     found = []
-    for error in exc.errors():
+    for error in _errors(exc):
         loc = error["loc"]
-        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            found.append(_kind_diagnostic(source, path, item, error))
-            continue
-        # The first element of a discriminated union's location is the kind tag.
-        model = SLIDE_MODELS[str(loc[0])]
-        error["loc"] = loc[1:]
-        found.append(_diagnostic(source, path, error, model))
+        model: type[BaseModel] = Deck
+        if loc:
+            # A discriminated union puts the slide's kind first in the location.
+            model = SLIDE_MODELS[str(loc[0])]
+            error["loc"] = loc[1:]
+        found.append(_diagnostic(source, ("slides", index), error, model))
     return found
 
 
-def _kind_diagnostic(source: Source, path: DataPath, item: Any, error: ErrorDetails) -> Diagnostic:
-    known = allowed_list(SLIDE_MODELS)
-    if error["type"] == "union_tag_not_found":
-        return source.diagnostic(
-            path, f"{dotted(path)}: missing required field 'kind' (known: {known})"
-        )
-    kind = str(item.get("kind"))
-    hint = did_you_mean(kind, SLIDE_MODELS)
-    message = f"{dotted((*path, 'kind'))}: unknown kind '{kind}'{hint} (known: {known})"
-    return source.diagnostic((*path, "kind"), message)
+def _errors(exc: ValidationError) -> list[ErrorDetails]:
+    """Return the errors of `exc`, less "missing 'x'" where an unknown key is a misspelt 'x'."""
+    errors = exc.errors()
+    extras = [(e["loc"][:-1], str(e["loc"][-1])) for e in errors if e["type"] == "extra_forbidden"]
+
+    def misspelt(error: ErrorDetails) -> bool:
+        parent, name = error["loc"][:-1], str(error["loc"][-1])
+        return any(where == parent and did_you_mean(key, [name]) for where, key in extras)
+
+    return [e for e in errors if not (e["type"] == "missing" and misspelt(e))]
 
 
 def _diagnostic(
@@ -148,7 +147,8 @@ def _diagnostic(
 def _tag_diagnostic(source: Source, path: DataPath, error: ErrorDetails) -> Diagnostic:
     context = error.get("ctx") or {}
     field = str(context.get("discriminator", "kind")).strip("'")
-    expected = str(context.get("expected_tags", "")).replace("'", "")
+    tags = str(context.get("expected_tags", "")).replace("'", "")
+    expected = allowed_list(tags.split(", ") if tags else _TAGS.get(field, []))
     if error["type"] == "union_tag_not_found":
         return source.diagnostic(
             path, f"{dotted(path)}: missing required field '{field}' (known: {expected})"

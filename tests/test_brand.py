@@ -1,0 +1,69 @@
+"""A brand re-skins the deck through the theme: the slides' XML does not change."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from generator.brand import load_brand
+from generator.build import build
+from generator.errors import DeckgenError
+
+from .conftest import CONTENT, TEMPLATES
+
+
+def parts(deck: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(deck) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def theme_colour(theme: bytes, slot: str) -> str:
+    match = re.search(rf'<a:{slot}><a:srgbClr val="([0-9A-F]{{6}})"/></a:{slot}>', theme.decode())
+    assert match, slot
+    return match.group(1)
+
+
+def test_changing_the_accent_colour_changes_the_theme_and_no_slide(tmp_path: Path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    brand = templates / "brands" / "skr.yaml"
+    original = build(CONTENT, templates, tmp_path / "a").path
+    brand.write_text(
+        brand.read_text(encoding="utf-8").replace("accent1: 0A64A4", "accent1: C8102E"),
+        encoding="utf-8",
+    )
+    rebranded = build(CONTENT, templates, tmp_path / "b").path
+
+    before, after = parts(original), parts(rebranded)
+    changed = sorted(name for name in before if before[name] != after[name])
+    assert changed == ["ppt/theme/theme1.xml"]
+    assert theme_colour(before["ppt/theme/theme1.xml"], "accent1") == "0A64A4"
+    assert theme_colour(after["ppt/theme/theme1.xml"], "accent1") == "C8102E"
+
+
+def test_the_theme_carries_the_brand_fonts_and_name(built_deck: Path):
+    theme = parts(built_deck)["ppt/theme/theme1.xml"].decode()
+    assert '<a:majorFont><a:latin typeface="Arial"/>' in theme
+    assert '<a:minorFont><a:latin typeface="Calibri"/>' in theme
+    assert 'name="SKR"' in theme
+
+
+def test_a_brand_with_a_bad_colour_is_refused_at_its_line(tmp_path: Path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    brand = templates / "brands" / "skr.yaml"
+    brand.write_text(
+        brand.read_text(encoding="utf-8").replace("accent1: 0A64A4", "accent1: blue"),
+        encoding="utf-8",
+    )
+    with pytest.raises(DeckgenError) as caught:
+        load_brand(templates, "skr")
+    [problem] = caught.value.diagnostics
+    assert (problem.line, problem.column) == (9, 12)
+    assert problem.message == (
+        "colors.accent1: string should match pattern '^[0-9A-Fa-f]{6}$' (got text 'blue')"
+    )

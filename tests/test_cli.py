@@ -1,0 +1,44 @@
+"""The command line: help that teaches, a JSON Schema for editors, a build that says what it did."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from generator.cli import main
+
+from .conftest import ROOT, Scratch
+
+
+def test_help_lists_the_commands_with_an_example():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for line in ("deckgen build             write output/<deck title>.pptx",
+                 "build     Build the deck into the output folder.",
+                 "validate  Check the content, brand and layouts without writing anything.",
+                 "schema    Print the content format as JSON Schema, for editors."):
+        assert line in result.stdout
+
+
+def test_the_schema_documents_each_key_and_every_kind():
+    result = CliRunner().invoke(main, ["schema"])
+    schema = json.loads(result.stdout)
+    kinds = schema["properties"]["slides"]["items"]["discriminator"]["mapping"]
+    assert sorted(kinds) == ["closing", "diagram", "panel", "quote", "statement", "title"]
+    quote = schema["$defs"]["QuoteSlide"]
+    assert quote["additionalProperties"] is False
+    assert quote["properties"]["attribution"]["description"] == "Who said it: a name or a role."
+    assert sorted(quote["required"]) == ["attribution", "id", "kind", "text"]
+
+
+def test_build_says_where_the_deck_went(scratch: Scratch):
+    result = scratch.use("valid-minimal.yaml").run("build")
+    assert result.exit_code == 0
+    assert result.stdout == "wrote output/testdack.pptx (2 slides)\n"
+    assert list(scratch.outputs()) == ["testdack.pptx"]
+
+
+def test_the_committed_schema_is_up_to_date():
+    committed = (ROOT / "content" / "deck.schema.json").read_text(encoding="utf-8")
+    assert CliRunner().invoke(main, ["schema"]).stdout == committed

@@ -1,0 +1,212 @@
+"""The built default deck, read back with python-pptx: text, placeholders, theme use, metadata."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.util import Emu
+
+KINDS = ["title", "statement", "diagram", "panel", "quote", "quote", "quote", "quote", "closing"]
+URL = (
+    "https://skr.se/skr/samhallsplaneringinfrastruktur/regionalutveckling/"
+    "regionaltutvecklingsansvar/attdrivadetregionalautvecklingsuppdraget.28191.html"
+)
+
+
+def words(text: str) -> list[str]:
+    """Split text into words, leaving out dashes and other tokens with no letter or digit."""
+    return [token for token in text.split() if any(c.isalnum() for c in token)]
+
+
+def slide_words(slide) -> list[str]:
+    """The slide's words in shape order, which is its reading order."""
+    found: list[str] = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            found += words(shape.text_frame.text)
+    return found
+
+
+def seed_in_reading_order(seed: str) -> list[str]:
+    """The seed's words, with the one known extraction artefact put in reading order.
+
+    The extraction lists the diagram's core after its first part (z-order); the deck reads it
+    right after the slide title, before the parts.
+    """
+    found = words(seed)
+    core = ["Ett", "komplext", "OCH", "demokratiskt", "hållbarhetsuppdrag"]
+    start = next(i for i in range(len(found)) if found[i : i + len(core)] == core)
+    del found[start : start + len(core)]
+    title_end = found.index("samhällsutveckling") + 1
+    found[title_end:title_end] = core
+    return found
+
+
+@pytest.fixture(scope="module")
+def prs(built_deck: Path):
+    return Presentation(str(built_deck))
+
+
+def test_the_deck_is_nine_16_by_9_slides_on_layouts_named_after_their_kinds(prs):
+    assert (prs.slide_width, prs.slide_height) == (Emu(12192000), Emu(6858000))
+    assert [slide.slide_layout.name for slide in prs.slides] == KINDS
+    assert [layout.name for layout in prs.slide_layouts] == [
+        "title",
+        "statement",
+        "diagram",
+        "panel",
+        "quote",
+        "closing",
+    ]
+
+
+def test_the_text_matches_the_seed_word_for_word_in_order(prs, shared: Path):
+    seed = (shared / "seed" / "regionen-i-rorelse.txt").read_text(encoding="utf-8")
+    deck = [word for slide in prs.slides for word in slide_words(slide)]
+    assert deck == seed_in_reading_order(seed)
+
+
+def test_each_slide_starts_where_the_seed_says(prs):
+    firsts = [slide_words(slide)[0] for slide in prs.slides]
+    assert firsts == [
+        "Regionen",
+        "Vad",
+        "Uppdraget",
+        "Hur",
+        "”Att",
+        "”Både",
+        "”Legitimiteten",
+        "”Det",
+        "Den",
+    ]
+
+
+def test_every_slide_has_a_title_placeholder_with_text(prs):
+    titles = [slide.shapes.title.text_frame.text for slide in prs.slides]
+    assert titles[:4] == [
+        "Regionen i rörelse",
+        "Vad handlar det om?",
+        "Uppdraget är samhällsutveckling",
+        "Hur styr, leder och organiserar vi regional utveckling för att nå största möjliga effekt?",
+    ]
+    assert titles[4].startswith("”Att prata omställning")
+    assert titles[8] == "Tack för oss!"
+    assert len(set(titles)) == 9
+
+
+def test_text_sits_in_placeholders_and_text_frames_never_in_pictures(prs):
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            assert shape.shape_type != 13, f"picture on slide {slide.slide_id}"  # 13: PICTURE
+            if shape.has_text_frame and shape.text_frame.text.strip():
+                assert shape.is_placeholder or shape._element.tag.endswith("}sp")
+    placeholders = [s.name for s in prs.slides[0].placeholders]
+    assert placeholders == ["Title", "Subtitle", "Byline"]
+
+
+def test_the_diagram_is_native_shapes_glued_by_connectors(prs):
+    slide = prs.slides[2]
+    names = [shape.name for shape in slide.shapes]
+    assert names == [
+        "Link 1",
+        "Link 3",
+        "Link 2",
+        "Link 4",
+        "Title",
+        "Core",
+        "Part 1",
+        "Part 2",
+        "Part 3",
+        "Part 4",
+        "Section",
+    ]
+    core = next(s for s in slide.shapes if s.name == "Core")
+    assert core.text_frame.text == "Ett komplext OCH demokratiskt hållbarhetsuppdrag"
+    bold = [r.text for p in core.text_frame.paragraphs for r in p.runs if r.font.bold]
+    assert bold == ["OCH"]
+    glue = slide.shapes._spTree.xpath(".//a:stCxn/@id")
+    assert glue == [str(core.shape_id)] * 4
+
+
+def test_slides_use_theme_colours_and_fonts_never_literals(built_deck: Path):
+    with zipfile.ZipFile(built_deck) as package:
+        parts = [
+            n
+            for n in package.namelist()
+            if re.match(r"ppt/(slides|slideLayouts|slideMasters)/[^/]+\.xml$", n)
+        ]
+        assert len(parts) == 9 + 6 + 1
+        for name in parts:
+            xml = package.read(name).decode("utf-8")
+            assert not re.search(r"<a:(srgbClr|sysClr|scrgbClr|hslClr|prstClr)\b", xml), name
+            faces = re.findall(r'<a:(?:latin|ea|cs) typeface="([^"]*)"', xml)
+            assert all(face.startswith(("+mj-", "+mn-")) for face in faces), (name, faces)
+        core = package.read("ppt/slides/slide3.xml").decode("utf-8")
+        assert '<a:schemeClr val="accent1"/>' in core
+
+
+def test_all_text_is_marked_swedish(built_deck: Path):
+    with zipfile.ZipFile(built_deck) as package:
+        for name in package.namelist():
+            if re.match(r"ppt/(slides|notesSlides|slideLayouts|slideMasters)/[^/]+\.xml$", name):
+                xml = package.read(name).decode("utf-8")
+                runs = re.findall(r"<a:(?:rPr|endParaRPr)\b[^>]*>", xml)
+                assert runs, name
+                assert all('lang="sv-SE"' in run for run in runs), name
+
+
+def test_speaker_notes_appear_where_the_content_gives_them(prs):
+    notes = {
+        i: s.notes_slide.notes_text_frame.text
+        for i, s in enumerate(prs.slides)
+        if s.has_notes_slide
+    }
+    assert notes == {
+        0: "Presentera er själva och SKR:s arbete med det regionala utvecklingsuppdraget.",
+        1: "Lagen om regionalt utvecklingsansvar är SFS 2010:630.",
+        3: "Låt panelen presentera sig innan frågan ställs.",
+        8: "Länken går till SKR:s sida om skriften Att driva det regionala utvecklingsuppdraget.",
+    }
+
+
+def test_the_closing_link_is_a_real_hyperlink(prs):
+    runs = [
+        r
+        for shape in prs.slides[8].shapes
+        if shape.has_text_frame
+        for p in shape.text_frame.paragraphs
+        for r in p.runs
+        if r.hyperlink.address
+    ]
+    assert [(r.text, r.hyperlink.address) for r in runs] == [(URL, URL)]
+
+
+def test_core_properties_come_from_the_content(prs, built_deck: Path):
+    core = prs.core_properties
+    assert (core.title, core.author, core.language, core.last_modified_by) == (
+        "Regionen i rörelse",
+        "Linda Nordberg; Lisa Lindell",
+        "sv-SE",
+        "SKR",
+    )
+    moment = datetime.datetime(2026, 11, 26, 0, 0)
+    assert (core.created, core.modified, core.revision) == (moment, moment, 1)
+    with zipfile.ZipFile(built_deck) as package:
+        names = package.namelist()
+        everything = b"".join(package.read(n) for n in names)
+    assert b"python-pptx" not in everything
+    assert b"Steve Canny" not in everything
+    assert not [n for n in names if "thumbnail" in n or "printerSettings" in n]
+
+
+def test_the_logo_sits_on_the_master_with_alt_text(prs):
+    master = prs.slide_masters[0]
+    pictures = [s for s in master.shapes if s.shape_type == 13]
+    assert [(p.name, p._element.nvPicPr.cNvPr.get("descr")) for p in pictures] == [
+        ("Logo", "SKR logo")
+    ]

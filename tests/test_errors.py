@@ -1,0 +1,114 @@
+"""Bad input: one line per problem at file:line:column, all of them, exit 1, nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT, TEMPLATES, Scratch
+
+SUMMARY_1 = "deckgen: 1 error; nothing was written.\n"
+CASES = {
+    "yaml-syntax-error.yaml": (
+        "content/deck.yaml:3:13: error: YAML syntax error: expected ',' or ']', but got ':' "
+        "(while parsing a flow sequence that starts at 2:10)\n"
+    ),
+    "unknown-kind.yaml": (
+        "content/deck.yaml:11:11: error: slides[1].kind: unknown kind 'qoute'; did you mean "
+        "'quote'? (known: closing, diagram, panel, quote, statement, title)\n"
+    ),
+    "unknown-key.yaml": (
+        "content/deck.yaml:10:5: error: slides[0].attributon: unknown key 'attributon'; did you "
+        "mean 'attribution'? (allowed: attribution, id, kind, notes, text)\n"
+    ),
+    "wrong-type.yaml": (
+        "content/deck.yaml:10:13: error: slides[0].people: expected a list, "
+        "got text 'Eleonore Åkerlund'\n"
+    ),
+    "missing-field.yaml": (
+        "content/deck.yaml:7:5: error: slides[0]: missing required field 'body'\n"
+    ),
+    "duplicate-id.yaml": (
+        "content/deck.yaml:11:9: error: slides[1].id: duplicate slide id 'citat' "
+        "(first used at content/deck.yaml:7:9)\n"
+    ),
+    "jinja-syntax-error.yaml": (
+        "content/deck.yaml:9:12: error: slides[0].title: template syntax error: unexpected '}'\n"
+    ),
+    "undefined-variable.yaml": (
+        "content/deck.yaml:9:12: error: slides[0].title: undefined variable: 'region' is "
+        "undefined (available: deck.title, deck.subtitle, deck.authors, deck.organisation, "
+        "deck.language, deck.date, deck.brand)\n"
+    ),
+    "missing-image.yaml": (
+        "content/deck.yaml:13:16: error: slides[0].people[0].photo: image file not found: "
+        "'img/eleonore.png' (looked in content/)\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("fixture", sorted(CASES))
+def test_bad_input_gives_one_exact_line_and_writes_nothing(scratch: Scratch, fixture: str):
+    scratch.use("valid-minimal.yaml")
+    assert scratch.run("build").exit_code == 0
+    before = scratch.outputs()
+    assert list(before) == ["testdack.pptx"]
+
+    result = scratch.use(fixture).run("build")
+
+    assert result.exit_code == 1
+    assert result.stderr == CASES[fixture] + SUMMARY_1
+    assert result.stdout == ""
+    assert scratch.outputs() == before
+
+
+def test_every_problem_in_a_file_is_reported_in_one_run(scratch: Scratch):
+    result = scratch.use("many-errors.yaml").run("validate")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "content/deck.yaml:6:1: error: colour: unknown key 'colour' (allowed: authors, brand, "
+        "date, language, organisation, slides, subtitle, title)",
+        "content/deck.yaml:9:11: error: slides[0].kind: unknown kind 'titel'; did you mean "
+        "'title'? (known: closing, diagram, panel, quote, statement, title)",
+        "content/deck.yaml:14:5: error: slides[1].attributon: unknown key 'attributon'; did you "
+        "mean 'attribution'? (allowed: attribution, id, kind, notes, text)",
+        "content/deck.yaml:15:5: error: slides[2]: missing required field 'body'",
+        "content/deck.yaml:15:9: error: slides[2].id: duplicate slide id 'citat' "
+        "(first used at content/deck.yaml:11:9)",
+        "deckgen: 5 errors; nothing was written.",
+    ]
+
+
+def test_validate_checks_without_writing(scratch: Scratch):
+    result = scratch.use("valid-minimal.yaml").run("validate")
+    assert result.exit_code == 0
+    assert result.stdout == "content/deck.yaml: ok (2 slides)\n"
+    assert not scratch.output.exists()
+
+
+def test_an_unknown_brand_names_the_known_ones(scratch: Scratch):
+    scratch.use("valid-minimal.yaml")
+    scratch.write(scratch.content.read_text(encoding="utf-8").replace("brand: skr", "brand: skt"))
+    result = scratch.run("build")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{TEMPLATES / 'brands' / 'skt.yaml'}: error: unknown brand 'skt'; "
+        "did you mean 'skr'? (known: skr)"
+    )
+
+
+def test_a_real_process_prints_no_traceback(scratch: Scratch):
+    scratch.use("unknown-kind.yaml")
+    process = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--templates", str(TEMPLATES)],
+        capture_output=True,
+        text=True,
+        cwd=scratch.root,
+        check=False,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert process.returncode == 1
+    assert "Traceback" not in process.stderr
+    assert process.stderr == CASES["unknown-kind.yaml"] + SUMMARY_1

@@ -1,0 +1,84 @@
+"""Layout rules live in templates: type steps down, columns and diagram parts follow the content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import DeckgenError
+from generator.layout import LayoutEngine, load_master
+from generator.models import Deck
+from generator.spec import BoxShape
+
+from .conftest import TEMPLATES
+
+META = {"title": "T", "authors": ["A"], "organisation": "SKR", "date": "2026-01-01", "brand": "skr"}
+
+
+def lay_out(*slides: dict, templates: Path = TEMPLATES):
+    deck = Deck.model_validate({**META, "slides": list(slides)})
+    return LayoutEngine(templates, load_master(templates)).lay_out(deck, Path("."))
+
+
+def boxes(spec, prefix: str) -> list[BoxShape]:
+    return [s for s in spec.shapes if isinstance(s, BoxShape) and s.name.startswith(prefix)]
+
+
+def test_a_longer_quote_is_set_smaller():
+    sizes = [
+        lay_out({"id": "q", "kind": "quote", "text": "x" * length, "attribution": "A"})[0]
+        .placeholders["Title"]
+        .size
+        for length in (50, 150, 250, 350, 450, 900)
+    ]
+    assert sizes == [36, 32, 28, 24, 22, 18]
+
+
+@pytest.mark.parametrize("count", [2, 3, 4, 5, 8])
+def test_a_diagram_arranges_as_many_parts_as_it_is_given(count: int):
+    parts = [{"title": f"Del {i}.", "text": "Text."} for i in range(1, count + 1)]
+    [spec] = lay_out({"id": "d", "kind": "diagram", "title": "T", "core": "K", "parts": parts})
+    drawn = boxes(spec, "Part ")
+    assert [b.name for b in drawn] == sorted(
+        (f"Part {i}" for i in range(1, count + 1)), key=lambda n: (int(n[5:]) % 2 == 0, int(n[5:]))
+    )
+    left = [b for b in drawn if b.box[0] == 56]
+    right = [b for b in drawn if b.box[0] > 480]
+    assert (len(left), len(right)) == ((count + 1) // 2, count // 2)
+    core = boxes(spec, "Core")[0].box
+    for part in drawn:
+        assert part.box[1] >= 136
+        assert part.box[1] + part.box[3] <= 472
+        assert part.box[0] + part.box[2] < core[0] or part.box[0] > core[0] + core[2]
+    links = [s for s in spec.shapes if s.type == "connector"]
+    assert len(links) == count
+    assert {link.begin_shape for link in links} == {"Core"}
+    assert spec.reading_order == ["Title", "Core", *(f"Part {i}" for i in range(1, count + 1))]
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4])
+def test_a_panel_gets_one_column_per_person(count: int):
+    people = [{"name": f"Person {i}", "role": "Roll"} for i in range(count)]
+    [spec] = lay_out({"id": "p", "kind": "panel", "title": "Fråga?", "people": people})
+    names = boxes(spec, "Name ")
+    xs = [b.box[0] for b in names]
+    assert len(names) == count
+    assert xs == sorted(set(xs))
+    assert {b.box[2] for b in names} == {min(300, (848 - (count - 1) * 40) / count)}
+    assert xs[-1] + names[-1].box[2] <= 904
+
+
+def test_a_template_that_fills_a_placeholder_the_layout_lacks_is_an_error(tmp_path: Path):
+    templates = tmp_path / "templates"
+    import shutil
+
+    shutil.copytree(TEMPLATES, templates)
+    quote = templates / "layouts" / "quote.yaml.j2"
+    quote.write_text(quote.read_text(encoding="utf-8").replace("Attribution:", "Atribution:"))
+    with pytest.raises(DeckgenError) as caught:
+        lay_out({"id": "q", "kind": "quote", "text": "x", "attribution": "A"}, templates=templates)
+    assert caught.value.diagnostics[0].message == (
+        "layout 'quote': unknown placeholder 'Atribution'; did you mean 'Attribution'? "
+        "(has: Attribution, Title)"
+    )

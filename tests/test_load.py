@@ -1,0 +1,49 @@
+"""Loading YAML keeps the line and column of every key and value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import DeckgenError
+from generator.load import Mark, load_yaml, parse_yaml
+
+
+def parse(text: str):
+    return parse_yaml(text, Path("deck.yaml"), "deck.yaml")
+
+
+def test_it_records_where_each_value_and_key_stands():
+    source = parse("title: Regionen\nslides:\n  - id: start\n    kind: title\n")
+    assert source.data == {"title": "Regionen", "slides": [{"id": "start", "kind": "title"}]}
+    assert source.values[("slides", 0, "kind")] == Mark(4, 11)
+    assert source.keys[("slides", 0, "kind")] == Mark(4, 5)
+    assert source.mark(("slides", 0, "missing")) == Mark(3, 5)
+
+
+def test_a_duplicate_key_is_an_error_at_its_line():
+    with pytest.raises(DeckgenError) as caught:
+        parse("title: A\nbrand: skr\ntitle: B\n")
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "deck.yaml:3:1: error: duplicate key 'title' (first at line 1)"
+    ]
+
+
+def test_text_that_is_not_utf8_names_the_byte_offset(tmp_path: Path):
+    path = tmp_path / "deck.yaml"
+    path.write_bytes(b"title: Regionen i r" + b"\xf6relse\n")
+    with pytest.raises(DeckgenError) as caught:
+        load_yaml(path)
+    assert caught.value.diagnostics[0].message == "not valid UTF-8 at byte offset 19"
+
+
+def test_a_missing_file_is_an_error(tmp_path: Path):
+    with pytest.raises(DeckgenError) as caught:
+        load_yaml(tmp_path / "nowhere.yaml")
+    assert caught.value.diagnostics[0].message == "file not found"
+
+
+def test_swedish_text_and_typographic_quotes_survive():
+    source = parse("text: ”Både politik och organisation måste vara trygg”\n")
+    assert source.data["text"] == "”Både politik och organisation måste vara trygg”"
