@@ -1,4 +1,4 @@
-"""The deck renders in LibreOffice: one page per slide, every character of each slide on its page."""
+"""The deck renders in LibreOffice: a page per slide, with every character of its slide."""
 
 from __future__ import annotations
 
