@@ -14,10 +14,12 @@ from .conftest import ROOT, Scratch
 def test_help_lists_the_commands_with_an_example():
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
-    for line in ("deckgen build             write output/<deck title>.pptx",
-                 "build     Build the deck into the output folder.",
-                 "validate  Check the content, brand and layouts without writing anything.",
-                 "schema    Print the content format as JSON Schema, for editors."):
+    for line in (
+        "deckgen build             write output/<deck title>.pptx",
+        "build     Build the deck into the output folder.",
+        "validate  Check the content, brand and layouts without writing anything.",
+        "schema    Print the content format as JSON Schema, for editors.",
+    ):
         assert line in result.stdout
 
 

@@ -11,7 +11,9 @@ def test_every_xml_part_validates_against_the_schemas(built_deck: Path, shared: 
     validator = shared / "tools" / "validate_pptx.py"
     result = subprocess.run(
         [sys.executable, str(validator), str(built_deck)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
@@ -28,7 +30,8 @@ def test_the_validator_does_catch_a_broken_part(tmp_path: Path, built_deck: Path
                 data = data.replace(b"<a:bodyPr/>", b"<a:bodyPr><a:bogus/></a:bodyPr>", 1)
             target.writestr(info, data)
     validator = shared / "tools" / "validate_pptx.py"
-    result = subprocess.run([sys.executable, str(validator), str(broken)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, str(validator), str(broken)], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 1
     assert "/ppt/slides/slide2.xml" in result.stdout

@@ -24,17 +24,28 @@ def pdf(built_deck: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("pdf")
     profile = folder / "profile"
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(folder), str(built_deck)],
-        check=True, capture_output=True, timeout=300,
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(built_deck),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return folder / (built_deck.stem + ".pdf")
 
 
 def page_text(pdf: Path, page: int | None = None) -> str:
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run([PDFTOTEXT, *pages, str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        [PDFTOTEXT, *pages, str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def characters(text: str) -> Counter[str]:
@@ -47,9 +58,15 @@ def test_one_page_per_slide(pdf: Path):
 
 def test_swedish_letters_and_typographic_quotes_survive(pdf: Path):
     text = " ".join(page_text(pdf).split())
-    for phrase in ("Regionen i rörelse", "Eleonore Åkerlund", "”Att prata omställning",
-                   "får deras förtroende”.", "ska ge effekt.”", "Ett komplext OCH demokratiskt",
-                   "Tack för oss!"):
+    for phrase in (
+        "Regionen i rörelse",
+        "Eleonore Åkerlund",
+        "”Att prata omställning",
+        "får deras förtroende”.",
+        "ska ge effekt.”",
+        "Ett komplext OCH demokratiskt",
+        "Tack för oss!",
+    ):
         assert phrase in text
 
 
