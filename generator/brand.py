@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import DeckgenError, Diagnostic, unknown
 from .load import display_path, load_yaml
+from .models import pattern
 from .validate import validate_model
 
-Hex = Annotated[str, StringConstraints(pattern=r"^[0-9A-Fa-f]{6}$")]
-FontName = Annotated[str, StringConstraints(min_length=1, pattern=r"^[^<>&\"]+$")]
+Hex = Annotated[str, pattern(r"^[0-9A-Fa-f]{6}$", "an RRGGBB hex colour such as 0A64A4")]
+FontName = Annotated[str, pattern(r"^[^<>&\"]+$", 'a font name without <, >, & or "')]
 
 
 class _Model(BaseModel):

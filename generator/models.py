@@ -26,7 +26,18 @@ class ImageField:
 Text = Annotated[str, TextField(), Field(min_length=1)]
 #: An image file, relative to the content file's folder.
 ImagePath = Annotated[str, ImageField(), Field(min_length=1)]
-SlideId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+#: What each pattern that content must match means, for error messages.
+PATTERNS: dict[str, str] = {}
+
+
+def pattern(regex: str, meaning: str) -> StringConstraints:
+    """Return a constraint that text matches `regex`, which errors explain as `meaning`."""
+    PATTERNS[regex] = meaning
+    return StringConstraints(pattern=regex)
+
+
+NAME = pattern(r"^[a-z0-9][a-z0-9-]*$", "lower-case letters, digits and dashes, such as 'citat-1'")
+SlideId = Annotated[str, NAME]
 
 
 class Model(BaseModel):
@@ -117,7 +128,7 @@ class QuoteSlide(SlideBase):
 
 
 class Link(Model):
-    url: Annotated[str, StringConstraints(pattern=r"^(https?://|mailto:)\S+$")]
+    url: Annotated[str, pattern(r"^(https?://|mailto:)\S+$", "an http, https or mailto address")]
     """An http, https or mailto address."""
     text: Text | None = None
     """The link's text; the address itself where it is left out."""
@@ -157,11 +168,13 @@ class DeckMeta(Model):
     """Who wrote the deck; the file's author property."""
     organisation: str = Field(min_length=1)
     """The organisation behind the deck."""
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}-[A-Z]{2}$")] = "sv-SE"
+    language: Annotated[str, pattern(r"^[a-z]{2,3}-[A-Z]{2}$", "a language tag such as sv-SE")] = (
+        "sv-SE"
+    )
     """The language of the text, as a BCP 47 tag such as sv-SE."""
     date: datetime.date
     """The deck's date; the file's created and modified dates."""
-    brand: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    brand: Annotated[str, NAME]
     """Which brand to use: the name of a file in templates/brands/, without .yaml."""
 
 

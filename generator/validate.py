@@ -10,7 +10,7 @@ from pydantic_core import ErrorDetails
 
 from .errors import Diagnostic, allowed_list, did_you_mean, fail_if_any
 from .load import DataPath, Source, display_path, dotted
-from .models import SLIDE_ADAPTER, SLIDE_MODELS, Deck, DeckMeta, ImageField, marked_fields
+from .models import PATTERNS, SLIDE_ADAPTER, SLIDE_MODELS, Deck, DeckMeta, ImageField, marked_fields
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -135,6 +135,12 @@ def _diagnostic(
     if kind in ("union_tag_not_found", "union_tag_invalid"):
         return _tag_diagnostic(source, path, error)
     value = error.get("input")
+    if (
+        kind == "string_pattern_mismatch"
+        and str((error.get("ctx") or {}).get("pattern")) in PATTERNS
+    ):
+        meaning = PATTERNS[str(error["ctx"]["pattern"])]
+        return source.diagnostic(path, f"{dotted(path)}: expected {meaning}, got {_kind(value)}")
     if kind in _EXPECTED:
         return source.diagnostic(
             path, f"{dotted(path)}: expected {_EXPECTED[kind]}, got {_kind(value)}"

@@ -65,5 +65,5 @@ def test_a_brand_with_a_bad_colour_is_refused_at_its_line(tmp_path: Path):
     [problem] = caught.value.diagnostics
     assert (problem.line, problem.column) == (9, 12)
     assert problem.message == (
-        "colors.accent1: string should match pattern '^[0-9A-Fa-f]{6}$' (got text 'blue')"
+        "colors.accent1: expected an RRGGBB hex colour such as 0A64A4, got text 'blue'"
     )

@@ -112,3 +112,18 @@ def test_a_real_process_prints_no_traceback(scratch: Scratch):
     assert process.returncode == 1
     assert "Traceback" not in process.stderr
     assert process.stderr == CASES["unknown-kind.yaml"] + SUMMARY_1
+
+
+def test_a_bad_slide_id_and_link_say_what_is_allowed(scratch: Scratch):
+    scratch.write(
+        "title: T\nauthors: [A]\norganisation: SKR\ndate: 2026-01-01\nbrand: skr\nslides:\n"
+        "  - id: Tack Så Mycket\n    kind: closing\n    message: Tack!\n"
+        "    link: {url: 'file:///etc/passwd'}\n"
+    )
+    result = scratch.run("validate")
+    assert result.stderr.splitlines()[:2] == [
+        "content/deck.yaml:7:9: error: slides[0].id: expected lower-case letters, digits and "
+        "dashes, such as 'citat-1', got text 'Tack Så Mycket'",
+        "content/deck.yaml:10:17: error: slides[0].link.url: expected an http, https or mailto "
+        "address, got text 'file:///etc/passwd'",
+    ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from generator import save as save_module
 from generator.build import build
 from generator.errors import DeckgenError
 
-from .conftest import CONTENT, TEMPLATES, Scratch
+from .conftest import CONTENT, ROOT, TEMPLATES, Scratch
 
 
 def test_the_same_input_gives_the_same_bytes(tmp_path: Path, built_deck: Path):
@@ -81,3 +83,30 @@ def test_an_unwritable_output_folder_is_a_clear_error(scratch: Scratch):
 def test_the_deck_file_is_readable_by_everyone(tmp_path: Path):
     deck = build(CONTENT, TEMPLATES, tmp_path).path
     assert oct(os.stat(deck).st_mode & 0o777) == "0o644"
+
+
+def test_separate_processes_give_the_same_bytes(tmp_path: Path, built_deck: Path):
+    """Hash seeds differ between processes; the output must not depend on them."""
+    decks = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "build",
+                "--content",
+                str(CONTENT),
+                "--templates",
+                str(TEMPLATES),
+                "--output",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        decks.append((out / built_deck.name).read_bytes())
+    assert decks[0] == decks[1] == built_deck.read_bytes()
