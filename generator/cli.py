@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -25,7 +26,25 @@ _TEMPLATES = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns an unexpected exception into one line; DECKGEN_TRACEBACK=1 shows the traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit):
+            raise
+        except Exception as exc:
+            if os.environ.get("DECKGEN_TRACEBACK"):
+                raise
+            message = (
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in deckgen; run again with DECKGEN_TRACEBACK=1 to see where."
+            )
+            raise click.ClickException(message) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="deckgen")
 def main() -> None:
     """Build editable, brandable PowerPoint decks from YAML content.

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from pydantic import ValidationError
 
 from .errors import Diagnostic, fail_if_any
 from .load import DataPath, Source, dotted
 from .models import SLIDE_ADAPTER, Deck, TextField, marked_fields
+from .validate import slide_diagnostics
 
 _JINJA_MARKERS = ("{{", "{%", "{#")
 
@@ -39,7 +42,11 @@ def resolve(deck: Deck, source: Source) -> Deck:
                 continue
             rendered = _render(environment, text, context, source, path, problems)
             _set(data, path[2:], rendered)
-        slides.append(SLIDE_ADAPTER.validate_python(data))
+        try:
+            slides.append(SLIDE_ADAPTER.validate_python(data))
+        except ValidationError as exc:
+            resolved = slide_diagnostics(source, index, exc)
+            problems += [replace(d, message=f"{d.message}, after resolving") for d in resolved]
     fail_if_any(problems)
     return deck.model_copy(update={"slides": slides})
 

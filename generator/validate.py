@@ -88,11 +88,12 @@ def _validate_slides(
         try:
             slides.append((index, SLIDE_ADAPTER.validate_python(item)))
         except ValidationError as exc:
-            problems += _slide_diagnostics(source, index, exc)
+            problems += slide_diagnostics(source, index, exc)
     return slides
 
 
-def _slide_diagnostics(source: Source, index: int, exc: ValidationError) -> list[Diagnostic]:
+def slide_diagnostics(source: Source, index: int, exc: ValidationError) -> list[Diagnostic]:
+    """Return a diagnostic for each error in validating slide `index` of `source`."""
     found = []
     for error in _errors(exc):
         loc = error["loc"]

@@ -44,3 +44,19 @@ def test_build_says_where_the_deck_went(scratch: Scratch):
 def test_the_committed_schema_is_up_to_date():
     committed = (ROOT / "content" / "deck.schema.json").read_text(encoding="utf-8")
     assert CliRunner().invoke(main, ["schema"]).stdout == committed
+
+
+def test_a_bug_is_one_line_without_a_traceback(scratch: Scratch, monkeypatch):
+    import generator.build
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(generator.build, "build", broken)
+    monkeypatch.delenv("DECKGEN_TRACEBACK", raising=False)
+    result = scratch.use("valid-minimal.yaml").run("build")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: internal error: RuntimeError: boom\n"
+        "This is a bug in deckgen; run again with DECKGEN_TRACEBACK=1 to see where.\n"
+    )

@@ -127,3 +127,15 @@ def test_a_bad_slide_id_and_link_say_what_is_allowed(scratch: Scratch):
         "content/deck.yaml:10:17: error: slides[0].link.url: expected an http, https or mailto "
         "address, got text 'file:///etc/passwd'",
     ]
+
+
+def test_text_that_resolves_to_nothing_is_an_error(scratch: Scratch):
+    scratch.use("valid-minimal.yaml")
+    text = scratch.content.read_text(encoding="utf-8")
+    scratch.write(text.replace('title: "{{ deck.title }}"', "title: \"{{ deck.subtitle or '' }}\""))
+    result = scratch.run("build")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "content/deck.yaml:9:12: error: slides[0].title: string should have at least 1 character "
+        "(got text ''), after resolving\n" + SUMMARY_1
+    )
