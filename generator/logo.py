@@ -14,7 +14,7 @@ def text_logo(text: str, color: str) -> bytes:
     """Return a PNG of `text` in `color` (RRGGBB) on a white rounded badge, reproducibly."""
     font = ImageFont.load_default(size=88)
     left, top, right, bottom = font.getbbox(text)
-    width = right - left + 2 * _PADDING
+    width = round(right - left) + 2 * _PADDING
     image = Image.new("RGBA", (width, _HEIGHT), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((0, 0, width - 1, _HEIGHT - 1), radius=18, fill=(255, 255, 255, 255))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -71,8 +72,6 @@ def test_a_panel_gets_one_column_per_person(count: int):
 
 def test_a_template_that_fills_a_placeholder_the_layout_lacks_is_an_error(tmp_path: Path):
     templates = tmp_path / "templates"
-    import shutil
-
     shutil.copytree(TEMPLATES, templates)
     quote = templates / "layouts" / "quote.yaml.j2"
     quote.write_text(quote.read_text(encoding="utf-8").replace("Attribution:", "Atribution:"))
@@ -81,4 +80,23 @@ def test_a_template_that_fills_a_placeholder_the_layout_lacks_is_an_error(tmp_pa
     assert caught.value.diagnostics[0].message == (
         "layout 'quote': unknown placeholder 'Atribution'; did you mean 'Attribution'? "
         "(has: Attribution, Title)"
+    )
+
+
+def test_an_undefined_name_in_a_layout_template_names_its_line(tmp_path: Path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    statement = templates / "layouts" / "statement.yaml.j2"
+    lines = statement.read_text(encoding="utf-8").splitlines()
+    lines[-1] = lines[-1].replace("n < 200", "slide.length < 200")
+    statement.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DeckgenError) as caught:
+        lay_out({"id": "s", "kind": "statement", "title": "T", "body": "B"}, templates=templates)
+    [problem] = caught.value.diagnostics
+    assert (problem.file.endswith("templates/layouts/statement.yaml.j2"), problem.line) == (
+        True,
+        len(lines),
+    )
+    assert problem.message == (
+        "while laying out slide 's': 'dict object' has no attribute 'length'"
     )

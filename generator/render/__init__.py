@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime
 import io
 from pathlib import Path
+from typing import cast
 
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import XmlPart
+from pptx.presentation import Presentation as PptxPresentation
 
 from ..brand import Brand
 from ..models import DeckMeta
@@ -47,8 +50,8 @@ def render(
     return buffer.getvalue()
 
 
-def _localise_notes_master(prs: Presentation, language: str) -> None:
+def _localise_notes_master(prs: PptxPresentation, language: str) -> None:
     """Mark the notes master, which python-pptx adds with the first notes, in `language`."""
     for rel in prs.part.rels.values():
         if rel.reltype == RT.NOTES_MASTER:
-            set_language(rel.target_part._element, language)
+            set_language(cast(XmlPart, rel.target_part)._element, language)

@@ -8,7 +8,7 @@ the spec's. Nothing of the default template's design survives.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from lxml import etree
 from PIL import Image
@@ -49,7 +49,7 @@ def build_master(
     prs: Presentation, spec: MasterSpec, brand: Brand, logo: Path, language: str
 ) -> None:
     """Replace the master and layouts of `prs` with those of `spec`, branded by `brand`."""
-    master_part: SlideMasterPart = prs.slide_masters[0].part
+    master_part = cast(SlideMasterPart, prs.slide_masters[0].part)
     for rId, rel in list(master_part.rels.items()):
         if rel.reltype == RT.SLIDE_LAYOUT:
             master_part.rels.pop(rId)

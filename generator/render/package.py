@@ -7,11 +7,11 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.oxml.ns import qn
 from pptx.presentation import Presentation
+from pptx.util import Emu
 
 from ..models import DeckMeta
-from .xml import emu
+from .xml import child, emu
 
 _APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" \
@@ -23,8 +23,10 @@ xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
 
 def set_size(prs: Presentation, size: tuple[float, float]) -> None:
     """Set the slide size; the size is custom, so the preset `type` goes."""
-    prs.slide_width, prs.slide_height = emu(size[0]), emu(size[1])
-    prs._element.find(qn("p:sldSz")).attrib.pop("type", None)
+    prs.slide_width, prs.slide_height = Emu(emu(size[0])), Emu(emu(size[1]))
+    properties = child(prs._element, "p:sldSz").attrib
+    if "type" in properties:
+        del properties["type"]
 
 
 def drop_template_leftovers(prs: Presentation) -> None:

@@ -53,7 +53,8 @@ def _draw(slide: Slide, spec: SlideSpec, master: MasterSpec, language: str) -> N
 
 def _fill_placeholders(slide: Slide, spec: SlideSpec, language: str, link_id: Any) -> None:
     layout: SlideLayout = slide.slide_layout
-    by_idx = {ph.placeholder_format.idx: ph.name for ph in layout.placeholders}
+    layout_placeholders: Any = layout.placeholders
+    by_idx = {ph.placeholder_format.idx: ph.name for ph in layout_placeholders}
     for placeholder in list(slide.placeholders):
         name = by_idx[placeholder.placeholder_format.idx]
         element = placeholder._element
@@ -122,14 +123,15 @@ def _shape_id(slide: Slide, name: str) -> int:
 def _picture(slide: Slide, shape: PictureShape) -> None:
     x, y, width, height = (Emu(emu(value)) for value in shape.box)
     picture = slide.shapes.add_picture(shape.path, x, y, width, height)
-    picture._element.nvPicPr.cNvPr.set("name", shape.name)
-    picture._element.nvPicPr.cNvPr.set("descr", shape.alt)
+    names = picture._element.xpath("./p:nvPicPr/p:cNvPr")[0]
+    names.set("name", shape.name)
+    names.set("descr", shape.alt)
 
 
 def _reorder(slide: Slide, order: list[str]) -> None:
     """Move the named shapes to the end of the tree in `order`: the reading order."""
-    tree = slide.shapes._spTree
-    by_name = {
+    tree: Any = slide.shapes._spTree
+    by_name: dict[str, Any] = {
         child.get("name"): child.getparent().getparent() for child in tree.iter(qn("p:cNvPr"))
     }
     for name in order:
@@ -139,6 +141,8 @@ def _reorder(slide: Slide, order: list[str]) -> None:
 
 def _notes(slide: Slide, notes: str, language: str) -> None:
     frame = slide.notes_slide.notes_text_frame
+    if frame is None:
+        raise ValueError("the notes slide has no body placeholder")
     body = frame._txBody
     for paragraph in body.findall(qn("a:p")):
         body.remove(paragraph)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 from pptx.oxml.ns import qn
 
 from ..brand import Brand
+from .xml import child
 
 _SLOTS = (
     "dk1",
@@ -27,28 +30,26 @@ def branded_theme(theme_xml: bytes, brand: Brand) -> bytes:
     """Return `theme_xml` with the brand's palette, fonts and name."""
     root = etree.fromstring(theme_xml)
     root.set("name", brand.name)
-    elements = root.find(qn("a:themeElements"))
-    _write_colors(elements.find(qn("a:clrScheme")), brand)
-    _write_fonts(elements.find(qn("a:fontScheme")), brand)
-    elements.find(qn("a:fmtScheme")).set("name", brand.name)
+    elements = child(root, "a:themeElements")
+    _write_colors(child(elements, "a:clrScheme"), brand)
+    _write_fonts(child(elements, "a:fontScheme"), brand)
+    child(elements, "a:fmtScheme").set("name", brand.name)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _write_colors(scheme: etree._Element, brand: Brand) -> None:
+def _write_colors(scheme: Any, brand: Brand) -> None:
     scheme.set("name", brand.name)
     for slot in _SLOTS:
-        holder = scheme.find(qn(f"a:{slot}"))
-        for child in list(holder):
-            holder.remove(child)
+        holder = child(scheme, f"a:{slot}")
+        del holder[:]
         etree.SubElement(holder, qn("a:srgbClr"), val=getattr(brand.colors, slot).upper())
 
 
-def _write_fonts(scheme: etree._Element, brand: Brand) -> None:
+def _write_fonts(scheme: Any, brand: Brand) -> None:
     scheme.set("name", brand.name)
     for tag, typeface in (("a:majorFont", brand.fonts.heading), ("a:minorFont", brand.fonts.body)):
-        collection = scheme.find(qn(tag))
-        for child in list(collection):
-            collection.remove(child)
+        collection = child(scheme, tag)
+        del collection[:]
         # Latin text uses the brand's font; East Asian and complex scripts fall back to the
         # application's defaults, as an empty typeface asks.
         etree.SubElement(collection, qn("a:latin"), typeface=typeface)

@@ -43,6 +43,14 @@ def element(tag: str, **attributes: Any) -> Any:
     return root
 
 
+def child(parent: Any, tag: str) -> Any:
+    """Return the child `tag` ("a:clrScheme") of `parent`, which the part's schema requires."""
+    found = parent.find(qn(tag))
+    if found is None:
+        raise ValueError(f"{parent.tag} has no {tag}")
+    return found
+
+
 def solid_fill(parent: Any, color: str) -> Any:
     fill = sub(parent, "a:solidFill")
     sub(fill, "a:schemeClr", val=color)
