@@ -16,28 +16,37 @@ from typing import Any
 import jinja2
 
 from .errors import DeckgenError, Diagnostic, fail_if_any, unknown
-from .load import display_path, load_yaml, parse_yaml
+from .load import DataPath, display_path, load_yaml, parse_yaml
 from .models import Deck, SlideBase
-from .spec import MasterSpec, PictureShape, SlideSpec
+from .spec import (
+    ConnectorShape,
+    Decoration,
+    LayoutDef,
+    MasterSpec,
+    PictureShape,
+    Shape,
+    SlideSpec,
+)
 from .validate import validate_model
 
 
 def load_master(templates: Path, name: str = "default") -> MasterSpec:
-    """Load and check `templates/masters/<name>.yaml`."""
+    """Load and check `templates/masters/<name>.yaml`: every style it names must exist."""
     source = load_yaml(templates / "masters" / f"{name}.yaml")
     master = validate_model(source, MasterSpec)
-    problems = []
-    for layout in master.layouts:
-        for item in (*layout.decorations,):
-            if item.style not in master.styles:
-                problems.append(
-                    Diagnostic(
-                        source.display,
-                        None,
-                        None,
-                        f"layout '{layout.name}': unknown style '{item.style}'",
-                    )
-                )
+    owners: list[tuple[DataPath, list[Decoration]]] = [
+        (("master",), master.master.decorations),
+        *((("layouts", index), layout.decorations) for index, layout in enumerate(master.layouts)),
+    ]
+    problems = [
+        source.diagnostic(
+            (*path, "decorations", index, "style"),
+            unknown("style", decoration.style, master.styles),
+        )
+        for path, decorations in owners
+        for index, decoration in enumerate(decorations)
+        if decoration.style not in master.styles
+    ]
     fail_if_any(problems)
     return master
 
@@ -117,37 +126,54 @@ class LayoutEngine:
         return self._checked(spec, display, content_dir)
 
     def _checked(self, spec: SlideSpec, display: str, content_dir: Path) -> SlideSpec:
+        """Return `spec` with picture paths resolved, if everything it names exists."""
         layout = self.master.layout(spec.layout)
         if layout is None:
             known = [item.name for item in self.master.layouts]
-            message = unknown("layout", spec.layout, known)
-            raise DeckgenError([Diagnostic(display, None, None, message)])
-        problems = []
-        slots = [item.name for item in layout.placeholders]
-        for name in spec.placeholders:
-            if name not in slots:
-                message = f"layout '{layout.name}': " + unknown("placeholder", name, slots, "has")
-                problems.append(Diagnostic(display, None, None, message))
-        for shape in spec.shapes:
-            if shape.type != "picture" and shape.style not in self.master.styles:
-                message = f"shape '{shape.name}': " + unknown(
-                    "style", shape.style, self.master.styles
-                )
-                problems.append(Diagnostic(display, None, None, message))
-        names = set(slots) | {shape.name for shape in spec.shapes}
-        for name in spec.reading_order or []:
-            if name not in names:
-                problems.append(
-                    Diagnostic(display, None, None, f"reading_order: unknown shape '{name}'")
-                )
-        fail_if_any(problems)
+            raise DeckgenError(
+                [Diagnostic(display, None, None, unknown("layout", spec.layout, known))]
+            )
         shapes = [
             shape.model_copy(update={"path": str((content_dir / shape.path).resolve())})
             if isinstance(shape, PictureShape)
             else shape
             for shape in spec.shapes
         ]
+        messages = self._problems(spec, layout, shapes)
+        fail_if_any(Diagnostic(display, None, None, message) for message in messages)
         return spec.model_copy(update={"shapes": shapes})
+
+    def _problems(self, spec: SlideSpec, layout: LayoutDef, shapes: list[Shape]) -> list[str]:
+        slots = [item.name for item in layout.placeholders]
+        found = [
+            f"layout '{layout.name}': " + unknown("placeholder", name, slots, "has")
+            for name in spec.placeholders
+            if name not in slots
+        ]
+        drawn: list[str] = []
+        for shape in shapes:
+            if shape.name in drawn or shape.name in slots:
+                found.append(f"shape '{shape.name}': the name is used twice on the slide")
+            if isinstance(shape, PictureShape):
+                if not Path(shape.path).is_file():
+                    found.append(f"shape '{shape.name}': image file not found: '{shape.path}'")
+            elif shape.style not in self.master.styles:
+                found.append(
+                    f"shape '{shape.name}': " + unknown("style", shape.style, self.master.styles)
+                )
+            if isinstance(shape, ConnectorShape):
+                for end in (shape.begin_shape, shape.end_shape):
+                    if end is not None and end not in drawn:
+                        message = unknown("shape", end, drawn, "drawn before it")
+                        found.append(f"connector '{shape.name}': {message}")
+            drawn.append(shape.name)
+        names = [*slots, *drawn]
+        found += [
+            "reading_order: " + unknown("shape", name, names)
+            for name in spec.reading_order or []
+            if name not in names
+        ]
+        return found
 
 
 def _template_line(traceback: TracebackType | None, path: Path) -> int | None:

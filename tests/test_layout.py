@@ -100,3 +100,42 @@ def test_an_undefined_name_in_a_layout_template_names_its_line(tmp_path: Path):
     assert problem.message == (
         "while laying out slide 's': 'dict object' has no attribute 'length'"
     )
+
+
+def copy_templates(tmp_path: Path) -> Path:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    return templates
+
+
+def test_a_master_decoration_in_an_unknown_style_is_an_error_at_its_line(tmp_path: Path):
+    templates = copy_templates(tmp_path)
+    master = templates / "masters" / "default.yaml"
+    text = master.read_text(encoding="utf-8")
+    master.write_text(text.replace("{name: Quote bar, style: rule", "{name: Quote bar, style: rul"))
+    with pytest.raises(DeckgenError) as caught:
+        load_master(templates)
+    [problem] = caught.value.diagnostics
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "Quote bar" in row)
+    assert (problem.line, problem.message) == (
+        line,
+        "unknown style 'rul'; did you mean 'rule'? (known: diagram-core, diagram-link, "
+        "diagram-part, person-name, person-role, rule)",
+    )
+
+
+def test_a_connector_to_a_shape_not_yet_drawn_is_an_error(tmp_path: Path):
+    templates = copy_templates(tmp_path)
+    diagram = templates / "layouts" / "diagram.yaml.j2"
+    text = diagram.read_text(encoding="utf-8")
+    diagram.write_text(text.replace("begin_shape: Core,", "begin_shape: Kärna,"), encoding="utf-8")
+    parts = [{"title": "A.", "text": "a"}, {"title": "B.", "text": "b"}]
+    with pytest.raises(DeckgenError) as caught:
+        lay_out(
+            {"id": "d", "kind": "diagram", "title": "T", "core": "K", "parts": parts},
+            templates=templates,
+        )
+    assert [d.message for d in caught.value.diagnostics] == [
+        "connector 'Link 1': unknown shape 'Kärna' (drawn before it: Core, Part 1, Part 2)",
+        "connector 'Link 2': unknown shape 'Kärna' (drawn before it: Core, Link 1, Part 1, Part 2)",
+    ]
