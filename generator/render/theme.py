@@ -7,23 +7,8 @@ from typing import Any
 from lxml import etree
 from pptx.oxml.ns import qn
 
-from ..brand import Brand
+from ..brand import Brand, Palette
 from .xml import child
-
-_SLOTS = (
-    "dk1",
-    "lt1",
-    "dk2",
-    "lt2",
-    "accent1",
-    "accent2",
-    "accent3",
-    "accent4",
-    "accent5",
-    "accent6",
-    "hlink",
-    "folHlink",
-)
 
 
 def branded_theme(theme_xml: bytes, brand: Brand) -> bytes:
@@ -39,7 +24,7 @@ def branded_theme(theme_xml: bytes, brand: Brand) -> bytes:
 
 def _write_colors(scheme: Any, brand: Brand) -> None:
     scheme.set("name", brand.name)
-    for slot in _SLOTS:
+    for slot in Palette.model_fields:  # the theme's twelve slots, in the schema's order
         holder = child(scheme, f"a:{slot}")
         del holder[:]
         etree.SubElement(holder, qn("a:srgbClr"), val=getattr(brand.colors, slot).upper())
