@@ -90,8 +90,3 @@ def _merge(runs: list[Run]) -> list[Run]:
         else:
             merged.append(run)
     return merged
-
-
-def plain_text(text: str) -> str:
-    """Return the words of `text` without Markup: paragraphs and line breaks become newlines."""
-    return "\n".join(p.text for p in parse_inline(text))

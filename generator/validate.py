@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -220,11 +219,6 @@ def _missing_images(source: Source, slides: list[tuple[int, BaseModel]]) -> list
                 message = f"{dotted(path)}: image file not found: '{value}' (looked in {folder}/)"
                 found.append(source.diagnostic(path, message))
     return found
-
-
-def image_path(source_path: Path, value: str) -> Path:
-    """Return the file an image field names, relative to the content file's folder."""
-    return source_path.parent / value
 
 
 def _kind(value: Any) -> str:
