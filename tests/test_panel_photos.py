@@ -9,6 +9,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from .conftest import Scratch
+from .test_package import audit
 
 DECK = """\
 title: Panel
@@ -45,6 +46,7 @@ def test_photos_become_pictures_with_alt_text_in_three_columns(scratch: Scratch)
     assert [n.text_frame.text for n in names] == ["Ett Namn", "Två Namn", "Tre Namn"]
     assert len({n.left for n in names}) == 3
     assert all(n.top > p.top + p.height for n, p in zip(names, pictures, strict=False))
+    assert audit(scratch.output / "panel.pptx").returncode == 0
 
 
 def test_the_content_folder_is_where_photos_are_looked_up(scratch: Scratch):
