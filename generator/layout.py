@@ -94,7 +94,7 @@ class LayoutEngine:
     def _slide(
         self, slide: SlideBase, index: int, meta: dict[str, Any], content_dir: Path
     ) -> SlideSpec:
-        name = f"{slide.kind}.yaml.j2"  # type: ignore[attr-defined]
+        name = f"{slide.kind}.yaml.j2"
         path = self.folder / name
         context = {
             "slide": slide.model_dump(),
@@ -105,7 +105,7 @@ class LayoutEngine:
         try:
             text = self.environment.get_template(name).render(context)
         except jinja2.TemplateNotFound:
-            message = f"no layout template for kind '{slide.kind}'"  # type: ignore[attr-defined]
+            message = f"no layout template for kind '{slide.kind}'"
             raise DeckgenError([Diagnostic(display_path(path), None, None, message)]) from None
         except jinja2.TemplateSyntaxError as exc:
             diagnostic = Diagnostic(

@@ -47,6 +47,8 @@ class Model(BaseModel):
 
 
 class SlideBase(Model):
+    kind: str
+    """The slide's kind: which model checks it and which layout template draws it."""
     id: SlideId
     """Unique id of the slide (lower-case letters, digits and dashes); overlays address it."""
     notes: Text | None = None
