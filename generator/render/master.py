@@ -7,6 +7,8 @@ the spec's. Nothing of the default template's design survives.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import count
 from pathlib import Path
 from typing import Any, cast
 
@@ -34,15 +36,8 @@ from .xml import (
 _FIRST_LAYOUT_ID = 2147483649
 
 
-class _Ids:
-    """Shape ids, unique within one part."""
-
-    def __init__(self) -> None:
-        self.last = 1
-
-    def next(self) -> int:
-        self.last += 1
-        return self.last
+#: Shape ids, unique within one part; 1 is the shape tree's own.
+_Ids = Iterator[int]
 
 
 def build_master(
@@ -78,7 +73,7 @@ def _master_xml(spec: MasterSpec, brand: Brand, logo: Path, logo_id: str, langua
     master = spec.master
     root = element("p:sldMaster")
     tree = _shape_tree(sub(root, "p:cSld"), master.background)
-    ids = _Ids()
+    ids = count(2)
     for decoration in master.decorations:
         _decoration(tree, decoration, spec, ids)
     for placeholder in (master.title, master.body):
@@ -141,7 +136,7 @@ def _placeholder(
 ) -> None:
     shape = sub(tree, "p:sp")
     names = sub(shape, "p:nvSpPr")
-    sub(names, "p:cNvPr", id=ids.next(), name=spec.name)
+    sub(names, "p:cNvPr", id=next(ids), name=spec.name)
     sub(sub(names, "p:cNvSpPr"), "a:spLocks", noGrp=1)
     idx = None if spec.type in ("title", "ctrTitle") else spec.idx
     sub(sub(names, "p:nvPr"), "p:ph", type=spec.type, idx=idx)
@@ -157,7 +152,7 @@ def _placeholder(
 def _decoration(tree: Any, decoration: Decoration, spec: MasterSpec, ids: _Ids) -> None:
     shape = sub(tree, "p:sp")
     names = sub(shape, "p:nvSpPr")
-    sub(names, "p:cNvPr", id=ids.next(), name=decoration.name)
+    sub(names, "p:cNvPr", id=next(ids), name=decoration.name)
     sub(names, "p:cNvSpPr")
     sub(names, "p:nvPr", userDrawn=1)
     shape_properties(shape, decoration.box, spec.styles[decoration.style])
@@ -166,7 +161,7 @@ def _decoration(tree: Any, decoration: Decoration, spec: MasterSpec, ids: _Ids) 
 def _logo(tree: Any, box: Box, rId: str, description: str, ids: _Ids) -> None:
     picture = sub(tree, "p:pic")
     names = sub(picture, "p:nvPicPr")
-    sub(names, "p:cNvPr", id=ids.next(), name="Logo", descr=description)
+    sub(names, "p:cNvPr", id=next(ids), name="Logo", descr=description)
     sub(sub(names, "p:cNvPicPr"), "a:picLocks", noChangeAspect=1)
     sub(names, "p:nvPr", userDrawn=1)
     fill = sub(picture, "p:blipFill")
@@ -191,7 +186,7 @@ def _add_layout(
     root = element("p:sldLayout", preserve=1, userDrawn=1)
     common = sub(root, "p:cSld", name=layout.name)
     tree = _shape_tree(common, layout.background)
-    ids = _Ids()
+    ids = count(2)
     for decoration in layout.decorations:
         _decoration(tree, decoration, spec, ids)
     for placeholder in layout.placeholders:
