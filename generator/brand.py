@@ -5,22 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from .errors import DeckgenError, Diagnostic, unknown
 from .load import display_path, load_yaml
-from .models import pattern
+from .models import Model, pattern
 from .validate import validate_model
 
 Hex = Annotated[str, pattern(r"^[0-9A-Fa-f]{6}$", "an RRGGBB hex colour such as 0A64A4")]
 FontName = Annotated[str, pattern(r"^[^<>&\"]+$", 'a font name without <, >, & or "')]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-
-class Palette(_Model):
+class Palette(Model):
     """The theme's twelve colours, as RRGGBB hex."""
 
     dk1: Hex
@@ -44,14 +40,14 @@ class Palette(_Model):
     """Followed hyperlinks."""
 
 
-class Fonts(_Model):
+class Fonts(Model):
     heading: FontName
     """The theme's major font: titles and headings."""
     body: FontName
     """The theme's minor font: body text."""
 
 
-class Brand(_Model):
+class Brand(Model):
     """A brand file: `templates/brands/<name>.yaml`."""
 
     name: str = Field(min_length=1)

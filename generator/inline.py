@@ -6,15 +6,14 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from pydantic import BaseModel, ConfigDict
+
+from .models import Model
 
 LINE_BREAK = "\n"
 
 
-class Run(BaseModel):
+class Run(Model):
     """A stretch of text with one format. A run whose text is "\\n" is a line break."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     text: str
     bold: bool = False
@@ -22,10 +21,8 @@ class Run(BaseModel):
     link: str | None = None
 
 
-class Paragraph(BaseModel):
+class Paragraph(Model):
     """One paragraph: a list of runs."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     runs: list[Run]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
@@ -41,7 +41,8 @@ SlideId = Annotated[str, NAME]
 
 
 class Model(BaseModel):
-    """Base of every content model: unknown keys are errors, and docstrings document fields."""
+    """Base of every model deckgen reads or passes on: unknown keys are errors, values are
+    frozen, and the docstring under a field documents it."""
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 
@@ -152,11 +153,16 @@ Slide = Annotated[
     TitleSlide | StatementSlide | DiagramSlide | PanelSlide | QuoteSlide | ClosingSlide,
     Field(discriminator="kind"),
 ]
+
+
+def union_tags(union: Any, field: str) -> dict[str, type[BaseModel]]:
+    """Return the models of a discriminated `union` by the value of their tag `field`."""
+    models = get_args(get_args(union)[0])
+    return {get_args(model.model_fields[field].annotation)[0]: model for model in models}
+
+
 SLIDE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Slide)
-SLIDE_MODELS: dict[str, type[SlideBase]] = {
-    model.model_fields["kind"].annotation.__args__[0]: model  # type: ignore[union-attr]
-    for model in (TitleSlide, StatementSlide, DiagramSlide, PanelSlide, QuoteSlide, ClosingSlide)
-}
+SLIDE_MODELS = union_tags(Slide, "kind")
 
 
 class DeckMeta(Model):

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from .inline import Paragraph, parse_inline
+from .models import Model, union_tags
 
 SchemeColor = Literal[
     "tx1",
@@ -42,11 +43,7 @@ def _paragraphs(value: object) -> object:
 RichText = Annotated[list[Paragraph], BeforeValidator(_paragraphs)]
 
 
-class Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-
-class TextStyle(Spec):
+class TextStyle(Model):
     font: ThemeFont | None = None
     """Theme font: major (headings) or minor (body)."""
     size: float | None = Field(default=None, gt=0)
@@ -90,14 +87,14 @@ class PlaceholderDef(TextStyle):
     """Placeholders set text flush with their box, so it lines up with the slide's margins."""
 
 
-class Decoration(Spec):
+class Decoration(Model):
     name: str
     style: str
     """A style from `styles`."""
     box: Box
 
 
-class LayoutDef(Spec):
+class LayoutDef(Model):
     name: str
     """The layout's name: the slide kind that uses it."""
     background: SchemeColor | None = None
@@ -108,7 +105,7 @@ class LayoutDef(Spec):
     """Shapes drawn on the layout itself, behind the slide's content."""
 
 
-class MasterDef(Spec):
+class MasterDef(Model):
     background: SchemeColor = "bg1"
     title: PlaceholderDef
     """The title placeholder; its text style is the title style every layout inherits."""
@@ -119,7 +116,7 @@ class MasterDef(Spec):
     decorations: list[Decoration] = []
 
 
-class MasterSpec(Spec):
+class MasterSpec(Model):
     size: tuple[float, float] = (960, 540)
     """The slide size in points."""
     master: MasterDef
@@ -131,13 +128,13 @@ class MasterSpec(Spec):
         return next((layout for layout in self.layouts if layout.name == name), None)
 
 
-class Fill(Spec):
+class Fill(Model):
     text: RichText
     size: float | None = Field(default=None, gt=0)
     """A type size that overrides the layout's, in points."""
 
 
-class BoxShape(Spec):
+class BoxShape(Model):
     type: Literal["box"] = "box"
     name: str
     style: str
@@ -146,7 +143,7 @@ class BoxShape(Spec):
     size: float | None = Field(default=None, gt=0)
 
 
-class ConnectorShape(Spec):
+class ConnectorShape(Model):
     type: Literal["connector"]
     name: str
     style: str
@@ -159,7 +156,7 @@ class ConnectorShape(Spec):
     end_site: int = 0
 
 
-class PictureShape(Spec):
+class PictureShape(Model):
     type: Literal["picture"]
     name: str
     path: str
@@ -168,9 +165,10 @@ class PictureShape(Spec):
 
 
 Shape = Annotated[BoxShape | ConnectorShape | PictureShape, Field(discriminator="type")]
+SHAPE_MODELS = union_tags(Shape, "type")
 
 
-class SlideSpec(Spec):
+class SlideSpec(Model):
     id: str
     layout: str
     """The master layout to use."""

@@ -10,11 +10,12 @@ from pydantic_core import ErrorDetails
 from .errors import Diagnostic, allowed_list, did_you_mean, fail_if_any
 from .load import DataPath, Source, display_path, dotted
 from .models import PATTERNS, SLIDE_ADAPTER, SLIDE_MODELS, Deck, DeckMeta, ImageField, marked_fields
+from .spec import SHAPE_MODELS
 
 M = TypeVar("M", bound=BaseModel)
 
 #: The tags of the discriminated unions, for errors whose context does not list them.
-_TAGS = {"kind": list(SLIDE_MODELS), "type": ["box", "connector", "picture"]}
+_TAGS = {"kind": list(SLIDE_MODELS), "type": list(SHAPE_MODELS)}
 
 _EXPECTED = {
     "string_type": "text",
