@@ -46,6 +46,10 @@ class Source:
         where = self.mark(path, key=key)
         return Diagnostic(self.display, where.line, where.column, message)
 
+    def error(self, path: DataPath, message: str, *, key: bool = False) -> Diagnostic:
+        """Return a diagnostic at `path` whose message names it: `slides[3].kind: <message>`."""
+        return self.diagnostic(path, f"{dotted(path) or 'deck'}: {message}", key=key)
+
 
 def display_path(path: Path) -> str:
     """Return `path` relative to the working directory where it lies below it."""

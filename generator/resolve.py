@@ -10,7 +10,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import ValidationError
 
 from .errors import Diagnostic, fail_if_any
-from .load import DataPath, Source, dotted
+from .load import DataPath, Source
 from .models import SLIDE_ADAPTER, Deck, TextField, marked_fields
 from .validate import slide_diagnostics
 
@@ -63,16 +63,14 @@ def _render(
         return environment.from_string(text).render(context)
     except jinja2.TemplateSyntaxError as exc:
         problems.append(
-            source.diagnostic(
-                path, f"{dotted(path)}: template syntax error: {exc.message}{_line(exc.lineno)}"
-            )
+            source.error(path, f"template syntax error: {exc.message}{_line(exc.lineno)}")
         )
     except jinja2.UndefinedError as exc:
         names = ", ".join(f"deck.{key}" for key in context["deck"])
-        message = f"{dotted(path)}: undefined variable: {exc.message} (available: {names})"
-        problems.append(source.diagnostic(path, message))
+        message = f"undefined variable: {exc.message} (available: {names})"
+        problems.append(source.error(path, message))
     except jinja2.TemplateError as exc:
-        problems.append(source.diagnostic(path, f"{dotted(path)}: template error: {exc}"))
+        problems.append(source.error(path, f"template error: {exc}"))
     return text
 
 

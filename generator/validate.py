@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .errors import Diagnostic, allowed_list, did_you_mean, fail_if_any
-from .load import DataPath, Source, display_path, dotted
+from .errors import Diagnostic, allowed_list, did_you_mean, fail_if_any, unknown
+from .load import DataPath, Source, display_path
 from .models import PATTERNS, SLIDE_ADAPTER, SLIDE_MODELS, Deck, DeckMeta, ImageField, marked_fields
 from .spec import SHAPE_MODELS
 
@@ -79,9 +79,7 @@ def _validate_slides(
     raw = data["slides"]
     if not isinstance(raw, list) or not raw:
         got = _kind(raw)
-        problems.append(
-            source.diagnostic(("slides",), f"slides: expected a list of slides, got {got}")
-        )
+        problems.append(source.error(("slides",), f"expected a list of slides, got {got}"))
         return []
     slides = []
     for index, item in enumerate(raw):
@@ -126,13 +124,10 @@ def _diagnostic(
     if kind == "extra_forbidden":
         key = str(path[-1])
         allowed = _fields_at(model, error["loc"][:-1])
-        message = f"{dotted(path)}: unknown key '{key}'{did_you_mean(key, allowed)}"
-        return source.diagnostic(path, f"{message} (allowed: {allowed_list(allowed)})", key=True)
+        message = unknown("key", key, allowed, "allowed")
+        return source.error(path, message, key=True)
     if kind == "missing":
-        parent = path[:-1]
-        return source.diagnostic(
-            parent, f"{dotted(parent) or 'deck'}: missing required field '{path[-1]}'"
-        )
+        return source.error(path[:-1], f"missing required field '{path[-1]}'")
     if kind in ("union_tag_not_found", "union_tag_invalid"):
         return _tag_diagnostic(source, path, error)
     value = error.get("input")
@@ -141,29 +136,21 @@ def _diagnostic(
         and str((error.get("ctx") or {}).get("pattern")) in PATTERNS
     ):
         meaning = PATTERNS[str(error["ctx"]["pattern"])]
-        return source.diagnostic(path, f"{dotted(path)}: expected {meaning}, got {_kind(value)}")
+        return source.error(path, f"expected {meaning}, got {_kind(value)}")
     if kind in _EXPECTED:
-        return source.diagnostic(
-            path, f"{dotted(path)}: expected {_EXPECTED[kind]}, got {_kind(value)}"
-        )
-    return source.diagnostic(
-        path, f"{dotted(path)}: {_lower_first(error['msg'])} (got {_kind(value)})"
-    )
+        return source.error(path, f"expected {_EXPECTED[kind]}, got {_kind(value)}")
+    return source.error(path, f"{_lower_first(error['msg'])} (got {_kind(value)})")
 
 
 def _tag_diagnostic(source: Source, path: DataPath, error: ErrorDetails) -> Diagnostic:
     context = error.get("ctx") or {}
     field = str(context.get("discriminator", "kind")).strip("'")
     tags = str(context.get("expected_tags", "")).replace("'", "")
-    expected = allowed_list(tags.split(", ") if tags else _TAGS.get(field, []))
+    known = tags.split(", ") if tags else _TAGS.get(field, [])
+    expected = allowed_list(known)
     if error["type"] == "union_tag_not_found":
-        return source.diagnostic(
-            path, f"{dotted(path)}: missing required field '{field}' (known: {expected})"
-        )
-    tag = str(context.get("tag"))
-    hint = did_you_mean(tag, expected.split(", "))
-    message = f"{dotted((*path, field))}: unknown {field} '{tag}'{hint} (known: {expected})"
-    return source.diagnostic((*path, field), message)
+        return source.error(path, f"missing required field '{field}' (known: {expected})")
+    return source.error((*path, field), unknown(field, str(context.get("tag")), known))
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -201,10 +188,10 @@ def _duplicate_ids(source: Source, raw: Any) -> list[Diagnostic]:
         if slide_id in first:
             earlier = source.mark(("slides", first[slide_id], "id"))
             message = (
-                f"slides[{index}].id: duplicate slide id '{slide_id}' "
+                f"duplicate slide id '{slide_id}' "
                 f"(first used at {source.display}:{earlier.line}:{earlier.column})"
             )
-            found.append(source.diagnostic(("slides", index, "id"), message))
+            found.append(source.error(("slides", index, "id"), message))
         else:
             first[slide_id] = index
     return found
@@ -217,8 +204,8 @@ def _missing_images(source: Source, slides: list[tuple[int, BaseModel]]) -> list
         for path, value in marked_fields(slide, ImageField, ("slides", index)):
             if not (root / value).is_file():
                 folder = display_path(root)
-                message = f"{dotted(path)}: image file not found: '{value}' (looked in {folder}/)"
-                found.append(source.diagnostic(path, message))
+                message = f"image file not found: '{value}' (looked in {folder}/)"
+                found.append(source.error(path, message))
     return found
 
 
