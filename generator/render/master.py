@@ -110,8 +110,7 @@ def _shape_tree(common: Any, background: str | None) -> Any:
     sub(group, "p:cNvPr", id=1, name="")
     sub(group, "p:cNvGrpSpPr")
     sub(group, "p:nvPr")
-    xfrm(sub(tree, "p:grpSpPr"), (0, 0, 0, 0))
-    transform = tree[-1][0]
+    transform = xfrm(sub(tree, "p:grpSpPr"), (0, 0, 0, 0))
     sub(transform, "a:chOff", x=0, y=0)
     sub(transform, "a:chExt", cx=0, cy=0)
     return tree

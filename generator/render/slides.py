@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation
 from pptx.slide import Slide, SlideLayout
@@ -16,11 +15,14 @@ from .xml import (
     body_properties,
     emu,
     geometry,
+    hyperlinks,
     level_properties,
     paragraphs,
+    replace_text,
     shape_properties,
     solid_fill,
     sub,
+    xfrm,
 )
 
 
@@ -34,9 +36,7 @@ def draw_slides(
 
 
 def _draw(slide: Slide, spec: SlideSpec, master: MasterSpec, language: str) -> None:
-    def link_id(url: str) -> str:
-        return slide.part.relate_to(url, RT.HYPERLINK, is_external=True)
-
+    link_id = hyperlinks(slide.part)
     _fill_placeholders(slide, spec, language, link_id)
     for shape in spec.shapes:
         if isinstance(shape, BoxShape):
@@ -64,10 +64,9 @@ def _fill_placeholders(slide: Slide, spec: SlideSpec, language: str, link_id: An
             element.getparent().remove(element)
             continue
         element.nvSpPr.cNvPr.set("name", name)
-        body = element.get_or_add_txBody()
-        for paragraph in body.findall(qn("a:p")):
-            body.remove(paragraph)
-        paragraphs(body, fill.text, language, size=fill.size, link_id=link_id)
+        replace_text(
+            element.get_or_add_txBody(), fill.text, language, size=fill.size, link_id=link_id
+        )
 
 
 def _new_id(slide: Slide) -> int:
@@ -103,11 +102,8 @@ def _connector(slide: Slide, shape: ConnectorShape, master: MasterSpec) -> None:
             sub(glue, tag, id=_shape_id(slide, target), idx=site)
     sub(names, "p:nvPr")
     properties = sub(connector, "p:spPr")
-    transform = sub(
-        properties, "a:xfrm", flipH="1" if x2 < x1 else None, flipV="1" if y2 < y1 else None
-    )
-    sub(transform, "a:off", x=emu(min(x1, x2)), y=emu(min(y1, y2)))
-    sub(transform, "a:ext", cx=emu(abs(x2 - x1)), cy=emu(abs(y2 - y1)))
+    box = (min(x1, x2), min(y1, y2), abs(x2 - x1), abs(y2 - y1))
+    xfrm(properties, box, flipH="1" if x2 < x1 else None, flipV="1" if y2 < y1 else None)
     geometry(properties, "straightConnector1")
     outline = sub(properties, "a:ln", w=emu(style.line_width))
     solid_fill(outline, style.line or "tx1")
@@ -143,12 +139,5 @@ def _notes(slide: Slide, notes: str, language: str) -> None:
     frame = slide.notes_slide.notes_text_frame
     if frame is None:
         raise ValueError("the notes slide has no body placeholder")
-    body = frame._txBody
-    for paragraph in body.findall(qn("a:p")):
-        body.remove(paragraph)
-    part = slide.notes_slide.part
-
-    def link_id(url: str) -> str:
-        return part.relate_to(url, RT.HYPERLINK, is_external=True)
-
-    paragraphs(body, parse_inline(notes), language, size=None, link_id=link_id)
+    link_id = hyperlinks(slide.notes_slide.part)
+    replace_text(frame._txBody, parse_inline(notes), language, size=None, link_id=link_id)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 
 from ..inline import LINE_BREAK, Paragraph
@@ -57,9 +59,10 @@ def solid_fill(parent: Any, color: str) -> Any:
     return fill
 
 
-def xfrm(parent: Any, box: Box, tag: str = "a:xfrm", **attributes: Any) -> Any:
+def xfrm(parent: Any, box: Box, **attributes: Any) -> Any:
+    """Append `a:xfrm` placing a shape at `box`; `attributes` such as flipH go on it."""
     x, y, width, height = box
-    transform = sub(parent, tag, **attributes)
+    transform = sub(parent, "a:xfrm", **attributes)
     sub(transform, "a:off", x=emu(x), y=emu(y))
     sub(transform, "a:ext", cx=emu(width), cy=emu(height))
     return transform
@@ -117,8 +120,7 @@ def level_properties(
         sub(sub(level, "a:lnSpc"), "a:spcPct", val=round(style.line_spacing * 100000))
     if style.space_after is not None:
         sub(sub(level, "a:spcAft"), "a:spcPts", val=round(style.space_after * 100))
-    if tag != "a:pPr":
-        sub(level, "a:buNone")
+    sub(level, "a:buNone")
     character_properties(level, "a:defRPr", style, language)
     return level
 
@@ -147,14 +149,32 @@ def _flag(value: bool | None) -> str | None:
     return None if value is None else ("1" if value else "0")
 
 
+def hyperlinks(part: Any) -> Callable[[str], str]:
+    """Return a function that gives the rId of an external hyperlink from `part` to a URL."""
+
+    def link_id(url: str) -> str:
+        return str(part.relate_to(url, RT.HYPERLINK, is_external=True))
+
+    return link_id
+
+
+def replace_text(
+    body: Any, text: list[Paragraph], language: str, *, size: float | None, link_id: Any
+) -> None:
+    """Replace the paragraphs of `body` (an `a:txBody`) with `text`."""
+    for paragraph in body.findall(qn("a:p")):
+        body.remove(paragraph)
+    paragraphs(body, text, language, size=size, link_id=link_id)
+
+
 def paragraphs(
     body: Any, text: list[Paragraph], language: str, *, size: float | None, link_id: Any
 ) -> None:
     """Append `a:p` elements for `text`; `link_id(url)` returns the rId of a hyperlink."""
+    attributes = {"lang": language, "sz": round(size * 100) if size else None}
     for paragraph in text or [Paragraph(runs=[])]:
         p = sub(body, "a:p")
         for run in paragraph.runs:
-            attributes = {"lang": language, "sz": round(size * 100) if size else None}
             if run.text == LINE_BREAK:
                 sub(sub(p, "a:br"), "a:rPr", **attributes)
                 continue
@@ -165,4 +185,4 @@ def paragraphs(
             if run.link:
                 sub(properties, "a:hlinkClick", **{"r:id": link_id(run.link)})
             sub(r, "a:t").text = run.text
-        sub(p, "a:endParaRPr", lang=language, sz=round(size * 100) if size else None)
+        sub(p, "a:endParaRPr", **attributes)
