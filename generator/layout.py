@@ -83,24 +83,25 @@ class LayoutEngine:
         problems: list[Diagnostic] = []
         specs = []
         meta = deck.meta().model_dump()
-        for index, slide in enumerate(deck.slides):
+        for slide in deck.slides:
             try:
-                specs.append(self._slide(slide, index, meta, content_dir))
+                specs.append(self._slide(slide, meta, content_dir))
             except DeckgenError as exc:
                 problems += exc.diagnostics
         fail_if_any(problems)
         return specs
 
-    def _slide(
-        self, slide: SlideBase, index: int, meta: dict[str, Any], content_dir: Path
-    ) -> SlideSpec:
+    def _slide(self, slide: SlideBase, meta: dict[str, Any], content_dir: Path) -> SlideSpec:
         name = f"{slide.kind}.yaml.j2"
         path = self.folder / name
         context = {
             "slide": slide.model_dump(),
             "deck": meta,
-            "index": index,
-            "master": {"width": self.master.size[0], "height": self.master.size[1]},
+            "master": {
+                "width": self.master.size[0],
+                "height": self.master.size[1],
+                "margin": self.master.margin,
+            },
         }
         try:
             text = self.environment.get_template(name).render(context)

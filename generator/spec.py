@@ -119,6 +119,8 @@ class MasterDef(Model):
 class MasterSpec(Model):
     size: tuple[float, float] = (960, 540)
     """The slide size in points."""
+    margin: float = Field(default=56, ge=0)
+    """The left and right margin in points; layout templates get it as `master.margin`."""
     master: MasterDef
     layouts: list[LayoutDef]
     styles: dict[str, ShapeStyle]
