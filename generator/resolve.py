@@ -36,12 +36,17 @@ def resolve(deck: Deck, source: Source) -> Deck:
     problems: list[Diagnostic] = []
     slides = []
     for index, slide in enumerate(deck.slides):
+        templated = [
+            (path, text)
+            for path, text in marked_fields(slide, TextField, ("slides", index))
+            if any(marker in text for marker in _JINJA_MARKERS)
+        ]
+        if not templated:
+            slides.append(slide)  # already validated; nothing to render
+            continue
         data = slide.model_dump(exclude_none=True)
-        for path, text in marked_fields(slide, TextField, ("slides", index)):
-            if not any(marker in text for marker in _JINJA_MARKERS):
-                continue
-            rendered = _render(environment, text, context, source, path, problems)
-            _set(data, path[2:], rendered)
+        for path, text in templated:
+            _set(data, path[2:], _render(environment, text, context, source, path, problems))
         try:
             slides.append(SLIDE_ADAPTER.validate_python(data))
         except ValidationError as exc:
