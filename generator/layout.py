@@ -163,6 +163,9 @@ class LayoutEngine:
                     f"shape '{shape.name}': " + unknown("style", shape.style, self.master.styles)
                 )
             if isinstance(shape, ConnectorShape):
+                style = self.master.styles.get(shape.style)
+                if style is not None and style.line is None:
+                    found.append(f"connector '{shape.name}': style '{shape.style}' has no line")
                 for end in (shape.begin_shape, shape.end_shape):
                     if end is not None and end not in drawn:
                         message = unknown("shape", end, drawn, "drawn before it")

@@ -139,3 +139,20 @@ def test_a_connector_to_a_shape_not_yet_drawn_is_an_error(tmp_path: Path):
         "connector 'Link 1': unknown shape 'Kärna' (drawn before it: Core, Part 1, Part 2)",
         "connector 'Link 2': unknown shape 'Kärna' (drawn before it: Core, Link 1, Part 1, Part 2)",
     ]
+
+
+def test_a_connector_in_a_style_without_a_line_is_an_error(tmp_path: Path):
+    templates = copy_templates(tmp_path)
+    diagram = templates / "layouts" / "diagram.yaml.j2"
+    text = diagram.read_text(encoding="utf-8")
+    diagram.write_text(text.replace("style: diagram-link,", "style: rule,"), encoding="utf-8")
+    parts = [{"title": "A.", "text": "a"}, {"title": "B.", "text": "b"}]
+    with pytest.raises(DeckgenError) as caught:
+        lay_out(
+            {"id": "d", "kind": "diagram", "title": "T", "core": "K", "parts": parts},
+            templates=templates,
+        )
+    assert [d.message for d in caught.value.diagnostics] == [
+        "connector 'Link 1': style 'rule' has no line",
+        "connector 'Link 2': style 'rule' has no line",
+    ]

@@ -106,7 +106,7 @@ def _connector(slide: Slide, shape: ConnectorShape, master: MasterSpec) -> None:
     xfrm(properties, box, flipH="1" if x2 < x1 else None, flipV="1" if y2 < y1 else None)
     geometry(properties, "straightConnector1")
     outline = sub(properties, "a:ln", w=emu(style.line_width))
-    solid_fill(outline, style.line or "tx1")
+    solid_fill(outline, str(style.line))  # the layout stage made sure the style has a line
 
 
 def _shape_id(slide: Slide, name: str) -> int:
