@@ -111,6 +111,8 @@ class MasterDef(Model):
     """The title placeholder; its text style is the title style every layout inherits."""
     body: PlaceholderDef
     """The body placeholder; its text style is the body style every layout inherits."""
+    indent: float = Field(default=24, ge=0)
+    """How far each outline level of body text is indented, in points."""
     logo: Box
     """Where the brand's logo sits; its width follows the image's aspect ratio up to this box."""
     decorations: list[Decoration] = []

@@ -22,10 +22,11 @@ from pptx.parts.slide import SlideLayoutPart, SlideMasterPart
 from pptx.presentation import Presentation
 
 from ..brand import Brand
-from ..spec import Box, Decoration, LayoutDef, MasterSpec, PlaceholderDef
+from ..spec import Box, Decoration, LayoutDef, MasterDef, MasterSpec, PlaceholderDef
 from .xml import (
     body_properties,
     element,
+    emu,
     level_properties,
     shape_properties,
     solid_fill,
@@ -96,7 +97,7 @@ def _master_xml(spec: MasterSpec, brand: Brand, logo: Path, logo_id: str, langua
         folHlink="folHlink",
     )
     sub(root, "p:sldLayoutIdLst")
-    _text_styles(sub(root, "p:txStyles"), master.title, master.body, language)
+    _text_styles(sub(root, "p:txStyles"), master, language)
     return root
 
 
@@ -116,12 +117,13 @@ def _shape_tree(common: Any, background: str | None) -> Any:
     return tree
 
 
-def _text_styles(styles: Any, title: PlaceholderDef, body: PlaceholderDef, language: str) -> None:
-    level_properties(sub(styles, "p:titleStyle"), "a:lvl1pPr", title, language)
+def _text_styles(styles: Any, master: MasterDef, language: str) -> None:
+    body = master.body
+    level_properties(sub(styles, "p:titleStyle"), "a:lvl1pPr", master.title, language)
     body_style = sub(styles, "p:bodyStyle")
     for level in range(1, 6):
-        indent = 24 * (level - 1)
-        level_properties(body_style, f"a:lvl{level}pPr", body, language, marL=indent * 12700)
+        indent = emu(master.indent * (level - 1))
+        level_properties(body_style, f"a:lvl{level}pPr", body, language, marL=indent)
     level_properties(
         sub(styles, "p:otherStyle"),
         "a:lvl1pPr",
