@@ -124,35 +124,31 @@ def test_a_master_decoration_in_an_unknown_style_is_an_error_at_its_line(tmp_pat
     )
 
 
-def test_a_connector_to_a_shape_not_yet_drawn_is_an_error(tmp_path: Path):
+def two_part_diagram_errors(tmp_path: Path, old: str, new: str) -> list[str]:
+    """Lay out a two-part diagram with `old` replaced by `new` in its template; return errors."""
     templates = copy_templates(tmp_path)
     diagram = templates / "layouts" / "diagram.yaml.j2"
     text = diagram.read_text(encoding="utf-8")
-    diagram.write_text(text.replace("begin_shape: Core,", "begin_shape: Kärna,"), encoding="utf-8")
+    assert old in text
+    diagram.write_text(text.replace(old, new), encoding="utf-8")
     parts = [{"title": "A.", "text": "a"}, {"title": "B.", "text": "b"}]
     with pytest.raises(DeckgenError) as caught:
         lay_out(
             {"id": "d", "kind": "diagram", "title": "T", "core": "K", "parts": parts},
             templates=templates,
         )
-    assert [d.message for d in caught.value.diagnostics] == [
+    return [d.message for d in caught.value.diagnostics]
+
+
+def test_a_connector_to_a_shape_not_yet_drawn_is_an_error(tmp_path: Path):
+    assert two_part_diagram_errors(tmp_path, "begin_shape: Core,", "begin_shape: Kärna,") == [
         "connector 'Link 1': unknown shape 'Kärna' (drawn before it: Core, Part 1, Part 2)",
         "connector 'Link 2': unknown shape 'Kärna' (drawn before it: Core, Link 1, Part 1, Part 2)",
     ]
 
 
 def test_a_connector_in_a_style_without_a_line_is_an_error(tmp_path: Path):
-    templates = copy_templates(tmp_path)
-    diagram = templates / "layouts" / "diagram.yaml.j2"
-    text = diagram.read_text(encoding="utf-8")
-    diagram.write_text(text.replace("style: diagram-link,", "style: rule,"), encoding="utf-8")
-    parts = [{"title": "A.", "text": "a"}, {"title": "B.", "text": "b"}]
-    with pytest.raises(DeckgenError) as caught:
-        lay_out(
-            {"id": "d", "kind": "diagram", "title": "T", "core": "K", "parts": parts},
-            templates=templates,
-        )
-    assert [d.message for d in caught.value.diagnostics] == [
+    assert two_part_diagram_errors(tmp_path, "style: diagram-link,", "style: rule,") == [
         "connector 'Link 1': style 'rule' has no line",
         "connector 'Link 2': style 'rule' has no line",
     ]
