@@ -7,9 +7,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .errors import DeckgenError, Diagnostic, unknown
-from .load import display_path, load_yaml
+from .contrast import ratio, slot, text_pairs
+from .errors import DeckgenError, Diagnostic, fail_if_any, unknown
+from .load import Source, display_path, load_yaml
 from .models import Model, pattern
+from .spec import MasterSpec
 from .validate import validate_model
 
 Hex = Annotated[str, pattern(r"^[0-9A-Fa-f]{6}$", "an RRGGBB hex colour such as 0A64A4")]
@@ -63,16 +65,52 @@ def brand_names(templates: Path) -> list[str]:
     return sorted(path.stem for path in (templates / "brands").glob("*.yaml"))
 
 
-def load_brand(templates: Path, name: str) -> tuple[Brand, Path]:
-    """Return the brand called `name` and its logo's path; raise `DeckgenError` if it is bad."""
+def _read(templates: Path, name: str) -> tuple[Source, Brand]:
     path = templates / "brands" / f"{name}.yaml"
     if not path.is_file():
         message = unknown("brand", name, brand_names(templates))
         raise DeckgenError([Diagnostic(display_path(path), None, None, message)])
     source = load_yaml(path)
-    brand = validate_model(source, Brand)
-    logo = path.parent / brand.logo
+    return source, validate_model(source, Brand)
+
+
+def read_brand(templates: Path, name: str) -> tuple[Brand, Path]:
+    """Return the brand called `name` and where its logo goes, without checking it further."""
+    source, brand = _read(templates, name)
+    return brand, source.path.parent / brand.logo
+
+
+def load_brand(templates: Path, name: str, master: MasterSpec) -> tuple[Brand, Path]:
+    """Return the brand called `name` and its logo's path; raise `DeckgenError` if it is bad,
+    including when a text colour fails WCAG AA contrast on `master`."""
+    source, brand = _read(templates, name)
+    fail_if_any(contrast_problems(source, brand, master))
+    logo = source.path.parent / brand.logo
     if not logo.is_file():
         message = f"logo: image file not found: '{brand.logo}'"
         raise DeckgenError([source.diagnostic(("logo",), message)])
     return brand, logo
+
+
+def contrast_problems(source: Source, brand: Brand, master: MasterSpec) -> list[Diagnostic]:
+    """Return an error for each text/background pair of `master` that `brand`'s palette gives
+    less than WCAG AA contrast, at the text colour's line."""
+    colors = brand.colors.model_dump()
+    found: list[Diagnostic] = []
+    seen: set[tuple[str, str, float]] = set()
+    for pair in text_pairs(master):
+        text, background = slot(pair.text), slot(pair.background)
+        if (text, background, pair.needed) in seen:
+            continue
+        seen.add((text, background, pair.needed))
+        value = ratio(colors[text], colors[background])
+        if value >= pair.needed:
+            continue
+        kind = "large text" if pair.large else "body text"
+        message = (
+            f"text colour {text} #{colors[text].upper()} on {background} "
+            f"#{colors[background].upper()} has contrast {value:.2f}:1; WCAG AA needs "
+            f"{pair.needed:g}:1 for {kind} ({pair.where})"
+        )
+        found.append(source.error(("colors", text), message))
+    return found

@@ -6,15 +6,21 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+from .batch import Variant, region_paths
 from .brand import Brand, load_brand
+from .errors import DeckgenError, Diagnostic, unknown
 from .layout import LayoutEngine, load_master
-from .load import load_yaml
-from .models import Deck
+from .load import Source, display_path, load_yaml
+from .merge import merge
+from .models import Deck, Overlay, RegionFacts, RegionFile
 from .resolve import resolve
 from .save import build_moment, normalize_zip, save
 from .spec import MasterSpec, SlideSpec
-from .validate import validate
+from .validate import validate, validate_model
+
+OverlayT = TypeVar("OverlayT", bound=Overlay)
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,7 @@ class Plan:
     master: MasterSpec
     brand: Brand
     logo: Path
+    region: RegionFacts | None
 
 
 @dataclass(frozen=True)
@@ -36,26 +43,111 @@ class Built:
     slides: int
 
 
-def plan(content: Path, templates: Path) -> Plan:
-    """Load, validate, resolve and lay out `content`; raise `DeckgenError` on any problem."""
-    source = load_yaml(content)
-    deck = resolve(validate(source), source)
-    master = load_master(templates)
-    brand, logo = load_brand(templates, deck.brand)
-    specs = LayoutEngine(templates, master).lay_out(deck, content.parent)
-    return Plan(deck=deck, specs=specs, master=master, brand=brand, logo=logo)
+class Builder:
+    """Builds decks from one templates folder, loading each shared input once.
+
+    The master, the layout templates, the base deck and the brands are read and checked the first
+    time a deck needs them and kept for the next: `deckgen build --all` makes one builder per
+    worker process.
+    """
+
+    def __init__(self, templates: Path) -> None:
+        self.templates = templates
+        self._master: MasterSpec | None = None
+        self._engine: LayoutEngine | None = None
+        self._bases: dict[Path, Source] = {}
+        self._brands: dict[str, tuple[Brand, Path]] = {}
+
+    @property
+    def master(self) -> MasterSpec:
+        if self._master is None:
+            self._master = load_master(self.templates)
+        return self._master
+
+    @property
+    def engine(self) -> LayoutEngine:
+        if self._engine is None:
+            self._engine = LayoutEngine(self.templates, self.master)
+        return self._engine
+
+    def base(self, content: Path) -> Source:
+        """Return the base deck, loaded and checked alone so that its errors point at it."""
+        if content not in self._bases:
+            source = load_yaml(content)
+            validate(source)
+            self._bases[content] = source
+        return self._bases[content]
+
+    def brand(self, name: str) -> tuple[Brand, Path]:
+        if name not in self._brands:
+            self._brands[name] = load_brand(self.templates, name, self.master)
+        return self._brands[name]
+
+    def plan(self, variant: Variant) -> Plan:
+        """Load, merge, validate, resolve and lay out a variant; raise `DeckgenError` on any
+        problem."""
+        base = self.base(variant.content)
+        region = load_region(variant.content, variant.region) if variant.region else None
+        overlays = [region[0]] if region else []
+        overlays += [load_overlay(path, Overlay)[0] for path in variant.overlays]
+        source = merge(base, overlays, regional=region is not None)
+        facts = region[1].region if region else None
+        deck = resolve(validate(source), source, facts)
+        master = self.master
+        brand, logo = self.brand(deck.brand)
+        specs = self.engine.lay_out(deck, variant.content.parent)
+        return Plan(deck=deck, specs=specs, master=master, brand=brand, logo=logo, region=facts)
+
+    def build(self, variant: Variant, output: Path) -> Built:
+        """Build a variant into `output/`; return where it went."""
+        ready = self.plan(variant)
+        from .render import render  # python-pptx loads only when there is a deck to draw
+
+        moment = build_moment(ready.deck.date)
+        meta = ready.deck.meta()
+        blob = render(meta, ready.specs, ready.master, ready.brand, ready.logo, moment)
+        target = output / file_name(ready)
+        save(normalize_zip(blob, moment), target)
+        return Built(path=target, slides=len(ready.specs))
 
 
-def build(content: Path, templates: Path, output: Path) -> Built:
-    """Build the deck in `content` into `output/`; return where it went."""
-    ready = plan(content, templates)
-    from .render import render  # python-pptx loads only when there is a deck to draw
+def plan(variant: Variant | Path, templates: Path) -> Plan:
+    """Plan one variant (or the deck file alone) with a fresh builder."""
+    return Builder(templates).plan(variant if isinstance(variant, Variant) else Variant(variant))
 
-    moment = build_moment(ready.deck.date)
-    blob = render(ready.deck.meta(), ready.specs, ready.master, ready.brand, ready.logo, moment)
-    target = output / f"{slug(ready.deck.title)}.pptx"
-    save(normalize_zip(blob, moment), target)
-    return Built(path=target, slides=len(ready.specs))
+
+def build(variant: Variant | Path, templates: Path, output: Path) -> Built:
+    """Build one variant (or the deck file alone) with a fresh builder."""
+    chosen = variant if isinstance(variant, Variant) else Variant(variant)
+    return Builder(templates).build(chosen, output)
+
+
+def file_name(ready: Plan) -> str:
+    """Return the deck's file name: its title, then its region: `regionen-i-rorelse-varmland`."""
+    parts = [ready.deck.title, ready.region.slug if ready.region else ""]
+    return slug(" ".join(parts)) + ".pptx"
+
+
+def load_region(content: Path, name: str) -> tuple[Source, RegionFile]:
+    """Load and check `regions/<name>.yaml` beside the deck file."""
+    paths = region_paths(content)
+    if name not in paths:
+        where = display_path(content.parent / "regions")
+        message = unknown("region", name, paths) + f" in {where}/"
+        raise DeckgenError([Diagnostic(display_path(content), None, None, message)])
+    source, region = load_overlay(paths[name], RegionFile)
+    if region.region.slug != name:
+        message = f"region.slug: expected '{name}', the file's name, got '{region.region.slug}'"
+        raise DeckgenError([source.diagnostic(("region", "slug"), message)])
+    return source, region
+
+
+def load_overlay(path: Path, model: type[OverlayT]) -> tuple[Source, OverlayT]:
+    """Load an overlay or region file and check it alone, before it is merged."""
+    source = load_yaml(path)
+    if source.data is None:
+        source.data = {}
+    return source, validate_model(source, model)
 
 
 def slug(text: str) -> str:

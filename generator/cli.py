@@ -53,11 +53,28 @@ def main() -> None:
     Typical use, from the project folder:
       deckgen validate          check content/deck.yaml; write nothing
       deckgen build             write output/<deck title>.pptx
+      deckgen build --region varmland
+                                a region's deck, in its brand, with its facts
+      deckgen build --all       every deck, in parallel; unchanged ones are skipped
       deckgen schema -o deck.schema.json
                                 JSON Schema of the content, for editors
 
     Errors name file:line:column; deckgen reports them all, then exits with status 1.
     """
+
+
+class _Shard(click.ParamType):  # type: ignore[type-arg]
+    """`K/N`: the K-th of N parts, 1-based."""
+
+    name = "K/N"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: object) -> object:
+        if isinstance(value, tuple):
+            return value
+        part, _, parts = str(value).partition("/")
+        if not (part.isdigit() and parts.isdigit() and 1 <= int(part) <= int(parts)):
+            self.fail(f"expected K/N with 1 <= K <= N, such as 2/4, got {value!r}", param)
+        return int(part), int(parts)
 
 
 @main.command()
@@ -68,19 +85,83 @@ def main() -> None:
     type=click.Path(path_type=Path),
     default=Path("output"),
     show_default=True,
-    help="Folder for the built deck.",
+    help="Folder for the built decks and manifest.json.",
 )
-def build(content: Path, templates: Path, output: Path) -> None:
-    """Build the deck into the output folder.
+@click.option(
+    "--region",
+    metavar="SLUG",
+    help="Build this region's variant: content/regions/SLUG.yaml, such as varmland.",
+)
+@click.option(
+    "--overlay",
+    "overlays",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A speaker's overlay file, applied after the region; repeat for more, in order.",
+)
+@click.option("--all", "every", is_flag=True, help="Build the national deck and every region's.")
+@click.option(
+    "--shard",
+    type=_Shard(),
+    help="With --all, build only the K-th of N fixed parts, such as 1/4, for a CI matrix.",
+)
+@click.option("--force", is_flag=True, help="Build even the decks that are up to date.")
+@click.option(
+    "--pdf", is_flag=True, help="Also export each deck to PDF with LibreOffice (soffice)."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Processes to build with; all the cores this process may use by default.",
+)
+def build(
+    content: Path,
+    templates: Path,
+    output: Path,
+    region: str | None,
+    overlays: tuple[Path, ...],
+    every: bool,
+    shard: tuple[int, int] | None,
+    force: bool,
+    pdf: bool,
+    jobs: int | None,
+) -> None:
+    """Build decks: the national one, a region's, or all of them.
 
-    The deck is written atomically: a failed build leaves the previous deck in place. The same
-    input gives the same bytes; set SOURCE_DATE_EPOCH to fix the file's dates, which are
-    otherwise the content's `date`.
+    \b
+    Examples:
+      deckgen build                          the national deck
+      deckgen build --region varmland        Region Värmland's deck
+      deckgen build --region dalarna --overlay talks/anna.yaml
+      deckgen build --all --pdf              every deck, and a PDF of each
+      deckgen build --all --shard 2/4        the second quarter of them
+
+    A deck is rebuilt only when what it is built from (content, region file, overlays,
+    templates, deckgen's version) changed since output/manifest.json recorded it; --force
+    rebuilds it anyway. Decks are written atomically: a failed build leaves the previous deck
+    in place, and with --all the other decks are still built. The same input gives the same
+    bytes; set SOURCE_DATE_EPOCH to fix the file's dates, which are otherwise the content's
+    `date`.
     """
-    from .build import build as run_build
+    from .batch import build_decks
 
-    built = run_build(content, templates, output)
-    click.echo(f"wrote {built.path.as_posix()} ({built.slides} slides)")
+    if region and every:
+        raise click.UsageError("use --region or --all, not both")
+    if shard and not every:
+        raise click.UsageError("--shard splits --all: add --all")
+    build_decks(
+        content=content,
+        templates=templates,
+        output=output,
+        region=region,
+        overlays=overlays,
+        every=every,
+        shard=shard,
+        force=force,
+        pdf=pdf,
+        jobs=jobs,
+    )
 
 
 @main.command()
@@ -102,11 +183,26 @@ def validate(content: Path, templates: Path) -> None:
     default=None,
     help="Write the schema to this file instead of standard output.",
 )
-def schema(output: Path | None) -> None:
-    """Print the content format as JSON Schema, for editors."""
+@click.option(
+    "--for",
+    "kind",
+    type=click.Choice(["deck", "region", "overlay"]),
+    default="deck",
+    show_default=True,
+    help="Which file's format: the deck, a region file or a speaker's overlay.",
+)
+def schema(output: Path | None, kind: str) -> None:
+    """Print a content format as JSON Schema, for editors.
+
+    \b
+    The committed schemas:
+      deckgen schema -o content/deck.schema.json
+      deckgen schema --for region -o content/region.schema.json
+      deckgen schema --for overlay -o content/overlay.schema.json
+    """
     from .models import json_schema
 
-    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -115,24 +211,38 @@ def schema(output: Path | None) -> None:
 
 
 @main.command()
-@click.argument("text")
+@click.argument("text", required=False)
 @click.option("--color", default="12355B", show_default=True, help="Text colour, RRGGBB.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="The PNG file to write.")
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), required=True, help="The PNG file to write."
+    "--brand",
+    metavar="NAME",
+    help="Make the logo of templates/brands/NAME.yaml: its name, its dk2 colour, its logo path.",
 )
-def logo(text: str, color: str, output: Path) -> None:
+@_TEMPLATES
+def logo(
+    text: str | None, color: str, output: Path | None, brand: str | None, templates: Path
+) -> None:
     """Make a text logo PNG for a brand with no artwork.
 
     deckgen ships no real logos: brands use text logos made with this command.
 
     \b
-    Example:
+    Examples:
       deckgen logo SKR --color 12355B -o templates/brands/logos/skr.png
+      deckgen logo --brand varmland
     """
     import re
 
     from .logo import text_logo
 
+    if brand is not None:
+        from .brand import read_brand
+
+        found, output = read_brand(templates, brand)
+        text, color = found.name, found.colors.dk2
+    if text is None or output is None:
+        raise click.UsageError("give TEXT and -o FILE, or --brand NAME")
     if not re.fullmatch(r"[0-9A-Fa-f]{6}", color):
         raise click.BadParameter(f"{color!r} is not an RRGGBB colour", param_hint="--color")
     output.write_bytes(text_logo(text, color))

@@ -30,8 +30,9 @@ class DeckgenError(click.ClickException):
 
     exit_code = 1
 
-    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+    def __init__(self, diagnostics: Sequence[Diagnostic], summary: str | None = None) -> None:
         self.diagnostics = list(diagnostics)
+        self.summary = summary
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
     def show(self, file: IO[Any] | None = None) -> None:
@@ -39,7 +40,8 @@ class DeckgenError(click.ClickException):
             click.echo(str(diagnostic), file=file, err=True)
         count = len(self.diagnostics)
         noun = "error" if count == 1 else "errors"
-        click.echo(f"deckgen: {count} {noun}; nothing was written.", file=file, err=True)
+        summary = self.summary or "nothing was written."
+        click.echo(f"deckgen: {count} {noun}; {summary}", file=file, err=True)
 
 
 def fail_if_any(diagnostics: Iterable[Diagnostic]) -> None:

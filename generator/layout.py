@@ -7,6 +7,7 @@ those templates, parses their YAML output and checks it against the master.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -78,6 +79,12 @@ class LayoutEngine:
         self.environment.filters["q"] = _quote
         self.environment.filters["md"] = _escape_markdown
 
+    def warm(self) -> None:
+        """Compile every layout template now, not when a slide first needs it."""
+        for path in sorted(self.folder.glob("*.yaml.j2")):
+            with contextlib.suppress(jinja2.TemplateError):  # reported with its slide
+                self.environment.get_template(path.name)
+
     def lay_out(self, deck: Deck, content_dir: Path) -> list[SlideSpec]:
         """Return one `SlideSpec` per slide of `deck`; raise `DeckgenError` for every problem."""
         problems: list[Diagnostic] = []
@@ -122,7 +129,12 @@ class LayoutEngine:
         display = f"{display_path(path)} (output for slide '{slide.id}')"
         source = parse_yaml(text, path, display)
         if isinstance(source.data, dict):
-            source.data = {**source.data, "id": slide.id, "notes": slide.notes}
+            source.data = {
+                **source.data,
+                "id": slide.id,
+                "notes": slide.notes,
+                "hidden": slide.hidden,
+            }
         spec = validate_model(source, SlideSpec)
         return self._checked(spec, display, content_dir)
 

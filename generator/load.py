@@ -16,10 +16,14 @@ DataPath = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Mark:
-    """A 1-based line and column in a source file."""
+    """A 1-based line and column in a source file; in a merged source, also which file."""
 
     line: int
     column: int
+    file: str | None = None
+    """The file's display name, where it is not the source's own (see `merge`)."""
+    folder: Path | None = None
+    """The folder that paths in the file are relative to, where it is not the source's own."""
 
 
 @dataclass
@@ -44,7 +48,11 @@ class Source:
     def diagnostic(self, path: DataPath, message: str, *, key: bool = False) -> Diagnostic:
         """Return a diagnostic for `path` in this file."""
         where = self.mark(path, key=key)
-        return Diagnostic(self.display, where.line, where.column, message)
+        return Diagnostic(where.file or self.display, where.line, where.column, message)
+
+    def folder(self, path: DataPath) -> Path:
+        """Return the folder that a relative path found at `path` is relative to."""
+        return self.mark(path).folder or self.path.parent
 
     def error(self, path: DataPath, message: str, *, key: bool = False) -> Diagnostic:
         """Return a diagnostic at `path` whose message names it: `slides[3].kind: <message>`."""
@@ -165,3 +173,10 @@ def dotted(path: DataPath) -> str:
     for step in path:
         text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
     return text
+
+
+def set_at(data: Any, path: DataPath, value: Any) -> None:
+    """Set the value at `path` in nested lists and mappings `data`."""
+    for step in path[:-1]:
+        data = data[step]
+    data[path[-1]] = value

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, Optional, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, create_model
 
 
 class TextField:
@@ -54,12 +54,18 @@ class SlideBase(Model):
     """Unique id of the slide (lower-case letters, digits and dashes); overlays address it."""
     notes: Text | None = None
     """Speaker notes."""
+    only: Literal["region", "national"] | None = None
+    """Keep the slide only in regional variants (`region`) or only in the national deck."""
+    hidden: bool = False
+    """Keep the slide in the deck but skip it in the slide show."""
 
 
 class TitleSlide(SlideBase):
     """The opening slide: title, subtitle and byline."""
 
     kind: Literal["title"]
+    kicker: Text | None = None
+    """A short line above the title, such as the region's name."""
     title: Text
     """The deck's title, large."""
     subtitle: Text | None = None
@@ -147,10 +153,37 @@ class ClosingSlide(SlideBase):
     """The closing message, large; it is the slide's title."""
     link: Link | None = None
     """A clickable link under the message."""
+    contact: Text | None = None
+    """Who to contact, small at the foot of the slide."""
+
+
+class Figure(Model):
+    value: Text
+    """The figure itself, large: a number or a short word."""
+    label: Text
+    """What the figure counts or names."""
+
+
+class FactsSlide(SlideBase):
+    """A title, a lead sentence and a row of key figures."""
+
+    kind: Literal["facts"]
+    title: Text
+    """The slide's title."""
+    lead: Text
+    """A sentence or two that the figures back up."""
+    figures: list[Figure] = Field(min_length=1, max_length=4)
+    """The key figures, in a row (1 to 4)."""
 
 
 Slide = Annotated[
-    TitleSlide | StatementSlide | DiagramSlide | PanelSlide | QuoteSlide | ClosingSlide,
+    TitleSlide
+    | StatementSlide
+    | DiagramSlide
+    | PanelSlide
+    | QuoteSlide
+    | FactsSlide
+    | ClosingSlide,
     Field(discriminator="kind"),
 ]
 
@@ -174,6 +207,8 @@ class DeckMeta(Model):
     """The deck's subtitle."""
     authors: list[str] = Field(min_length=1)
     """Who wrote the deck; the file's author property."""
+    speakers: list[str] | None = Field(default=None, min_length=1)
+    """Who presents it, where that is not the authors; text can use `{{ deck.speakers }}`."""
     organisation: str = Field(min_length=1)
     """The organisation behind the deck."""
     language: Annotated[str, pattern(r"^[a-z]{2,3}-[A-Z]{2}$", "a language tag such as sv-SE")] = (
@@ -195,6 +230,65 @@ class Deck(DeckMeta):
     def meta(self) -> DeckMeta:
         """Return the metadata alone."""
         return DeckMeta.model_validate(self.model_dump(exclude={"slides"}))
+
+
+#: Deck metadata to change: any key of the deck file but `slides`, each optional.
+DeckPatch: type[Model] = create_model(  # type: ignore[call-overload]
+    "DeckPatch",
+    __base__=Model,
+    __doc__="Deck metadata to change; keys as in the deck file, merged deeply.",
+    **{
+        name: (Optional[info.annotation], Field(default=None, description=info.description))  # noqa: UP045
+        for name, info in DeckMeta.model_fields.items()
+    },
+)
+
+
+class Overlay(Model):
+    """A speaker's overlay: changes to a deck, addressed by slide id, applied in order."""
+
+    deck: DeckPatch | None = None  # type: ignore[valid-type]
+    """Deck metadata to change, such as `speakers`; mappings merge deeply."""
+    slides: dict[SlideId, dict[str, Any]] = {}
+    """Slides by id. An entry with `kind` is a whole slide: it replaces the slide with that id,
+    or adds one (place it with `after: <id>` or `before: <id>`). An entry without `kind` merges
+    into the existing slide."""
+    drop: list[SlideId] = []
+    """Slides to leave out of the deck."""
+    hide: list[SlideId] = []
+    """Slides to keep in the deck but skip in the slide show."""
+    quotes: list[SlideId] | None = None
+    """The quote slides to show, in this order, where the deck's first quote stood."""
+    notes: dict[SlideId, Text] = {}
+    """Speaker notes to add to slides, by id, after the notes they have."""
+
+
+class RegionFacts(Model):
+    """Facts about a region (from SCB): text can use them as `{{ region.<key> }}`."""
+
+    name: str = Field(min_length=1)
+    """The region's official name, such as "Region Värmland"."""
+    slug: SlideId
+    """This project's identifier for the region; the file's name and `--region` use it."""
+    county: str = Field(min_length=1)
+    """The county (län), such as "Värmlands län"."""
+    scb_county_code: Annotated[str, pattern(r"^[0-9]{2}$", "a two-digit SCB code such as '17'")]
+    """The county's SCB code, two digits, quoted."""
+    lansbokstav: Annotated[str, pattern(r"^[A-Z]{1,2}$", "one or two capital letters")]
+    """The county letter, such as S."""
+    residensstad: str = Field(min_length=1)
+    """The seat of the county administrative board."""
+    kommuner: int = Field(ge=1)
+    """The number of municipalities in the county."""
+    contact: str | None = None
+    """Who to contact about the talk in the region; shown on the closing slide."""
+
+
+class RegionFile(Overlay):
+    """A region file, `content/regions/<slug>.yaml`: the region's facts and its changes."""
+
+    region: RegionFacts
+    """The region's facts."""
 
 
 def marked_fields(
@@ -224,9 +318,11 @@ def _optional_marked(annotation: Any, marker: type) -> bool:
     return False
 
 
-def json_schema() -> dict[str, Any]:
-    """Return the JSON Schema of a deck file, for editors' completion and checks."""
-    schema = Deck.model_json_schema()
+def json_schema(kind: str = "deck") -> dict[str, Any]:
+    """Return the JSON Schema of a deck, region or overlay file, for editors' checks."""
+    models: dict[str, type[BaseModel]] = {"deck": Deck, "region": RegionFile, "overlay": Overlay}
+    model = models[kind]
+    schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "deckgen deck"
+    schema["title"] = f"deckgen {kind}"
     return schema

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -10,8 +11,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import ValidationError
 
 from .errors import Diagnostic, fail_if_any
-from .load import DataPath, Source
-from .models import SLIDE_ADAPTER, Deck, TextField, marked_fields
+from .load import DataPath, Source, set_at
+from .models import SLIDE_ADAPTER, Deck, RegionFacts, TextField, marked_fields
 from .validate import slide_diagnostics
 
 _JINJA_MARKERS = ("{{", "{%", "{#")
@@ -24,15 +25,22 @@ def make_environment() -> SandboxedEnvironment:
     )
 
 
-def context_for(deck: Deck) -> dict[str, Any]:
-    """Return the variables that content text can use."""
-    return {"deck": deck.meta().model_dump()}
+def context_for(deck: Deck, region: RegionFacts | None = None) -> dict[str, Any]:
+    """Return the variables that content text can use: `deck`, with `speakers` defaulting to the
+    authors, and `region`, which is none in the national deck."""
+    meta = deck.meta().model_dump()
+    meta["speakers"] = meta["speakers"] or meta["authors"]
+    return {"deck": meta, "region": region.model_dump() if region is not None else None}
 
 
-def resolve(deck: Deck, source: Source) -> Deck:
-    """Return `deck` with every text field rendered; raise `DeckgenError` for every bad one."""
+def resolve(deck: Deck, source: Source, region: RegionFacts | None = None) -> Deck:
+    """Return `deck` with every text field rendered; raise `DeckgenError` for every bad one.
+
+    An optional field whose text renders to nothing, such as `{% if region %}…{% endif %}` in the
+    national deck, is left out.
+    """
     environment = make_environment()
-    context = context_for(deck)
+    context = context_for(deck, region)
     problems: list[Diagnostic] = []
     slides = []
     for index, slide in enumerate(deck.slides):
@@ -46,7 +54,11 @@ def resolve(deck: Deck, source: Source) -> Deck:
             continue
         data = slide.model_dump(exclude_none=True)
         for path, text in templated:
-            _set(data, path[2:], _render(environment, text, context, source, path, problems))
+            rendered = _render(environment, text, context, source, path, problems)
+            if rendered.strip() or _required(slide, path[2:]):
+                set_at(data, path[2:], rendered)
+            else:
+                _remove(data, path[2:])
         try:
             slides.append(SLIDE_ADAPTER.validate_python(data))
         except ValidationError as exc:
@@ -71,8 +83,18 @@ def _render(
             source.error(path, f"template syntax error: {exc.message}{_line(exc.lineno)}")
         )
     except jinja2.UndefinedError as exc:
-        names = ", ".join(f"deck.{key}" for key in context["deck"])
-        message = f"undefined variable: {exc.message} (available: {names})"
+        names = [f"deck.{key}" for key in context["deck"]]
+        hint = ""
+        if context["region"] is not None:
+            names += [f"region.{key}" for key in context["region"]]
+        else:
+            names.append("region (none in the national deck)")
+            if re.search(r"\bregion\b", text):
+                hint = (
+                    "; the national deck has no region: guard the text with {% if region %}"
+                    " or mark the slide `only: region`"
+                )
+        message = f"undefined variable: {exc.message}{hint} (available: {', '.join(names)})"
         problems.append(source.error(path, message))
     except jinja2.TemplateError as exc:
         problems.append(source.error(path, f"template error: {exc}"))
@@ -83,7 +105,15 @@ def _line(lineno: int) -> str:
     return f" (line {lineno} of the text)" if lineno > 1 else ""
 
 
-def _set(data: Any, path: DataPath, value: str) -> None:
+def _remove(data: Any, path: DataPath) -> None:
+    """Remove the value at `path`, which a required field then reports as missing."""
     for step in path[:-1]:
         data = data[step]
-    data[path[-1]] = value
+    del data[path[-1]]
+
+
+def _required(model: Any, path: DataPath) -> bool:
+    """Return whether the field at `path` of `model` must have a value."""
+    for step in path[:-1]:
+        model = model[step] if isinstance(step, int) else getattr(model, step)
+    return bool(type(model).model_fields[str(path[-1])].is_required())

@@ -183,3 +183,4 @@ class SlideSpec(Model):
     reading_order: list[str] | None = None
     """Names of placeholders and shapes in the order a screen reader reads them."""
     notes: str | None = None
+    hidden: bool = False

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Diagnostic, allowed_list, did_you_mean, fail_if_any, unknown
-from .load import DataPath, Source, display_path
+from .load import DataPath, Source, display_path, set_at
 from .models import PATTERNS, SLIDE_ADAPTER, SLIDE_MODELS, Deck, DeckMeta, ImageField, marked_fields
 from .spec import SHAPE_MODELS
 
@@ -42,7 +42,7 @@ def validate(source: Source) -> Deck:
     meta = _validate_meta(source, data, problems)
     slides = _validate_slides(source, data, problems)
     problems += _duplicate_ids(source, data.get("slides"))
-    problems += _missing_images(source, slides)
+    slides = _images(source, slides, problems)
     fail_if_any(sorted(problems, key=_position))
     assert meta is not None
     return Deck.model_construct(**dict(meta), slides=[slide for _, slide in slides])
@@ -189,7 +189,7 @@ def _duplicate_ids(source: Source, raw: Any) -> list[Diagnostic]:
             earlier = source.mark(("slides", first[slide_id], "id"))
             message = (
                 f"duplicate slide id '{slide_id}' "
-                f"(first used at {source.display}:{earlier.line}:{earlier.column})"
+                f"(first used at {earlier.file or source.display}:{earlier.line}:{earlier.column})"
             )
             found.append(source.error(("slides", index, "id"), message))
         else:
@@ -197,15 +197,26 @@ def _duplicate_ids(source: Source, raw: Any) -> list[Diagnostic]:
     return found
 
 
-def _missing_images(source: Source, slides: list[tuple[int, BaseModel]]) -> list[Diagnostic]:
-    root = source.path.parent
+def _images(
+    source: Source, slides: list[tuple[int, BaseModel]], problems: list[Diagnostic]
+) -> list[tuple[int, BaseModel]]:
+    """Return `slides` with image paths made absolute, each relative to the file that names it;
+    add a problem for each image that is not there."""
     found = []
     for index, slide in slides:
-        for path, value in marked_fields(slide, ImageField, ("slides", index)):
-            if not (root / value).is_file():
-                folder = display_path(root)
-                message = f"image file not found: '{value}' (looked in {folder}/)"
-                found.append(source.error(path, message))
+        images = list(marked_fields(slide, ImageField, ("slides", index)))
+        if not images:
+            found.append((index, slide))
+            continue
+        data = slide.model_dump(exclude_unset=True)
+        for path, value in images:
+            folder = source.folder(path)
+            image = (folder / value).resolve()
+            if not image.is_file():
+                message = f"image file not found: '{value}' (looked in {display_path(folder)}/)"
+                problems.append(source.error(path, message))
+            set_at(data, path[2:], str(image))
+        found.append((index, SLIDE_ADAPTER.validate_python(data)))
     return found
 
 

@@ -12,6 +12,7 @@ import pytest
 from generator.brand import load_brand
 from generator.build import build
 from generator.errors import DeckgenError
+from generator.layout import load_master
 
 from .conftest import CONTENT, TEMPLATES
 
@@ -61,7 +62,7 @@ def test_a_brand_with_a_bad_colour_is_refused_at_its_line(tmp_path: Path):
         encoding="utf-8",
     )
     with pytest.raises(DeckgenError) as caught:
-        load_brand(templates, "skr")
+        load_brand(templates, "skr", load_master(templates))
     [problem] = caught.value.diagnostics
     assert (problem.line, problem.column) == (9, 12)
     assert problem.message == (

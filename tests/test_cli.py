@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -16,9 +17,9 @@ def test_help_lists_the_commands_with_an_example():
     assert result.exit_code == 0
     for line in (
         "deckgen build             write output/<deck title>.pptx",
-        "build     Build the deck into the output folder.",
+        "build     Build decks: the national one, a region's, or all of them.",
         "validate  Check the content, brand and layouts without writing anything.",
-        "schema    Print the content format as JSON Schema, for editors.",
+        "schema    Print a content format as JSON Schema, for editors.",
     ):
         assert line in result.stdout
 
@@ -27,7 +28,15 @@ def test_the_schema_documents_each_key_and_every_kind():
     result = CliRunner().invoke(main, ["schema"])
     schema = json.loads(result.stdout)
     kinds = schema["properties"]["slides"]["items"]["discriminator"]["mapping"]
-    assert sorted(kinds) == ["closing", "diagram", "panel", "quote", "statement", "title"]
+    assert sorted(kinds) == [
+        "closing",
+        "diagram",
+        "facts",
+        "panel",
+        "quote",
+        "statement",
+        "title",
+    ]
     quote = schema["$defs"]["QuoteSlide"]
     assert quote["additionalProperties"] is False
     assert quote["properties"]["attribution"]["description"] == "Who said it: a name or a role."
@@ -38,12 +47,13 @@ def test_build_says_where_the_deck_went(scratch: Scratch):
     result = scratch.use("valid-minimal.yaml").run("build")
     assert result.exit_code == 0
     assert result.stdout == "wrote output/testdack.pptx (2 slides)\n"
-    assert list(scratch.outputs()) == ["testdack.pptx"]
+    assert list(scratch.outputs()) == ["manifest.json", "testdack.pptx"]
 
 
-def test_the_committed_schema_is_up_to_date():
-    committed = (ROOT / "content" / "deck.schema.json").read_text(encoding="utf-8")
-    assert CliRunner().invoke(main, ["schema"]).stdout == committed
+@pytest.mark.parametrize("kind", ["deck", "region", "overlay"])
+def test_the_committed_schemas_are_up_to_date(kind: str):
+    committed = (ROOT / "content" / f"{kind}.schema.json").read_text(encoding="utf-8")
+    assert CliRunner().invoke(main, ["schema", "--for", kind]).stdout == committed
 
 
 def test_a_bug_is_one_line_without_a_traceback(scratch: Scratch, monkeypatch):

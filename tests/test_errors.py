@@ -17,11 +17,11 @@ CASES = {
     ),
     "unknown-kind.yaml": (
         "content/deck.yaml:11:11: error: slides[1].kind: unknown kind 'qoute'; did you mean "
-        "'quote'? (known: closing, diagram, panel, quote, statement, title)\n"
+        "'quote'? (known: closing, diagram, facts, panel, quote, statement, title)\n"
     ),
     "unknown-key.yaml": (
         "content/deck.yaml:10:5: error: slides[0].attributon: unknown key 'attributon'; did you "
-        "mean 'attribution'? (allowed: attribution, id, kind, notes, text)\n"
+        "mean 'attribution'? (allowed: attribution, hidden, id, kind, notes, only, text)\n"
     ),
     "wrong-type.yaml": (
         "content/deck.yaml:10:13: error: slides[0].people: expected a list, "
@@ -38,9 +38,10 @@ CASES = {
         "content/deck.yaml:9:12: error: slides[0].title: template syntax error: unexpected '}'\n"
     ),
     "undefined-variable.yaml": (
-        "content/deck.yaml:9:12: error: slides[0].title: undefined variable: 'region' is "
-        "undefined (available: deck.title, deck.subtitle, deck.authors, deck.organisation, "
-        "deck.language, deck.date, deck.brand)\n"
+        "content/deck.yaml:9:12: error: slides[0].title: undefined variable: 'regoin' is "
+        "undefined (available: deck.title, deck.subtitle, deck.authors, deck.speakers, "
+        "deck.organisation, deck.language, deck.date, deck.brand, region (none in the national "
+        "deck))\n"
     ),
     "missing-image.yaml": (
         "content/deck.yaml:13:16: error: slides[0].people[0].photo: image file not found: "
@@ -54,7 +55,7 @@ def test_bad_input_gives_one_exact_line_and_writes_nothing(scratch: Scratch, fix
     scratch.use("valid-minimal.yaml")
     assert scratch.run("build").exit_code == 0
     before = scratch.outputs()
-    assert list(before) == ["testdack.pptx"]
+    assert list(before) == ["manifest.json", "testdack.pptx"]
 
     result = scratch.use(fixture).run("build")
 
@@ -69,11 +70,11 @@ def test_every_problem_in_a_file_is_reported_in_one_run(scratch: Scratch):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "content/deck.yaml:6:1: error: colour: unknown key 'colour' (allowed: authors, brand, "
-        "date, language, organisation, slides, subtitle, title)",
+        "date, language, organisation, slides, speakers, subtitle, title)",
         "content/deck.yaml:9:11: error: slides[0].kind: unknown kind 'titel'; did you mean "
-        "'title'? (known: closing, diagram, panel, quote, statement, title)",
+        "'title'? (known: closing, diagram, facts, panel, quote, statement, title)",
         "content/deck.yaml:14:5: error: slides[1].attributon: unknown key 'attributon'; did you "
-        "mean 'attribution'? (allowed: attribution, id, kind, notes, text)",
+        "mean 'attribution'? (allowed: attribution, hidden, id, kind, notes, only, text)",
         "content/deck.yaml:15:5: error: slides[2]: missing required field 'body'",
         "content/deck.yaml:15:9: error: slides[2].id: duplicate slide id 'citat' "
         "(first used at content/deck.yaml:11:9)",
@@ -93,9 +94,11 @@ def test_an_unknown_brand_names_the_known_ones(scratch: Scratch):
     scratch.write(scratch.content.read_text(encoding="utf-8").replace("brand: skr", "brand: skt"))
     result = scratch.run("build")
     assert result.exit_code == 1
+    known = ", ".join(sorted(path.stem for path in (TEMPLATES / "brands").glob("*.yaml")))
+    assert "skr, sormland" in known
     assert result.stderr.splitlines()[0] == (
         f"{TEMPLATES / 'brands' / 'skt.yaml'}: error: unknown brand 'skt'; "
-        "did you mean 'skr'? (known: skr)"
+        f"did you mean 'skr'? (known: {known})"
     )
 
 

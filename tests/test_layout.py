@@ -120,7 +120,7 @@ def test_a_master_decoration_in_an_unknown_style_is_an_error_at_its_line(tmp_pat
     assert (problem.line, problem.message) == (
         line,
         "unknown style 'rul'; did you mean 'rule'? (known: diagram-core, diagram-link, "
-        "diagram-part, person-name, person-role, rule)",
+        "diagram-part, figure-label, figure-value, person-name, person-role, rule)",
     )
 
 

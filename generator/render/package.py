@@ -17,7 +17,7 @@ _APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" \
 xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">\
 <Application>deckgen</Application><PresentationFormat>Widescreen</PresentationFormat>\
-<Slides>{slides}</Slides><Notes>{notes}</Notes><HiddenSlides>0</HiddenSlides>\
+<Slides>{slides}</Slides><Notes>{notes}</Notes><HiddenSlides>{hidden}</HiddenSlides>\
 <Company>{company}</Company></Properties>"""
 
 
@@ -64,5 +64,6 @@ def set_properties(prs: Presentation, meta: DeckMeta, moment: datetime.datetime)
     slides = len(prs.slides)
     notes = sum(1 for slide in prs.slides if slide.has_notes_slide)
     app = prs.part.package.part_related_by(RT.EXTENDED_PROPERTIES)
-    text = _APP.format(slides=slides, notes=notes, company=escape(meta.organisation))
+    hidden = sum(1 for slide in prs.slides if slide._element.get("show") == "0")
+    text = _APP.format(slides=slides, notes=notes, hidden=hidden, company=escape(meta.organisation))
     app._blob = text.encode("utf-8")

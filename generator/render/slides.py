@@ -49,6 +49,8 @@ def _draw(slide: Slide, spec: SlideSpec, master: MasterSpec, language: str) -> N
         _reorder(slide, spec.reading_order)
     if spec.notes:
         _notes(slide, spec.notes, language)
+    if spec.hidden:
+        slide._element.set("show", "0")
 
 
 def _fill_placeholders(slide: Slide, spec: SlideSpec, language: str, link_id: Any) -> None:

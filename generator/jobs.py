@@ -1,0 +1,92 @@
+"""Run many builds: in this process or a pool of processes, one outcome per deck.
+
+A failing deck does not stop the others. Each worker process builds with one `Builder`, so the
+master, the layout templates, the base deck and the brands are loaded once per process; the
+pool forks from a process that has loaded them already, so the workers start warm.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .batch import Variant
+from .build import Builder, Built
+from .errors import DeckgenError, Diagnostic
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one deck: built, or failed with diagnostics."""
+
+    variant: Variant
+    built: Built | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+_BUILDER: Builder | None = None
+
+
+def _build(variant: Variant, output: Path) -> Outcome:
+    assert _BUILDER is not None
+    try:
+        return Outcome(variant, built=_BUILDER.build(variant, output))
+    except DeckgenError as exc:
+        return Outcome(variant, diagnostics=exc.diagnostics)
+    except Exception as exc:  # one broken deck must not take the batch down
+        message = f"internal error: {type(exc).__name__}: {exc} (a bug in deckgen)"
+        return Outcome(variant, diagnostics=[Diagnostic(variant.key, None, None, message)])
+
+
+def cpu_count() -> int:
+    """Return how many cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run(
+    variants: list[Variant],
+    templates: Path,
+    output: Path,
+    jobs: int,
+    done: Callable[[Outcome], None],
+) -> list[Outcome]:
+    """Build `variants`, calling `done` as each finishes; return the outcomes in their order."""
+    global _BUILDER
+    _BUILDER = Builder(templates)
+    _warm(_BUILDER, variants)
+    outcomes: dict[Variant, Outcome] = {}
+    for outcome in _outcomes(variants, output, min(jobs, len(variants))):
+        outcomes[outcome.variant] = outcome
+        done(outcome)
+    return [outcomes[variant] for variant in variants]
+
+
+def _warm(builder: Builder, variants: list[Variant]) -> None:
+    """Load what every deck shares before the pool forks, so each worker inherits it."""
+    from . import render  # noqa: F401 - python-pptx, imported once for all workers
+
+    try:
+        builder.engine.warm()
+        for content in {variant.content for variant in variants}:
+            builder.base(content)
+    except DeckgenError:
+        pass  # each deck reports it
+
+
+def _outcomes(variants: list[Variant], output: Path, workers: int) -> Iterator[Outcome]:
+    if workers <= 1:
+        for variant in variants:
+            yield _build(variant, output)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_build, variant, output) for variant in variants]
+        for future in as_completed(futures):
+            yield future.result()

@@ -1,0 +1,281 @@
+"""Stage 1, load (continued): merge the base deck, the region file and overlays into one source.
+
+The merge works on loaded YAML, before validation, and keeps each value's file, line and column,
+so an error in the merged deck points at the file that brought the value in. The rules are in
+the README ("Regions and overlays"); in short, per overlay, in this order:
+
+1. `deck:` merges deeply into the deck's metadata (mappings merge, lists and values replace,
+   `null` removes a key);
+2. `slides:` by id: an entry with `kind` is a whole slide that replaces the slide with that id or
+   is added at `after:`/`before:`; an entry without `kind` merges deeply into the slide;
+3. `drop:` leaves slides out; 4. `hide:` hides them in the slide show;
+5. `quotes:` picks the quote slides and their order, where the first quote stood;
+6. `notes:` adds a paragraph to each slide's notes.
+
+Last, slides marked `only: region` leave a national deck and `only: national` a regional one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .errors import Diagnostic, fail_if_any, unknown
+from .load import DataPath, Mark, Source
+
+#: Keys of a slide entry in an overlay that place it, rather than being part of it.
+_PLACES = ("after", "before")
+
+
+@dataclass
+class Node:
+    """A loaded YAML value with its place in its file: the unit the merge moves around."""
+
+    value: Any  # dict[str, Node], list[Node] or a scalar
+    mark: Mark
+    key: Mark | None = None
+
+
+def tree(source: Source, path: DataPath = ()) -> Node:
+    """Return the data of `source` at `path` as `Node`s that know their file."""
+    data: Any = source.data
+    for step in path:
+        data = data[step]
+    return _node(source, data, path)
+
+
+def _node(source: Source, data: Any, path: DataPath) -> Node:
+    mark = _stamp(source, source.mark(path))
+    key = source.keys.get(path)
+    key = _stamp(source, key) if key is not None else None
+    if isinstance(data, dict):
+        value: Any = {k: _node(source, v, (*path, k)) for k, v in data.items()}
+    elif isinstance(data, list):
+        value = [_node(source, v, (*path, i)) for i, v in enumerate(data)]
+    else:
+        value = data
+    return Node(value, mark, key)
+
+
+def _stamp(source: Source, mark: Mark) -> Mark:
+    if mark.file is not None:
+        return mark
+    return replace(mark, file=source.display, folder=source.path.parent)
+
+
+def flatten(node: Node, base: Source) -> Source:
+    """Return a `Source` with the data of `node` and the marks of every value in it."""
+    merged = Source(path=base.path, display=base.display, data=None)
+    merged.data = _flatten(node, (), merged)
+    return merged
+
+
+def _flatten(node: Node, path: DataPath, merged: Source) -> Any:
+    merged.values[path] = node.mark
+    if node.key is not None:
+        merged.keys[path] = node.key
+    if isinstance(node.value, dict):
+        return {k: _flatten(v, (*path, k), merged) for k, v in node.value.items()}
+    if isinstance(node.value, list):
+        return [_flatten(v, (*path, i), merged) for i, v in enumerate(node.value)]
+    return node.value
+
+
+def deep_merge(base: Node, patch: Node) -> Node:
+    """Return `patch` merged into `base`: mappings merge key by key, anything else replaces,
+    and a `null` in `patch` removes the key."""
+    if not (isinstance(base.value, dict) and isinstance(patch.value, dict)):
+        return patch
+    merged = dict(base.value)
+    for key, item in patch.value.items():
+        if item.value is None:
+            merged.pop(key, None)
+        elif key in merged:
+            merged[key] = deep_merge(merged[key], item)
+        else:
+            merged[key] = item
+    return Node(merged, base.mark, base.key)
+
+
+class _Deck:
+    """The deck being merged: its top-level mapping and its slides, found by id."""
+
+    def __init__(self, root: Node) -> None:
+        self.root = root
+        self.slides: list[Node] = root.value["slides"].value
+
+    def ids(self) -> list[str]:
+        return [_slide_id(slide) for slide in self.slides]
+
+    def find(self, slide_id: str) -> int | None:
+        ids = self.ids()
+        return ids.index(slide_id) if slide_id in ids else None
+
+
+def _slide_id(slide: Node) -> str:
+    if isinstance(slide.value, dict) and "id" in slide.value:
+        return str(slide.value["id"].value)
+    return ""
+
+
+def merge(base: Source, overlays: list[Source], *, regional: bool) -> Source:
+    """Return `base` with each overlay applied in order, then `only:` slides kept or left out.
+
+    `base` must be a mapping with a list of slides, and each overlay must have passed its own
+    validation; raise `DeckgenError` with every slide id that an overlay names but the deck lacks.
+    """
+    deck = _Deck(tree(base))
+    for overlay in overlays:
+        problems: list[Diagnostic] = []
+        _apply(deck, overlay, problems)
+        fail_if_any(problems)
+    unwanted = "national" if regional else "region"
+    deck.slides[:] = [slide for slide in deck.slides if _only(slide) != unwanted]
+    return flatten(deck.root, base)
+
+
+def _only(slide: Node) -> Any:
+    only = slide.value.get("only") if isinstance(slide.value, dict) else None
+    return only.value if only is not None else None
+
+
+def _apply(deck: _Deck, overlay: Source, problems: list[Diagnostic]) -> None:
+    data = overlay.data or {}
+    if "deck" in data and data["deck"] is not None:
+        slides = deck.root.value["slides"]
+        deck.root = deep_merge(deck.root, tree(overlay, ("deck",)))
+        deck.root.value["slides"] = slides
+    quotes = data.get("quotes") or []
+    for slide_id in data.get("slides") or {}:
+        _slide_entry(deck, overlay, slide_id, quotes, problems)
+    for index, slide_id in enumerate(data.get("drop") or []):
+        found = _known(deck, overlay, ("drop", index), slide_id, problems)
+        if found is not None:
+            del deck.slides[found]
+    for index, slide_id in enumerate(data.get("hide") or []):
+        found = _known(deck, overlay, ("hide", index), slide_id, problems)
+        if found is not None:
+            slide = deck.slides[found]
+            slide.value["hidden"] = Node(True, _stamp(overlay, overlay.mark(("hide", index))))
+    if "quotes" in data and data["quotes"] is not None:
+        _pick_quotes(deck, overlay, problems)
+    for slide_id in data.get("notes") or {}:
+        _add_notes(deck, overlay, slide_id, problems)
+
+
+def _known(
+    deck: _Deck,
+    overlay: Source,
+    path: DataPath,
+    slide_id: str,
+    problems: list[Diagnostic],
+    *,
+    key: bool = False,
+) -> int | None:
+    """Return the index of slide `slide_id`, or add an error at `path` of the overlay."""
+    found = deck.find(slide_id)
+    if found is None:
+        problems.append(overlay.error(path, unknown("slide id", slide_id, deck.ids()), key=key))
+    return found
+
+
+def _slide_entry(
+    deck: _Deck, overlay: Source, slide_id: str, quotes: list[str], problems: list[Diagnostic]
+) -> None:
+    path: DataPath = ("slides", slide_id)
+    entry = tree(overlay, path)
+    if not isinstance(entry.value, dict):
+        problems.append(overlay.error(path, "expected a mapping of slide fields"))
+        return
+    places = {name: entry.value.pop(name) for name in _PLACES if name in entry.value}
+    found = deck.find(slide_id)
+    if "kind" in entry.value:
+        entry.value = {"id": Node(slide_id, entry.key or entry.mark), **entry.value}
+        if found is not None:
+            deck.slides[found] = entry
+        elif places or slide_id in quotes:
+            deck.slides.append(entry)  # placed below, or by `quotes`
+        else:
+            message = (
+                f"new slide '{slide_id}' needs a place: add 'after: <id>' or 'before: <id>',"
+                " or list it under 'quotes'"
+            )
+            problems.append(overlay.error(path, message, key=True))
+            return
+    elif found is None:
+        _known(deck, overlay, path, slide_id, problems, key=True)
+        return
+    else:
+        deck.slides[found] = deep_merge(deck.slides[found], entry)
+    if len(places) > 1:
+        problems.append(overlay.error(path, "use 'after' or 'before', not both", key=True))
+        return
+    for name, where in places.items():
+        _place(deck, overlay, slide_id, name, where, problems)
+
+
+def _place(
+    deck: _Deck,
+    overlay: Source,
+    slide_id: str,
+    name: str,
+    where: Node,
+    problems: list[Diagnostic],
+) -> None:
+    """Move slide `slide_id` to just `name` ("after" or "before") the slide `where` names."""
+    path: DataPath = ("slides", slide_id, name)
+    target = str(where.value)
+    if target == slide_id:
+        problems.append(overlay.error(path, f"a slide cannot go {name} itself"))
+        return
+    if _known(deck, overlay, path, target, problems) is None:
+        return
+    moving = deck.slides.pop(deck.find(slide_id) or 0)
+    anchor = deck.find(target)
+    assert anchor is not None
+    deck.slides.insert(anchor + 1 if name == "after" else anchor, moving)
+
+
+def _pick_quotes(deck: _Deck, overlay: Source, problems: list[Diagnostic]) -> None:
+    chosen: list[Node] = []
+    for index, slide_id in enumerate(overlay.data["quotes"]):
+        path: DataPath = ("quotes", index)
+        found = _known(deck, overlay, path, slide_id, problems)
+        if found is None:
+            continue
+        slide = deck.slides[found]
+        if _kind(slide) != "quote":
+            quote_ids = [
+                i for i, s in zip(deck.ids(), deck.slides, strict=True) if _kind(s) == "quote"
+            ]
+            message = (
+                unknown("quote id", slide_id, quote_ids)
+                + f"; '{slide_id}' is a {_kind(slide)} slide"
+            )
+            problems.append(overlay.error(path, message))
+            continue
+        chosen.append(slide)
+    if problems:
+        return
+    first = next((i for i, s in enumerate(deck.slides) if _kind(s) == "quote"), len(deck.slides))
+    kept = [s for s in deck.slides[:first] if _kind(s) != "quote"]
+    rest = [s for s in deck.slides[first:] if _kind(s) != "quote"]
+    deck.slides[:] = [*kept, *chosen, *rest]
+
+
+def _kind(slide: Node) -> Any:
+    kind = slide.value.get("kind") if isinstance(slide.value, dict) else None
+    return kind.value if kind is not None else None
+
+
+def _add_notes(deck: _Deck, overlay: Source, slide_id: str, problems: list[Diagnostic]) -> None:
+    path: DataPath = ("notes", slide_id)
+    found = _known(deck, overlay, path, slide_id, problems, key=True)
+    if found is None:
+        return
+    slide = deck.slides[found]
+    added = tree(overlay, path)
+    earlier = slide.value.get("notes")
+    if earlier is not None and isinstance(earlier.value, str):
+        added = Node(f"{earlier.value}\n\n{added.value}", added.mark, added.key)
+    slide.value["notes"] = added
