@@ -106,7 +106,7 @@ class Builder:
         moment = build_moment(ready.deck.date)
         meta = ready.deck.meta()
         blob = render(meta, ready.specs, ready.master, ready.brand, ready.logo, moment)
-        target = output / file_name(ready)
+        target = output / file_name(ready, variant)
         save(normalize_zip(blob, moment), target)
         return Built(path=target, slides=len(ready.specs))
 
@@ -122,10 +122,13 @@ def build(variant: Variant | Path, templates: Path, output: Path) -> Built:
     return Builder(templates).build(chosen, output)
 
 
-def file_name(ready: Plan) -> str:
-    """Return the deck's file name: its title, then its region: `regionen-i-rorelse-varmland`."""
-    parts = [ready.deck.title, ready.region.slug if ready.region else ""]
-    return slug(" ".join(parts)) + ".pptx"
+def file_name(ready: Plan, variant: Variant) -> str:
+    """Return the deck's file name: its title, its region, its overlays' names:
+    `regionen-i-rorelse-dalarna-anna.pptx`."""
+    region = [ready.region.slug] if ready.region else []
+    return (
+        slug(" ".join([ready.deck.title, *region, *(p.stem for p in variant.overlays)])) + ".pptx"
+    )
 
 
 def load_region(content: Path, name: str) -> tuple[Source, RegionFile]:

@@ -245,22 +245,16 @@ def _pick_quotes(deck: _Deck, overlay: Source, problems: list[Diagnostic]) -> No
             continue
         slide = deck.slides[found]
         if _kind(slide) != "quote":
-            quote_ids = [
-                i for i, s in zip(deck.ids(), deck.slides, strict=True) if _kind(s) == "quote"
-            ]
-            message = (
-                unknown("quote id", slide_id, quote_ids)
-                + f"; '{slide_id}' is a {_kind(slide)} slide"
-            )
+            quotes = ", ".join(_slide_id(s) for s in deck.slides if _kind(s) == "quote")
+            message = f"'{slide_id}' is a {_kind(slide)} slide, not a quote (quotes: {quotes})"
             problems.append(overlay.error(path, message))
             continue
         chosen.append(slide)
     if problems:
         return
     first = next((i for i, s in enumerate(deck.slides) if _kind(s) == "quote"), len(deck.slides))
-    kept = [s for s in deck.slides[:first] if _kind(s) != "quote"]
     rest = [s for s in deck.slides[first:] if _kind(s) != "quote"]
-    deck.slides[:] = [*kept, *chosen, *rest]
+    deck.slides[:] = [*deck.slides[:first], *chosen, *rest]
 
 
 def _kind(slide: Node) -> Any:

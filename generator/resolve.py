@@ -21,8 +21,16 @@ _JINJA_MARKERS = ("{{", "{%", "{#")
 def make_environment() -> SandboxedEnvironment:
     """Return the sandbox that content text renders in: undefined names are errors."""
     return SandboxedEnvironment(
-        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        finalize=_none_is_empty,
     )
+
+
+def _none_is_empty(value: Any) -> Any:
+    """Print a value that is not set, such as `{{ deck.subtitle }}` without one, as nothing."""
+    return "" if value is None else value
 
 
 def context_for(deck: Deck, region: RegionFacts | None = None) -> dict[str, Any]:
