@@ -68,3 +68,44 @@ def test_a_brand_with_a_bad_colour_is_refused_at_its_line(tmp_path: Path):
     assert problem.message == (
         "colors.accent1: expected an RRGGBB hex colour such as 0A64A4, got text 'blue'"
     )
+
+
+def test_a_brand_whose_text_fails_wcag_aa_contrast_is_refused(tmp_path: Path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    brand = templates / "brands" / "skr.yaml"
+    brand.write_text(
+        brand.read_text(encoding="utf-8").replace("accent1: 0A64A4", "accent1: 6FA8DC"),
+        encoding="utf-8",
+    )
+    with pytest.raises(DeckgenError) as caught:
+        load_brand(templates, "skr", load_master(templates))
+    assert [str(d).replace(str(tmp_path), "TMP") for d in caught.value.diagnostics] == [
+        "TMP/templates/brands/skr.yaml:9:12: error: colors.accent1: text colour accent1 #6FA8DC "
+        "on lt1 #FFFFFF has contrast 2.53:1; WCAG AA needs 4.5:1 for body text "
+        "(layout 'diagram', placeholder 'Section')",
+        "TMP/templates/brands/skr.yaml:9:12: error: colors.accent1: text colour accent1 #6FA8DC "
+        "on lt2 #EEF3F8 has contrast 2.26:1; WCAG AA needs 3:1 for large text "
+        "(layout 'quote', placeholder 'Attribution')",
+        "TMP/templates/brands/skr.yaml:6:8: error: colors.lt1: text colour lt1 #FFFFFF "
+        "on accent1 #6FA8DC has contrast 2.53:1; WCAG AA needs 3:1 for large text "
+        "(style 'diagram-core')",
+    ]
+
+
+def test_every_shipped_brand_passes_the_contrast_check():
+    from generator.brand import brand_names
+
+    master = load_master(TEMPLATES)
+    names = brand_names(TEMPLATES)
+    assert len(names) == 22
+    for name in names:
+        load_brand(TEMPLATES, name, master)
+
+
+def test_contrast_ratios_match_wcag():
+    from generator.contrast import ratio
+
+    assert round(ratio("000000", "FFFFFF"), 2) == 21.0
+    assert round(ratio("777777", "FFFFFF"), 2) == 4.48
+    assert ratio("0A64A4", "0A64A4") == 1.0

@@ -1,0 +1,199 @@
+"""Every variant: 22 decks from one `--all`, each region in its own brand with its own facts;
+shards, the manifest, skipping unchanged decks, and a failing variant that stops nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from pptx import Presentation
+
+import generator
+from generator.batch import every_variant, select_shard
+from generator.cli import main
+
+from .conftest import ROOT, TEMPLATES
+
+REGIONS = sorted(path.stem for path in (ROOT / "content" / "regions").glob("*.yaml"))
+
+
+class Project:
+    """A copy of the project's content and templates, built through the real CLI."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        shutil.copytree(ROOT / "content", root / "content")
+        shutil.copytree(TEMPLATES, root / "templates")
+
+    def run(self, *args: str, output: str = "output") -> Result:
+        return CliRunner().invoke(
+            main,
+            [
+                *args,
+                "--content",
+                str(self.root / "content" / "deck.yaml"),
+                "--templates",
+                str(self.root / "templates"),
+                "--output",
+                str(self.root / output),
+            ],
+        )
+
+    def decks(self, output: str = "output") -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted((self.root / output).glob("*.pptx"))}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    built = Project(tmp_path_factory.mktemp("project"))
+    result = built.run("build", "--all")
+    assert result.exit_code == 0, result.output
+    return built
+
+
+def theme_colours(deck: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(deck)) as package:
+        theme = package.read("ppt/theme/theme1.xml")
+    return theme[theme.index(b"<a:clrScheme") : theme.index(b"</a:clrScheme>")]
+
+
+def test_there_are_21_regions():
+    assert len(REGIONS) == 21
+
+
+def test_all_builds_the_national_deck_and_every_region(project: Project):
+    names = list(project.decks())
+    assert len(names) == 22
+    assert "regionen-i-rorelse.pptx" in names
+    regional = sorted(n.removeprefix("regionen-i-rorelse-")[:-5] for n in names if n.count("-") > 2)
+    assert regional == REGIONS
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_each_region_has_its_name_on_slide_1_and_its_facts_slide(project: Project, region: str):
+    facts = yaml.safe_load((ROOT / "content" / "regions" / f"{region}.yaml").read_text("utf-8"))
+    name = facts["region"]["name"]
+    prs = Presentation(str(project.root / "output" / f"regionen-i-rorelse-{region}.pptx"))
+    first = [shape.text_frame.text for shape in prs.slides[0].shapes if shape.has_text_frame]
+    assert first[0] == name
+    facts_slide = prs.slides[3]
+    assert facts_slide.slide_layout.name == "facts"
+    texts = [shape.text_frame.text for shape in facts_slide.shapes if shape.has_text_frame]
+    assert texts[0] == name
+    assert str(facts["region"]["kommuner"]) in texts
+
+
+def test_the_national_deck_has_none_of_the_region_only_slides(project: Project):
+    prs = Presentation(str(project.root / "output" / "regionen-i-rorelse.pptx"))
+    assert "facts" not in [slide.slide_layout.name for slide in prs.slides]
+    text = " ".join(
+        shape.text_frame.text
+        for slide in prs.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    )
+    first = [shape.text_frame.text for shape in prs.slides[0].shapes if shape.has_text_frame]
+    assert first[0] == "Regionen i rörelse"
+    assert "kommuner i" not in text
+    assert "Kontakt" not in text
+
+
+def test_the_theme_colours_of_any_two_decks_differ(project: Project):
+    schemes = {name: theme_colours(deck) for name, deck in project.decks().items()}
+    assert len(schemes) == 22
+    for (first, a), (second, b) in itertools.combinations(schemes.items(), 2):
+        assert a != b, (first, second)
+
+
+def test_region_files_hold_the_shared_facts_as_given(shared: Path):
+    given = yaml.safe_load((shared / "data" / "regions.yaml").read_text(encoding="utf-8"))
+    for facts in given["regions"]:
+        path = ROOT / "content" / "regions" / f"{facts['slug']}.yaml"
+        ours = yaml.safe_load(path.read_text(encoding="utf-8"))["region"]
+        assert ours == {**facts, "scb_county_code": str(facts["scb_county_code"])}, path
+
+
+def test_the_manifest_records_each_deck(project: Project):
+    manifest = json.loads((project.root / "output" / "manifest.json").read_text("utf-8"))
+    decks = manifest["decks"]
+    assert sorted(decks) == sorted(["national", *REGIONS])
+    varmland = decks["varmland"]
+    deck = project.root / "output" / varmland["file"]
+    assert varmland["file"] == "regionen-i-rorelse-varmland.pptx"
+    assert varmland["sha256"] == hashlib.sha256(deck.read_bytes()).hexdigest()
+    assert varmland["slides"] == 10
+    assert decks["national"]["slides"] == 9
+    assert len(varmland["inputs"]) == 64
+    assert varmland["deckgen"] == generator.__version__
+
+
+def test_unchanged_decks_are_skipped_and_force_rebuilds_them(project: Project):
+    again = project.run("build", "--all")
+    assert again.exit_code == 0
+    lines = again.stdout.splitlines()
+    assert len(lines) == 22
+    assert all(line.startswith("up to date ") for line in lines)
+
+    region = project.root / "content" / "regions" / "gotland.yaml"
+    region.write_text(region.read_text("utf-8").replace("residensstad: Visby", "residensstad: X"))
+    changed = project.run("build", "--all")
+    region.write_text(region.read_text("utf-8").replace("residensstad: X", "residensstad: Visby"))
+    assert [line for line in changed.stdout.splitlines() if not line.startswith("up to date")] == [
+        f"wrote {project.root}/output/regionen-i-rorelse-gotland.pptx (10 slides)",
+        "1 written, 0 failed",
+    ]
+
+    forced = project.run("build", "--region", "varmland", "--force")
+    assert (
+        forced.stdout
+        == f"wrote {project.root}/output/regionen-i-rorelse-varmland.pptx (10 slides)\n"
+    )
+
+
+def test_builds_are_byte_identical_across_runs_and_processes(project: Project):
+    again = project.run("build", "--all", "--force", "--jobs", "2", output="again")
+    assert again.exit_code == 0
+    first, second = project.decks(), project.decks("again")
+    first.pop("regionen-i-rorelse-gotland.pptx")  # rebuilt from changed content above
+    second.pop("regionen-i-rorelse-gotland.pptx")
+    assert first == second
+
+
+def test_the_union_of_all_shards_is_all_and_they_do_not_overlap():
+    variants = every_variant(ROOT / "content" / "deck.yaml")
+    shards = [select_shard(variants, part, 4) for part in (1, 2, 3, 4)]
+    assert sorted(v.key for shard in shards for v in shard) == sorted(v.key for v in variants)
+    assert sum(len(shard) for shard in shards) == 22
+    assert [len(shard) for shard in shards] == [6, 6, 5, 5]
+
+
+def test_shards_built_through_the_cli_add_up_to_all(project: Project, tmp_path: Path):
+    names: list[str] = []
+    for part in ("1/3", "2/3", "3/3"):
+        result = project.run("build", "--all", "--shard", part, output=f"shard-{part[0]}")
+        assert result.exit_code == 0, result.output
+        names += project.decks(f"shard-{part[0]}")
+    assert sorted(names) == sorted(project.decks())
+
+
+def test_a_failing_variant_does_not_stop_the_others(tmp_path: Path):
+    broken = Project(tmp_path)
+    region = broken.root / "content" / "regions" / "halland.yaml"
+    region.write_text(region.read_text("utf-8").replace("kommuner: 6", "kommuner: sex"))
+    result = broken.run("build", "--all")
+    assert result.exit_code == 1
+    assert len(broken.decks()) == 21
+    assert "regionen-i-rorelse-halland.pptx" not in broken.decks()
+    assert result.stdout.splitlines()[-1] == "21 written, 1 failed"
+    assert result.stderr == (
+        f"{region}:12:13: error: region.kommuner: expected a whole number, got text 'sex'\n"
+        "deckgen: 1 error; 1 of 22 decks failed (halland); the others were written.\n"
+    )
