@@ -1,8 +1,4 @@
 """deckgen: editable, brandable PowerPoint decks from YAML content and Jinja layout rules."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("deckgen")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+#: The version; pyproject.toml reads it from here. It is part of every deck's input hash.
+__version__ = "0.1.0"

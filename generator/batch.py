@@ -64,6 +64,7 @@ class Inputs:
     templates: Path
     version: str
     _digests: dict[Path, str] = field(default_factory=dict)
+    _listed: dict[Path, list[Path]] = field(default_factory=dict)
 
     def digest(self, variant: Variant) -> str:
         """Return the hash of every input of `variant`: the content folder (less other regions'
@@ -71,8 +72,8 @@ class Inputs:
         SOURCE_DATE_EPOCH."""
         content = variant.content.parent
         files = [
-            *(p for p in _files(content) if not _other_region(p, content, variant)),
-            *_files(self.templates),
+            *(p for p in self._files(content) if not _other_region(p, content, variant)),
+            *self._files(self.templates),
             *variant.overlays,
         ]
         total = hashlib.sha256()
@@ -81,6 +82,11 @@ class Inputs:
         for path in files:
             total.update(f"{path.as_posix()}\0{self._file(path)}\0".encode())
         return total.hexdigest()
+
+    def _files(self, folder: Path) -> list[Path]:
+        if folder not in self._listed:
+            self._listed[folder] = _files(folder)
+        return self._listed[folder]
 
     def _file(self, path: Path) -> str:
         if path not in self._digests:
@@ -111,10 +117,17 @@ _PPTX_VERSION: list[str] = []
 
 
 def _pptx_version() -> str:
+    """Return python-pptx's version from its dist-info folder's name, without importing it or
+    importlib.metadata (which costs more than the whole up-to-date check)."""
     if not _PPTX_VERSION:
-        from importlib.metadata import version
+        from importlib.util import find_spec
 
-        _PPTX_VERSION.append(version("python-pptx"))
+        spec = find_spec("pptx")
+        found = ["missing"]
+        if spec is not None and spec.origin is not None:
+            site = Path(spec.origin).parent.parent
+            found = sorted(p.name for p in site.glob("python_pptx-*.dist-info")) or ["unknown"]
+        _PPTX_VERSION.append(found[-1])
     return _PPTX_VERSION[0]
 
 

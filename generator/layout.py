@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 
 from .errors import DeckgenError, Diagnostic, fail_if_any, unknown
 from .load import DataPath, display_path, load_yaml, parse_yaml
@@ -62,6 +63,22 @@ def _escape_markdown(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
 
 
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled layout templates, kept between runs as Python keeps .pyc files (in Jinja's own
+    per-user folder, keyed by each template's text); a cache it cannot write is skipped."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        return _BytecodeCache()
+    except (OSError, RuntimeError):  # no safe folder for it: compile every time
+        return None
+
+
 class LayoutEngine:
     """Renders slides through the layout templates of one templates folder."""
 
@@ -70,6 +87,7 @@ class LayoutEngine:
         self.master = master
         self.environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.folder),
+            bytecode_cache=_bytecode_cache(),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             trim_blocks=True,

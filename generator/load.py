@@ -87,8 +87,25 @@ def load_yaml(path: Path) -> Source:
 
 
 def parse_yaml(text: str, path: Path, display: str) -> Source:
-    """Parse YAML `text` into a `Source`; syntax errors and duplicate keys raise `DeckgenError`."""
-    loader = yaml.SafeLoader(text)
+    """Parse YAML `text` into a `Source`; syntax errors and duplicate keys raise `DeckgenError`.
+
+    libyaml (C) parses when PyYAML has it, for speed; a file it refuses is parsed again by the
+    pure-Python parser, whose words the syntax errors use, so messages are the same everywhere.
+    """
+    if _FAST_LOADER is not None:
+        try:
+            return _parse(_FAST_LOADER, text, path, display)
+        except DeckgenError:
+            pass  # say it in the pure-Python parser's words
+    return _parse(yaml.SafeLoader, text, path, display)
+
+
+#: libyaml's safe loader, where PyYAML was built with it.
+_FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+
+
+def _parse(loader_type: Any, text: str, path: Path, display: str) -> Source:
+    loader = loader_type(text)
     try:
         node = loader.get_single_node()
         source = Source(path=path, display=display, data=None)

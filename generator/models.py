@@ -44,7 +44,10 @@ class Model(BaseModel):
     """Base of every model deckgen reads or passes on: unknown keys are errors, values are
     frozen, and the docstring under a field documents it."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    # Validators are built when a model is first used, not at import: most runs use few.
+    # Field docstrings reach the JSON Schema through `json_schema`, not pydantic's
+    # use_attribute_docstrings, which reads the source at import and costs a cold build ~60 ms.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class SlideBase(Model):
@@ -238,7 +241,7 @@ DeckPatch: type[Model] = create_model(  # type: ignore[call-overload]
     __base__=Model,
     __doc__="Deck metadata to change; keys as in the deck file, merged deeply.",
     **{
-        name: (Optional[info.annotation], Field(default=None, description=info.description))  # noqa: UP045
+        name: (Optional[info.annotation], None)  # noqa: UP045
         for name, info in DeckMeta.model_fields.items()
     },
 )
@@ -319,10 +322,55 @@ def _optional_marked(annotation: Any, marker: type) -> bool:
 
 
 def json_schema(kind: str = "deck") -> dict[str, Any]:
-    """Return the JSON Schema of a deck, region or overlay file, for editors' checks."""
+    """Return the JSON Schema of a deck, region or overlay file, for editors' checks; each
+    key's description is the docstring under its field in this module."""
     models: dict[str, type[BaseModel]] = {"deck": Deck, "region": RegionFile, "overlay": Overlay}
     model = models[kind]
     schema = model.model_json_schema()
+    docs = _attribute_docs()
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        owner = _DOCS_FROM.get(definition.get("title", ""), definition.get("title", ""))
+        for name, field in definition.get("properties", {}).items():
+            if name in docs.get(owner, {}):
+                field.setdefault("description", docs[owner][name])
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"deckgen {kind}"
     return schema
+
+
+#: Models whose fields are documented in another model's source.
+_DOCS_FROM = {"DeckPatch": "DeckMeta"}
+
+
+def _attribute_docs() -> dict[str, dict[str, str]]:
+    """Return, by class name, the docstring under each field of the classes in this module,
+    including the fields each class inherits from the module's other classes."""
+    import ast
+    import inspect
+    import sys
+
+    tree = ast.parse(inspect.getsource(sys.modules[__name__]))
+    own: dict[str, dict[str, str]] = {}
+    bases: dict[str, list[str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        bases[node.name] = [base.id for base in node.bases if isinstance(base, ast.Name)]
+        found = own.setdefault(node.name, {})
+        for field, after in zip(node.body, node.body[1:], strict=False):
+            if (
+                isinstance(field, ast.AnnAssign)
+                and isinstance(field.target, ast.Name)
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                found[field.target.id] = inspect.cleandoc(after.value.value)
+
+    def merged(name: str) -> dict[str, str]:
+        docs: dict[str, str] = {}
+        for base in bases.get(name, []):
+            docs |= merged(base)
+        return docs | own.get(name, {})
+
+    return {name: merged(name) for name in own}
