@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from typing import Any
@@ -33,6 +34,15 @@ def _none_is_empty(value: Any) -> Any:
     return "" if value is None else value
 
 
+_ENVIRONMENT = make_environment()
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(text: str) -> jinja2.Template:
+    """Return `text` compiled once per process: regional variants share most of their text."""
+    return _ENVIRONMENT.from_string(text)
+
+
 def context_for(deck: Deck, region: RegionFacts | None = None) -> dict[str, Any]:
     """Return the variables that content text can use: `deck`, with `speakers` defaulting to the
     authors, and `region`, which is none in the national deck."""
@@ -47,7 +57,6 @@ def resolve(deck: Deck, source: Source, region: RegionFacts | None = None) -> De
     An optional field whose text renders to nothing, such as `{% if region %}…{% endif %}` in the
     national deck, is left out.
     """
-    environment = make_environment()
     context = context_for(deck, region)
     problems: list[Diagnostic] = []
     slides = []
@@ -62,7 +71,7 @@ def resolve(deck: Deck, source: Source, region: RegionFacts | None = None) -> De
             continue
         data = slide.model_dump(exclude_none=True)
         for path, text in templated:
-            rendered = _render(environment, text, context, source, path, problems)
+            rendered = _render(text, context, source, path, problems)
             if rendered.strip() or _required(slide, path[2:]):
                 set_at(data, path[2:], rendered)
             else:
@@ -77,7 +86,6 @@ def resolve(deck: Deck, source: Source, region: RegionFacts | None = None) -> De
 
 
 def _render(
-    environment: SandboxedEnvironment,
     text: str,
     context: dict[str, Any],
     source: Source,
@@ -85,7 +93,7 @@ def _render(
     problems: list[Diagnostic],
 ) -> str:
     try:
-        return environment.from_string(text).render(context)
+        return _compiled(text).render(context)
     except jinja2.TemplateSyntaxError as exc:
         problems.append(
             source.error(path, f"template syntax error: {exc.message}{_line(exc.lineno)}")
