@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -9,9 +10,9 @@ from pydantic import Field
 
 from .contrast import ratio, slot, text_pairs
 from .errors import DeckgenError, Diagnostic, fail_if_any, unknown
-from .load import Source, display_path, load_yaml
+from .load import DataPath, Source, display_path, load_yaml
 from .models import Model, pattern
-from .spec import MasterSpec
+from .spec import MasterSpec, PlaceholderInfo, SlideSpec, TemplateInfo, TemplatePlan
 from .validate import validate_model
 
 Hex = Annotated[str, pattern(r"^[0-9A-Fa-f]{6}$", "an RRGGBB hex colour such as 0A64A4")]
@@ -49,15 +50,45 @@ class Fonts(Model):
     """The theme's minor font: body text."""
 
 
+class TemplateLayout(Model):
+    layout: str = Field(min_length=1)
+    """The name of the template's layout, as `deckgen layouts TEMPLATE` lists it."""
+    placeholders: dict[str, int | str | None] = {}
+    """For each placeholder of deckgen's layout, the template's placeholder: its idx or its
+    name. `null` leaves that text out on purpose; a placeholder left out here is an error."""
+
+
+class UserTemplate(Model):
+    file: str = Field(min_length=1)
+    """A .pptx or .potx, relative to the brand file, whose masters and layouts replace the
+    built-in master."""
+    layouts: dict[str, TemplateLayout]
+    """For each of deckgen's layouts (one per slide kind), the template's layout to use."""
+
+
 class Brand(Model):
     """A brand file: `templates/brands/<name>.yaml`."""
 
     name: str = Field(min_length=1)
     """The brand's display name; also the theme's name."""
-    colors: Palette
-    fonts: Fonts
-    logo: str = Field(min_length=1)
-    """A PNG logo, relative to the brand file. It sits on the slide master."""
+    colors: Palette | None = None
+    """The theme's colours; a user template keeps its own where left out."""
+    fonts: Fonts | None = None
+    """The theme's fonts; a user template keeps its own where left out."""
+    logo: str | None = Field(default=None, min_length=1)
+    """A PNG logo, relative to the brand file. It sits on the built-in slide master."""
+    template: UserTemplate | None = None
+    """A corporate template to use instead of the built-in master (see the README)."""
+
+
+@dataclass(frozen=True)
+class Branding:
+    """A checked brand and the files it names."""
+
+    brand: Brand
+    source: Source
+    logo: Path | None
+    template: Path | None
 
 
 def brand_names(templates: Path) -> list[str]:
@@ -77,25 +108,40 @@ def _read(templates: Path, name: str) -> tuple[Source, Brand]:
 def read_brand(templates: Path, name: str) -> tuple[Brand, Path]:
     """Return the brand called `name` and where its logo goes, without checking it further."""
     source, brand = _read(templates, name)
-    return brand, source.path.parent / brand.logo
+    return brand, source.path.parent / (brand.logo or f"logos/{name}.png")
 
 
-def load_brand(templates: Path, name: str, master: MasterSpec) -> tuple[Brand, Path]:
-    """Return the brand called `name` and its logo's path; raise `DeckgenError` if it is bad,
-    including when a text colour fails WCAG AA contrast on `master`."""
+def load_brand(templates: Path, name: str, master: MasterSpec) -> Branding:
+    """Return the brand called `name` and the files it names; raise `DeckgenError` if it is
+    bad, including when a text colour fails WCAG AA contrast on `master`."""
     source, brand = _read(templates, name)
-    fail_if_any(contrast_problems(source, brand, master))
-    logo = source.path.parent / brand.logo
-    if not logo.is_file():
-        message = f"logo: image file not found: '{brand.logo}'"
-        raise DeckgenError([source.diagnostic(("logo",), message)])
-    return brand, logo
+    folder = source.path.parent
+    if brand.template is None:
+        fail_if_any(
+            source.error((), f"missing required field '{field}' (a brand without a template)")
+            for field in ("colors", "fonts", "logo")
+            if getattr(brand, field) is None
+        )
+    if brand.colors is not None:
+        fail_if_any(contrast_problems(source, brand.colors, master))
+    logo = template = None
+    if brand.logo is not None:
+        logo = folder / brand.logo
+        if not logo.is_file():
+            message = f"image file not found: '{brand.logo}'"
+            raise DeckgenError([source.error(("logo",), message)])
+    if brand.template is not None:
+        template = folder / brand.template.file
+        if not template.is_file():
+            message = f"template file not found: '{brand.template.file}'"
+            raise DeckgenError([source.error(("template", "file"), message)])
+    return Branding(brand=brand, source=source, logo=logo, template=template)
 
 
-def contrast_problems(source: Source, brand: Brand, master: MasterSpec) -> list[Diagnostic]:
-    """Return an error for each text/background pair of `master` that `brand`'s palette gives
-    less than WCAG AA contrast, at the text colour's line."""
-    colors = brand.colors.model_dump()
+def contrast_problems(source: Source, palette: Palette, master: MasterSpec) -> list[Diagnostic]:
+    """Return an error for each text/background pair of `master` that `palette` gives less
+    than WCAG AA contrast, at the text colour's line."""
+    colors = palette.model_dump()
     found: list[Diagnostic] = []
     seen: set[tuple[str, str, float]] = set()
     for pair in text_pairs(master):
@@ -114,3 +160,81 @@ def contrast_problems(source: Source, brand: Brand, master: MasterSpec) -> list[
         )
         found.append(source.error(("colors", text), message))
     return found
+
+
+def template_plan(
+    branding: Branding, info: TemplateInfo, master: MasterSpec, specs: list[SlideSpec]
+) -> TemplatePlan:
+    """Return how `specs` go onto the brand's template; raise `DeckgenError` for every layout
+    or placeholder that the mapping names and the template lacks, and for every text that the
+    mapping gives no place, before anything renders."""
+    source, template = branding.source, branding.brand.template
+    assert template is not None
+    assert branding.template is not None
+    problems: list[Diagnostic] = []
+    if any(abs(a - b) > 0.5 for a, b in zip(info.size, master.size, strict=True)):
+        message = (
+            f"the template's slides are {info.size[0]:g} x {info.size[1]:g} pt; deckgen's "
+            f"layouts are drawn for {master.size[0]:g} x {master.size[1]:g} pt (16:9)"
+        )
+        problems.append(source.error(("template", "file"), message))
+    ours = {layout.name: [p.name for p in layout.placeholders] for layout in master.layouts}
+    layouts: dict[str, tuple[str, dict[str, int | None]]] = {}
+    for name, mapping in template.layouts.items():
+        path: DataPath = ("template", "layouts", name)
+        if name not in ours:
+            problems.append(source.error(path, unknown("layout", name, ours), key=True))
+            continue
+        if mapping.layout not in info.layouts:
+            message = unknown("template layout", mapping.layout, info.layouts, "the template has")
+            problems.append(source.error((*path, "layout"), message))
+            continue
+        offered = info.layouts[mapping.layout]
+        targets: dict[str, int | None] = {}
+        for placeholder, target in mapping.placeholders.items():
+            where: DataPath = (*path, "placeholders", placeholder)
+            if placeholder not in ours[name]:
+                message = unknown(f"placeholder of layout '{name}'", placeholder, ours[name])
+                problems.append(source.error(where, message, key=True))
+                continue
+            found = _target(offered, target)
+            if found is False:
+                listed = [f"{p.idx} ({p.name})" for p in offered]
+                message = (
+                    f"layout '{mapping.layout}' of the template has no placeholder {target!r} "
+                    f"(it has: {', '.join(listed) or 'none'})"
+                )
+                problems.append(source.error(where, message))
+                continue
+            targets[placeholder] = found
+        layouts[name] = (mapping.layout, targets)
+    seen: set[tuple[str, str]] = set()
+    for spec in specs:
+        if spec.layout not in template.layouts:
+            message = f"no template layout for deckgen's layout '{spec.layout}' (slide '{spec.id}')"
+            problems.append(source.error(("template", "layouts"), message, key=True))
+            continue
+        mapped = template.layouts[spec.layout].placeholders
+        for placeholder in spec.placeholders:
+            if placeholder not in mapped and (spec.layout, placeholder) not in seen:
+                seen.add((spec.layout, placeholder))
+                message = (
+                    f"placeholder '{placeholder}' of layout '{spec.layout}' has no place in the "
+                    f"template, so slide '{spec.id}' would lose its text: map it to a "
+                    "placeholder's idx or name, or to null to leave the text out"
+                )
+                path = ("template", "layouts", spec.layout)
+                problems.append(source.error(path, message, key=True))
+    fail_if_any(dict.fromkeys(problems))  # one error per layout, however many slides use it
+    return TemplatePlan(path=branding.template, layouts=layouts)
+
+
+def _target(offered: list[PlaceholderInfo], target: int | str | None) -> int | None | bool:
+    """Return the idx that `target` (an idx, a name or None) names in `offered`, None to leave
+    the text out, or False if there is no such placeholder."""
+    if target is None:
+        return None
+    for placeholder in offered:
+        if target == placeholder.idx or target == placeholder.name:
+            return placeholder.idx
+    return False

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .batch import Variant, region_paths
-from .brand import Brand, load_brand
+from .brand import Brand, Branding, load_brand, template_plan
 from .errors import DeckgenError, Diagnostic, unknown
 from .layout import LayoutEngine, load_master
 from .load import Source, display_path, load_yaml
@@ -17,7 +17,7 @@ from .merge import merge
 from .models import Deck, Overlay, RegionFacts, RegionFile
 from .resolve import resolve
 from .save import build_moment, normalize_zip, save
-from .spec import MasterSpec, SlideSpec
+from .spec import MasterSpec, SlideSpec, TemplateInfo, TemplatePlan
 from .validate import validate, validate_model
 
 OverlayT = TypeVar("OverlayT", bound=Overlay)
@@ -31,8 +31,9 @@ class Plan:
     specs: list[SlideSpec]
     master: MasterSpec
     brand: Brand
-    logo: Path
+    logo: Path | None
     region: RegionFacts | None
+    template: TemplatePlan | None = None
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ class Builder:
         self._master: MasterSpec | None = None
         self._engine: LayoutEngine | None = None
         self._bases: dict[Path, Source] = {}
-        self._brands: dict[str, tuple[Brand, Path]] = {}
+        self._brands: dict[str, Branding] = {}
+        self._templates: dict[Path, TemplateInfo] = {}
 
     @property
     def master(self) -> MasterSpec:
@@ -78,10 +80,18 @@ class Builder:
             self._bases[content] = source
         return self._bases[content]
 
-    def brand(self, name: str) -> tuple[Brand, Path]:
+    def brand(self, name: str) -> Branding:
         if name not in self._brands:
             self._brands[name] = load_brand(self.templates, name, self.master)
         return self._brands[name]
+
+    def template(self, path: Path) -> TemplateInfo:
+        """Return what a user template offers; python-pptx reads it."""
+        if path not in self._templates:
+            from .render.template import describe
+
+            self._templates[path] = describe(path)
+        return self._templates[path]
 
     def plan(self, variant: Variant) -> Plan:
         """Load, merge, validate, resolve and lay out a variant; raise `DeckgenError` on any
@@ -94,9 +104,21 @@ class Builder:
         facts = region[1].region if region else None
         deck = resolve(validate(source), source, facts)
         master = self.master
-        brand, logo = self.brand(deck.brand)
+        branding = self.brand(deck.brand)
         specs = self.engine.lay_out(deck, variant.content.parent)
-        return Plan(deck=deck, specs=specs, master=master, brand=brand, logo=logo, region=facts)
+        template = None
+        if branding.template is not None:
+            info = self.template(branding.template)
+            template = template_plan(branding, info, master, specs)
+        return Plan(
+            deck=deck,
+            specs=specs,
+            master=master,
+            brand=branding.brand,
+            logo=branding.logo,
+            region=facts,
+            template=template,
+        )
 
     def build(self, variant: Variant, output: Path) -> Built:
         """Build a variant into `output/`; return where it went."""
@@ -105,7 +127,9 @@ class Builder:
 
         moment = build_moment(ready.deck.date)
         meta = ready.deck.meta()
-        blob = render(meta, ready.specs, ready.master, ready.brand, ready.logo, moment)
+        blob = render(
+            meta, ready.specs, ready.master, ready.brand, ready.logo, moment, ready.template
+        )
         target = output / file_name(ready, variant)
         save(normalize_zip(blob, moment), target)
         return Built(path=target, slides=len(ready.specs))

@@ -211,6 +211,31 @@ def schema(output: Path | None, kind: str) -> None:
 
 
 @main.command()
+@click.argument("template", type=click.Path(path_type=Path, dir_okay=False))
+def layouts(template: Path) -> None:
+    """List a .pptx or .potx template's layouts and their placeholders.
+
+    Use the names and indexes to map deckgen's layouts onto the template in a brand file
+    (`template:` in templates/brands/NAME.yaml; the README shows how).
+
+    \b
+    Example:
+      deckgen layouts corporate.potx
+    """
+    from .render.template import describe
+
+    info = describe(template)
+    width, height = info.size
+    click.echo(f"{template.as_posix()}: {width:g} x {height:g} pt, {len(info.layouts)} layouts")
+    for name, placeholders in info.layouts.items():
+        click.echo(f"\nlayout {name!r}")
+        if not placeholders:
+            click.echo("  (no placeholders)")
+        for placeholder in placeholders:
+            click.echo(f"  idx {placeholder.idx:<4} {placeholder.type:<9} {placeholder.name!r}")
+
+
+@main.command()
 @click.argument("text", required=False)
 @click.option("--color", default="12355B", show_default=True, help="Text colour, RRGGBB.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="The PNG file to write.")
@@ -240,7 +265,8 @@ def logo(
         from .brand import read_brand
 
         found, output = read_brand(templates, brand)
-        text, color = found.name, found.colors.dk2
+        text = found.name
+        color = found.colors.dk2 if found.colors is not None else color
     if text is None or output is None:
         raise click.UsageError("give TEXT and -o FILE, or --brand NAME")
     if not re.fullmatch(r"[0-9A-Fa-f]{6}", color):

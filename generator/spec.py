@@ -8,6 +8,8 @@ fonts are theme fonts, so a brand re-skins everything through the theme.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
@@ -184,3 +186,32 @@ class SlideSpec(Model):
     """Names of placeholders and shapes in the order a screen reader reads them."""
     notes: str | None = None
     hidden: bool = False
+
+
+@dataclass(frozen=True)
+class PlaceholderInfo:
+    """A placeholder of a user template's layout, as its XML gives it."""
+
+    idx: int
+    type: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """What a user's .pptx or .potx offers: its slide size and its layouts' placeholders."""
+
+    size: tuple[float, float]
+    """The slide size in points."""
+    layouts: dict[str, list[PlaceholderInfo]]
+    """Placeholders by layout name, in the template's order."""
+
+
+@dataclass(frozen=True)
+class TemplatePlan:
+    """How slides go onto a user template: the file, then for each of deckgen's layouts the
+    template's layout and, for each placeholder, the template placeholder's idx (or None to
+    leave that text out)."""
+
+    path: Path
+    layouts: dict[str, tuple[str, dict[str, int | None]]]

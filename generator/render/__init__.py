@@ -18,10 +18,11 @@ from pptx.presentation import Presentation as PptxPresentation
 
 from ..brand import Brand
 from ..models import DeckMeta
-from ..spec import MasterSpec, SlideSpec
+from ..spec import MasterSpec, SlideSpec, TemplatePlan
 from .master import build_master
 from .package import drop_template_leftovers, set_language, set_properties, set_size
 from .slides import draw_slides
+from .template import open_template
 from .theme import branded_theme
 
 
@@ -30,19 +31,28 @@ def render(
     specs: list[SlideSpec],
     master: MasterSpec,
     brand: Brand,
-    logo: Path,
+    logo: Path | None,
     moment: datetime.datetime,
+    template: TemplatePlan | None = None,
 ) -> bytes:
-    """Return the .pptx bytes of `specs` drawn on `master` in `brand`."""
-    prs = Presentation()
+    """Return the .pptx bytes of `specs` drawn in `brand`: on the built-in master made from
+    `master`, or on the layouts of the brand's own `template`."""
     language = meta.language
-    set_size(prs, master.size)
-    drop_template_leftovers(prs)
-    set_language(prs._element, language)
-    build_master(prs, master, brand, logo, language)
-    theme = prs.slide_masters[0].part.part_related_by(RT.THEME)
-    theme._blob = branded_theme(theme.blob, brand)
-    draw_slides(prs, specs, master, language)
+    if template is None:
+        assert logo is not None  # the brand's check requires it without a template
+        prs = Presentation()
+        set_size(prs, master.size)
+        drop_template_leftovers(prs)
+        set_language(prs._element, language)
+        build_master(prs, master, brand, logo, language)
+    else:
+        prs = open_template(template.path)
+        drop_template_leftovers(prs)
+        set_language(prs._element, language)
+    for slide_master in prs.slide_masters:
+        theme = slide_master.part.part_related_by(RT.THEME)
+        theme._blob = branded_theme(theme.blob, brand)
+    draw_slides(prs, specs, master, language, template)
     _localise_notes_master(prs, language)
     set_properties(prs, meta, moment)
     buffer = io.BytesIO()

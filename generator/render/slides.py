@@ -6,11 +6,11 @@ from typing import Any
 
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation
-from pptx.slide import Slide, SlideLayout
+from pptx.slide import Slide
 from pptx.util import Emu
 
 from ..inline import parse_inline
-from ..spec import BoxShape, ConnectorShape, MasterSpec, PictureShape, SlideSpec
+from ..spec import BoxShape, ConnectorShape, MasterSpec, PictureShape, SlideSpec, TemplatePlan
 from .xml import (
     body_properties,
     emu,
@@ -27,17 +27,35 @@ from .xml import (
 
 
 def draw_slides(
-    prs: Presentation, specs: list[SlideSpec], master: MasterSpec, language: str
+    prs: Presentation,
+    specs: list[SlideSpec],
+    master: MasterSpec,
+    language: str,
+    template: TemplatePlan | None = None,
 ) -> None:
-    """Add one slide per spec to `prs`."""
-    layouts = {layout.name: layout for layout in prs.slide_layouts}
+    """Add one slide per spec to `prs`: on the layout named after the spec's, or on the
+    template's layout that `template` maps it to."""
+    layouts = {
+        layout.name: layout
+        for slide_master in prs.slide_masters
+        for layout in slide_master.slide_layouts
+    }
     for spec in specs:
-        _draw(prs.slides.add_slide(layouts[spec.layout]), spec, master, language)
+        if template is None:
+            layout = layouts[spec.layout]
+            targets = {ph.placeholder_format.idx: ph.name for ph in layout.placeholders}
+        else:
+            name, mapped = template.layouts[spec.layout]
+            layout = layouts[name]
+            targets = {idx: ours for ours, idx in mapped.items() if idx is not None}
+        _draw(prs.slides.add_slide(layout), spec, master, language, targets)
 
 
-def _draw(slide: Slide, spec: SlideSpec, master: MasterSpec, language: str) -> None:
+def _draw(
+    slide: Slide, spec: SlideSpec, master: MasterSpec, language: str, targets: dict[int, str]
+) -> None:
     link_id = hyperlinks(slide.part)
-    _fill_placeholders(slide, spec, language, link_id)
+    _fill_placeholders(slide, spec, language, link_id, targets)
     for shape in spec.shapes:
         if isinstance(shape, BoxShape):
             _box(slide, shape, master, language, link_id)
@@ -53,12 +71,13 @@ def _draw(slide: Slide, spec: SlideSpec, master: MasterSpec, language: str) -> N
         slide._element.set("show", "0")
 
 
-def _fill_placeholders(slide: Slide, spec: SlideSpec, language: str, link_id: Any) -> None:
-    layout: SlideLayout = slide.slide_layout
-    layout_placeholders: Any = layout.placeholders
-    by_idx = {ph.placeholder_format.idx: ph.name for ph in layout_placeholders}
+def _fill_placeholders(
+    slide: Slide, spec: SlideSpec, language: str, link_id: Any, targets: dict[int, str]
+) -> None:
+    """Fill each placeholder with the text of the spec's placeholder that `targets` maps its
+    idx to, by name; remove the placeholders that get none."""
     for placeholder in list(slide.placeholders):
-        name = by_idx[placeholder.placeholder_format.idx]
+        name = targets.get(placeholder.placeholder_format.idx, "")
         element = placeholder._element
         fill = spec.placeholders.get(name)
         if fill is None:

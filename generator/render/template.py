@@ -1,0 +1,85 @@
+"""A user's corporate template (.pptx or .potx): read its layouts, and open it to draw on."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.presentation import Presentation as PptxPresentation
+
+from ..errors import DeckgenError, Diagnostic
+from ..load import display_path
+from ..spec import PlaceholderInfo, TemplateInfo
+from .xml import EMU_PER_POINT
+
+_TEMPLATE_MAIN = b"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
+_PRESENTATION_MAIN = (
+    b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+)
+
+
+def open_template(path: Path) -> PptxPresentation:
+    """Open a .pptx or .potx as a presentation with no slides; raise `DeckgenError` if it is
+    not one.
+
+    python-pptx refuses a .potx for its main part's content type (scanny/python-pptx#1070), so
+    that one content type is read as a presentation's; nothing else in the package changes.
+    """
+    try:
+        blob = path.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(blob)) as package:
+            types = package.read("[Content_Types].xml")
+            if _TEMPLATE_MAIN in types:
+                blob = _replaced(package, types.replace(_TEMPLATE_MAIN, _PRESENTATION_MAIN))
+        prs = Presentation(io.BytesIO(blob))
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        message = f"not a PowerPoint template (.pptx or .potx): {exc}"
+        raise DeckgenError([Diagnostic(display_path(path), None, None, message)]) from None
+    _drop_slides(prs)
+    return prs
+
+
+def describe(path: Path) -> TemplateInfo:
+    """Return the slide size and the layouts, with their placeholders, of a template."""
+    prs = open_template(path)
+    layouts: dict[str, list[PlaceholderInfo]] = {}
+    for master in prs.slide_masters:
+        for layout in master.slide_layouts:
+            placeholders = []
+            for shape in layout.placeholders:
+                ph = shape._element.ph
+                kind = ph.get("type", "body") if ph is not None else "body"
+                placeholders.append(PlaceholderInfo(shape.placeholder_format.idx, kind, shape.name))
+            layouts.setdefault(layout.name, placeholders)
+    width = (prs.slide_width or 0) / EMU_PER_POINT
+    height = (prs.slide_height or 0) / EMU_PER_POINT
+    return TemplateInfo(size=(width, height), layouts=layouts)
+
+
+def _replaced(package: zipfile.ZipFile, types: bytes) -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in package.infolist():
+            data = types if entry.filename == "[Content_Types].xml" else package.read(entry)
+            target.writestr(entry, data)
+    return output.getvalue()
+
+
+def _drop_slides(prs: PptxPresentation) -> None:
+    """Remove the template's own slides: the deck's slides replace them."""
+    slide_ids = prs.slides._sldIdLst
+    for slide_id in list(slide_ids):
+        prs.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+    for rId, rel in list(prs.part.rels.items()):
+        if rel.reltype == RT.SLIDE:
+            prs.part.drop_rel(rId)
+
+
+def safe_name(name: str) -> str:
+    """Return a layout name as `deckgen layouts` prints it: quoted where it has spaces."""
+    return name if re.fullmatch(r"[\w-]+", name) else f'"{name}"'
