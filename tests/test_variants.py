@@ -8,6 +8,8 @@ import io
 import itertools
 import json
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -197,3 +199,16 @@ def test_a_failing_variant_does_not_stop_the_others(tmp_path: Path):
         f"{region}:12:13: error: region.kommuner: expected a whole number, got text 'sex'\n"
         "deckgen: 1 error; 1 of 22 decks failed (halland); the others were written.\n"
     )
+
+
+def test_every_deck_passes_the_schema_validator(project: Project, shared: Path):
+    decks = sorted((project.root / "output").glob("*.pptx"))
+    assert len(decks) == 22
+    validator = shared / "tools" / "validate_pptx.py"
+    result = subprocess.run(
+        [sys.executable, str(validator), *map(str, decks)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
