@@ -212,3 +212,28 @@ def test_every_deck_passes_the_schema_validator(project: Project, shared: Path):
         check=False,
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+@pytest.mark.skipif(
+    not shutil.which("soffice") or not shutil.which("pdfinfo"),
+    reason="--pdf needs LibreOffice's soffice and poppler's pdfinfo (apt-get install "
+    "libreoffice-impress poppler-utils)",
+)
+def test_pdf_exports_each_deck_in_one_libreoffice_run(project: Project):
+    result = project.run("build", "--all", "--shard", "1/11", "--pdf", output="pdf")
+    assert result.exit_code == 0, result.output
+    decks = sorted((project.root / "pdf").glob("*.pptx"))
+    assert len(decks) == 2
+    for deck in decks:
+        pdf = deck.with_suffix(".pdf")
+        info = subprocess.run(
+            ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+        ).stdout
+        pages = next(line for line in info.splitlines() if line.startswith("Pages:"))
+        assert pages.split()[-1] == str(len(Presentation(str(deck)).slides))
+    assert result.stdout.splitlines()[-2:] == [
+        f"wrote {decks[0].with_suffix('.pdf')}",
+        f"wrote {decks[1].with_suffix('.pdf')}",
+    ]
+    again = project.run("build", "--all", "--shard", "1/11", "--pdf", output="pdf")
+    assert "wrote" not in again.stdout  # decks and PDFs up to date: LibreOffice is not run
