@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .errors import display_path
+
 #: The manifest's file name in the output folder.
 MANIFEST = "manifest.json"
 #: Files under the content folder that no deck reads.
@@ -225,15 +227,15 @@ def build_decks(
         if entry is None:
             todo.append(variant)
         else:
-            click.echo(f"up to date {_shown(output / entry.file)} ({entry.slides} slides)")
+            click.echo(f"up to date {display_path(output / entry.file)} ({entry.slides} slides)")
     if not todo:
         if pdf:
             export_pdfs([output / manifest.entries[v.key].file for v in variants])
         return
     if len(variants) == 1:
-        _build_one(todo[0], templates, output, manifest, digests[todo[0]], __version__)
+        _build_one(todo[0], templates, output, digests[todo[0]], __version__)
     else:
-        _build_many(todo, templates, output, manifest, digests, __version__, jobs)
+        _build_many(todo, templates, output, digests, __version__, jobs)
     if pdf:
         current = Manifest(output)
         export_pdfs(
@@ -241,19 +243,10 @@ def build_decks(
         )
 
 
-def _shown(path: Path) -> str:
-    """Return `path` relative to the working directory where it lies below it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _build_one(
     variant: Variant,
     templates: Path,
     output: Path,
-    manifest: Manifest,
     digest: str,
     version: str,
 ) -> None:
@@ -263,7 +256,7 @@ def _build_one(
     from .build import build
 
     built = build(variant, templates, output)
-    click.echo(f"wrote {_shown(built.path)} ({built.slides} slides)")
+    click.echo(f"wrote {display_path(built.path)} ({built.slides} slides)")
     _record(
         output, [(variant.key, manifest_entry(output, built.path, built.slides, digest, version))]
     )
@@ -273,7 +266,6 @@ def _build_many(
     variants: list[Variant],
     templates: Path,
     output: Path,
-    manifest: Manifest,
     digests: dict[Variant, str],
     version: str,
     jobs: int | None,
@@ -294,13 +286,14 @@ def _build_many(
         built = outcome.built
         if built is None:
             failed.append(outcome)
-            line = f"failed {outcome.variant.key} ({len(outcome.diagnostics)} errors, listed below)"
+            count = len(outcome.diagnostics)
+            line = f"failed {outcome.variant.key} ({count} error{'s' * (count != 1)}, listed below)"
         else:
             entry = manifest_entry(
                 output, built.path, built.slides, digests[outcome.variant], version
             )
             updates.append((outcome.variant.key, entry))
-            line = f"wrote {_shown(built.path)} ({built.slides} slides)"
+            line = f"wrote {display_path(built.path)} ({built.slides} slides)"
         if progress is not None:
             progress.advance(line)
         else:
@@ -413,4 +406,4 @@ def export_pdfs(decks: list[Path]) -> None:
         message = f"LibreOffice could not export {len(missing) or len(stale)} deck(s): {detail[0]}"
         raise DeckgenError([Diagnostic("soffice", None, None, message)])
     for deck in stale:
-        click.echo(f"wrote {_shown(deck.with_suffix('.pdf'))}")
+        click.echo(f"wrote {display_path(deck.with_suffix('.pdf'))}")

@@ -9,8 +9,8 @@ from typing import Annotated
 from pydantic import Field
 
 from .contrast import ratio, slot, text_pairs
-from .errors import DeckgenError, Diagnostic, fail_if_any, unknown
-from .load import DataPath, Source, display_path, load_yaml
+from .errors import DeckgenError, Diagnostic, display_path, fail_if_any, unknown
+from .load import DataPath, Source, load_yaml
 from .models import Model, pattern
 from .spec import MasterSpec, PlaceholderInfo, SlideSpec, TemplateInfo, TemplatePlan
 from .validate import validate_model

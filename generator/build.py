@@ -10,9 +10,9 @@ from typing import TypeVar
 
 from .batch import Variant, region_paths
 from .brand import Brand, Branding, load_brand, template_plan
-from .errors import DeckgenError, Diagnostic, unknown
+from .errors import DeckgenError, Diagnostic, display_path, unknown
 from .layout import LayoutEngine, load_master
-from .load import Source, display_path, load_yaml
+from .load import Source, load_yaml
 from .merge import merge
 from .models import Deck, Overlay, RegionFacts, RegionFile
 from .resolve import resolve

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -68,3 +69,11 @@ def unknown(what: str, value: str, allowed: Iterable[str], label: str = "known")
     return (
         f"unknown {what} '{value}'{did_you_mean(value, allowed)} ({label}: {allowed_list(allowed)})"
     )
+
+
+def display_path(path: Path) -> str:
+    """Return `path` relative to the working directory where it lies below it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -17,8 +17,8 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
-from .errors import DeckgenError, Diagnostic, fail_if_any, unknown
-from .load import DataPath, display_path, load_yaml, parse_yaml
+from .errors import DeckgenError, Diagnostic, display_path, fail_if_any, unknown
+from .load import DataPath, load_yaml, parse_yaml
 from .models import Deck, SlideBase
 from .spec import (
     ConnectorShape,

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DeckgenError, Diagnostic
+from .errors import DeckgenError, Diagnostic, display_path
 
 #: A path into the loaded data: mapping keys and sequence indexes, from the root.
 DataPath = tuple[str | int, ...]
@@ -57,14 +57,6 @@ class Source:
     def error(self, path: DataPath, message: str, *, key: bool = False) -> Diagnostic:
         """Return a diagnostic at `path` whose message names it: `slides[3].kind: <message>`."""
         return self.diagnostic(path, f"{dotted(path) or 'deck'}: {message}", key=key)
-
-
-def display_path(path: Path) -> str:
-    """Return `path` relative to the working directory where it lies below it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def load_yaml(path: Path) -> Source:

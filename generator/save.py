@@ -14,8 +14,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .errors import DeckgenError, Diagnostic
-from .load import display_path
+from .errors import DeckgenError, Diagnostic, display_path
 
 #: The earliest time a zip entry can carry.
 _ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)

@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .errors import Diagnostic, allowed_list, did_you_mean, fail_if_any, unknown
-from .load import DataPath, Source, display_path, set_at
+from .errors import Diagnostic, allowed_list, did_you_mean, display_path, fail_if_any, unknown
+from .load import DataPath, Source, set_at
 from .models import PATTERNS, SLIDE_ADAPTER, SLIDE_MODELS, Deck, DeckMeta, ImageField, marked_fields
 from .spec import SHAPE_MODELS
 

@@ -11,8 +11,7 @@ from pptx import Presentation
 
 from generator.batch import Variant
 from generator.build import Builder, Plan
-from generator.errors import DeckgenError
-from generator.load import display_path
+from generator.errors import DeckgenError, display_path
 
 from .conftest import CONTENT, ROOT, TEMPLATES, Scratch
 

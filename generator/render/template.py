@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from pathlib import Path
 
@@ -11,8 +10,7 @@ from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.presentation import Presentation as PptxPresentation
 
-from ..errors import DeckgenError, Diagnostic
-from ..load import display_path
+from ..errors import DeckgenError, Diagnostic, display_path
 from ..spec import PlaceholderInfo, TemplateInfo
 from .xml import EMU_PER_POINT
 
@@ -78,8 +76,3 @@ def _drop_slides(prs: PptxPresentation) -> None:
     for rId, rel in list(prs.part.rels.items()):
         if rel.reltype == RT.SLIDE:
             prs.part.drop_rel(rId)
-
-
-def safe_name(name: str) -> str:
-    """Return a layout name as `deckgen layouts` prints it: quoted where it has spaces."""
-    return name if re.fullmatch(r"[\w-]+", name) else f'"{name}"'
