@@ -159,9 +159,9 @@ def load_region(content: Path, name: str) -> tuple[Source, RegionFile]:
     """Load and check `regions/<name>.yaml` beside the deck file."""
     paths = region_paths(content)
     if name not in paths:
-        where = display_path(content.parent / "regions")
-        message = unknown("region", name, paths) + f" in {where}/"
-        raise DeckgenError([Diagnostic(display_path(content), None, None, message)])
+        message = unknown("region", name, paths)
+        where = display_path(content.parent / "regions") + "/"
+        raise DeckgenError([Diagnostic(where, None, None, message)])
     source, region = load_overlay(paths[name], RegionFile)
     if region.region.slug != name:
         message = f"region.slug: expected '{name}', the file's name, got '{region.region.slug}'"

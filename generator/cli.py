@@ -26,6 +26,20 @@ _TEMPLATES = click.option(
 )
 
 
+_REGION = click.option(
+    "--region",
+    metavar="SLUG",
+    help="A region's variant: content/regions/SLUG.yaml, such as varmland.",
+)
+_OVERLAYS = click.option(
+    "--overlay",
+    "overlays",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A speaker's overlay file, applied after the region; repeat for more, in order.",
+)
+
+
 class _Group(click.Group):
     """Turns an unexpected exception into one line; DECKGEN_TRACEBACK=1 shows the traceback."""
 
@@ -80,24 +94,14 @@ class _Shard(click.ParamType):  # type: ignore[type-arg]
 @main.command()
 @_CONTENT
 @_TEMPLATES
+@_REGION
+@_OVERLAYS
 @click.option(
     "--output",
     type=click.Path(path_type=Path),
     default=Path("output"),
     show_default=True,
     help="Folder for the built decks and manifest.json.",
-)
-@click.option(
-    "--region",
-    metavar="SLUG",
-    help="Build this region's variant: content/regions/SLUG.yaml, such as varmland.",
-)
-@click.option(
-    "--overlay",
-    "overlays",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="A speaker's overlay file, applied after the region; repeat for more, in order.",
 )
 @click.option("--all", "every", is_flag=True, help="Build the national deck and every region's.")
 @click.option(
@@ -167,12 +171,32 @@ def build(
 @main.command()
 @_CONTENT
 @_TEMPLATES
-def validate(content: Path, templates: Path) -> None:
+@_REGION
+@_OVERLAYS
+@click.option("--all", "every", is_flag=True, help="Check the national deck and every region's.")
+def validate(
+    content: Path, templates: Path, region: str | None, overlays: tuple[Path, ...], every: bool
+) -> None:
     """Check the content, brand and layouts without writing anything."""
-    from .build import plan
+    from .batch import Variant, every_variant
+    from .build import Builder
+    from .errors import DeckgenError
 
-    ready = plan(content, templates)
-    click.echo(f"{content.as_posix()}: ok ({len(ready.specs)} slides)")
+    if region and every:
+        raise click.UsageError("use --region or --all, not both")
+    variants = every_variant(content, overlays) if every else [Variant(content, region, overlays)]
+    builder = Builder(templates)
+    problems = []
+    for variant in variants:
+        try:
+            ready = builder.plan(variant)
+        except DeckgenError as exc:
+            problems += [d for d in exc.diagnostics if d not in problems]
+            continue
+        name = "" if variant.key == "national" else f" ({variant.key})"
+        click.echo(f"{content.as_posix()}{name}: ok ({len(ready.specs)} slides)")
+    if problems:
+        raise DeckgenError(problems)
 
 
 @main.command()

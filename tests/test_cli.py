@@ -70,3 +70,13 @@ def test_a_bug_is_one_line_without_a_traceback(scratch: Scratch, monkeypatch):
         "Error: internal error: RuntimeError: boom\n"
         "This is a bug in deckgen; run again with DECKGEN_TRACEBACK=1 to see where.\n"
     )
+
+
+def test_validate_checks_every_variant_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["validate", "--all"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 22
+    assert lines[0] == "content/deck.yaml: ok (9 slides)"
+    assert lines[-1] == "content/deck.yaml (vastra-gotaland): ok (10 slides)"
