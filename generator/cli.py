@@ -295,5 +295,10 @@ def logo(
         raise click.UsageError("give TEXT and -o FILE, or --brand NAME")
     if not re.fullmatch(r"[0-9A-Fa-f]{6}", color):
         raise click.BadParameter(f"{color!r} is not an RRGGBB colour", param_hint="--color")
-    output.write_bytes(text_logo(text, color))
+    from .logo import LogoFontMissing
+
+    try:
+        output.write_bytes(text_logo(text, color))
+    except LogoFontMissing as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {output.as_posix()}")

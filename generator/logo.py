@@ -10,9 +10,30 @@ _HEIGHT = 136
 _PADDING = 36
 
 
+#: Bold sans-serif fonts with Swedish letters, by file name; Pillow looks in the system's font
+#: folders (Debian: fonts-liberation, fonts-dejavu-core).
+_FONTS = ("LiberationSans-Bold.ttf", "DejaVuSans-Bold.ttf")
+
+
+def _font(text: str) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for name in _FONTS:
+        try:
+            return ImageFont.truetype(name, size=88)
+        except OSError:
+            continue
+    if not text.isascii():
+        # Pillow's own font has no å, ä or ö: it would draw boxes.
+        raise LogoFontMissing(f"no font with the letters of {text!r}: install fonts-liberation")
+    return ImageFont.load_default(size=88)
+
+
+class LogoFontMissing(Exception):
+    """No installed font can draw the logo's text."""
+
+
 def text_logo(text: str, color: str) -> bytes:
     """Return a PNG of `text` in `color` (RRGGBB) on a white rounded badge, reproducibly."""
-    font = ImageFont.load_default(size=88)
+    font = _font(text)
     left, top, right, bottom = font.getbbox(text)
     width = round(right - left) + 2 * _PADDING
     image = Image.new("RGBA", (width, _HEIGHT), (0, 0, 0, 0))

@@ -21,3 +21,8 @@ def test_longer_text_gives_a_wider_logo():
     short = Image.open(io.BytesIO(text_logo("SKR", "12355B")))
     long = Image.open(io.BytesIO(text_logo("Region Värmland", "12355B")))
     assert long.width > 2 * short.width
+
+
+def test_swedish_letters_are_drawn_not_boxes():
+    # A font without å, ä and ö draws the same "missing glyph" box for each.
+    assert len({text_logo(letter, "12355B") for letter in "aåäö"}) == 4
