@@ -6,10 +6,11 @@ without loading the pipeline (pydantic, Jinja, python-pptx).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -351,18 +352,29 @@ class _Progress:
 
 def _record(output: Path, updates: list[tuple[str, Entry]]) -> None:
     """Merge `updates` into the manifest on disk, under a lock, and write it atomically."""
-    import fcntl
-
     from .save import save
 
     output.mkdir(parents=True, exist_ok=True)
-    folder = os.open(output, os.O_RDONLY)  # the lock is on the folder: no lock file is left
-    try:
-        fcntl.flock(folder, fcntl.LOCK_EX)
+    with _locked(output):
         text = Manifest(output).text(updates)  # re-read: another build may have written it
         save(text.encode("utf-8"), output / MANIFEST)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` (no lock file is left); where the platform has no
+    flock, such as Windows, go on without it."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
     finally:
-        os.close(folder)
+        os.close(handle)
 
 
 def export_pdfs(decks: list[Path]) -> None:

@@ -31,6 +31,14 @@ class Outcome:
 _BUILDER: Builder | None = None
 
 
+def _start(templates: Path) -> None:
+    """Start a worker: a forked one inherits the parent's warm builder, a spawned one (where
+    the platform cannot fork) makes its own."""
+    global _BUILDER
+    if _BUILDER is None:
+        _BUILDER = Builder(templates)
+
+
 def _build(variant: Variant, output: Path) -> Outcome:
     assert _BUILDER is not None
     try:
@@ -62,7 +70,7 @@ def run(
     _BUILDER = Builder(templates)
     _warm(_BUILDER, variants)
     outcomes: dict[Variant, Outcome] = {}
-    for outcome in _outcomes(variants, output, min(jobs, len(variants))):
+    for outcome in _outcomes(variants, templates, output, min(jobs, len(variants))):
         outcomes[outcome.variant] = outcome
         done(outcome)
     return [outcomes[variant] for variant in variants]
@@ -80,13 +88,20 @@ def _warm(builder: Builder, variants: list[Variant]) -> None:
         pass  # each deck reports it
 
 
-def _outcomes(variants: list[Variant], output: Path, workers: int) -> Iterator[Outcome]:
+def _outcomes(
+    variants: list[Variant], templates: Path, output: Path, workers: int
+) -> Iterator[Outcome]:
     if workers <= 1:
         for variant in variants:
             yield _build(variant, output)
         return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_start,
+        initargs=(templates,),
+    ) as pool:
         futures = [pool.submit(_build, variant, output) for variant in variants]
         for future in as_completed(futures):
             yield future.result()
