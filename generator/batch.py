@@ -53,6 +53,41 @@ def every_variant(content: Path, overlays: tuple[Path, ...] = ()) -> list[Varian
     return [Variant(content, region, overlays) for region in regions]
 
 
+def select(
+    content: Path,
+    region: str | None,
+    overlays: tuple[Path, ...] = (),
+    *,
+    every: bool = False,
+    part: tuple[int, int] | None = None,
+) -> list[Variant]:
+    """Return the variants a command names: every one (or shard `part` of them), or one."""
+    if every:
+        variants = every_variant(content, overlays)
+        return select_shard(variants, *part) if part is not None else variants
+    return [Variant(content, region, overlays)]
+
+
+def built(output: Path, variants: list[Variant]) -> list[tuple[Variant, Path]]:
+    """Return each variant's deck in `output`, from the manifest; raise `DeckgenError` naming
+    the decks that are not built."""
+    from .errors import DeckgenError, Diagnostic
+
+    entries = Manifest(output).entries
+    found = [(v, output / entries[v.key].file) for v in variants if v.key in entries]
+    missing = [
+        v.key
+        for v in variants
+        if v.key not in entries or not (output / entries[v.key].file).is_file()
+    ]
+    if missing:
+        message = (
+            f"not built yet: {', '.join(missing)}; run deckgen build first (with the same options)"
+        )
+        raise DeckgenError([Diagnostic(display_path(output / MANIFEST), None, None, message)])
+    return found
+
+
 def select_shard(variants: list[Variant], part: int, parts: int) -> list[Variant]:
     """Return shard `part` of `parts` (1-based): every `parts`-th variant in a fixed order, so
     the shards are disjoint, their union is all variants, and their sizes differ by one at most."""
@@ -213,12 +248,7 @@ def build_decks(
 
     from . import __version__
 
-    if every:
-        variants = every_variant(content, overlays)
-        if shard is not None:
-            variants = select_shard(variants, *shard)
-    else:
-        variants = [Variant(content, region, overlays)]
+    variants = select(content, region, overlays, every=every, part=shard)
     inputs = Inputs(templates, __version__)
     manifest = Manifest(output)
     digests = {variant: inputs.digest(variant) for variant in variants}
@@ -377,9 +407,9 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(handle)
 
 
-def export_pdfs(decks: list[Path]) -> None:
+def export_pdfs(decks: list[Path], *, report: bool = True) -> None:
     """Export `decks` to PDF beside them, in one LibreOffice call, where the PDF is missing or
-    older than its deck."""
+    older than its deck; say which PDFs were written if `report`."""
     import shutil
     import subprocess
     import tempfile
@@ -417,5 +447,5 @@ def export_pdfs(decks: list[Path]) -> None:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         message = f"LibreOffice could not export {len(missing) or len(stale)} deck(s): {detail[0]}"
         raise DeckgenError([Diagnostic("soffice", None, None, message)])
-    for deck in stale:
+    for deck in stale if report else []:
         click.echo(f"wrote {display_path(deck.with_suffix('.pdf'))}")

@@ -234,6 +234,86 @@ def schema(output: Path | None, kind: str) -> None:
         click.echo(f"wrote {output.as_posix()}")
 
 
+_OUTPUT = click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Folder of the built decks and manifest.json.",
+)
+_EVERY = click.option("--all", "every", is_flag=True, help="The national deck and every region's.")
+
+
+@main.command()
+@_CONTENT
+@_TEMPLATES
+@_OUTPUT
+@_REGION
+@_EVERY
+def preview(content: Path, templates: Path, output: Path, region: str | None, every: bool) -> None:
+    """Render built decks to PNG and write output/index.html, a gallery of them.
+
+    LibreOffice (soffice) exports the decks to PDF in one run, and poppler's pdftoppm turns the
+    pages into PNG. Each deck also gets a contact sheet, one PNG with every slide, for reviews.
+
+    \b
+    Examples:
+      deckgen build --all && deckgen preview --all
+      deckgen preview --region varmland
+    """
+    from .batch import built, select
+    from .preview import write_gallery
+
+    if region and every:
+        raise click.UsageError("use --region or --all, not both")
+    decks = built(output, select(content, region, every=every))
+    page = write_gallery(decks, output)
+    click.echo(f"wrote {page.as_posix()} ({len(decks)} decks)")
+
+
+@main.command()
+@_CONTENT
+@_TEMPLATES
+@_OUTPUT
+@_REGION
+@_EVERY
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="error",
+    show_default=True,
+    help="Exit non-zero on errors only, or on warnings too (for strict CI).",
+)
+def check(
+    content: Path, templates: Path, output: Path, region: str | None, every: bool, fail_on: str
+) -> None:
+    """Check built decks: overflow, accessibility, package validity, links and fidelity.
+
+    Prints one line per finding: the deck, the slide number and id, error or warning, and what
+    is wrong. Exits with status 1 if there is an error (or, with --fail-on warning, a warning).
+    Overflow is measured on the decks rendered to PDF by LibreOffice (soffice).
+
+    \b
+    Examples:
+      deckgen build --all && deckgen check --all
+      deckgen check --region varmland --fail-on warning
+    """
+    from .batch import built, select
+    from .check import check_decks
+
+    if region and every:
+        raise click.UsageError("use --region or --all, not both")
+    decks = built(output, select(content, region, every=every))
+    findings = check_decks(decks, templates)
+    for finding in findings:
+        click.echo(str(finding))
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    click.echo(f"{len(decks)} decks checked: {errors} errors, {warnings} warnings")
+    if errors or (fail_on == "warning" and warnings):
+        raise click.exceptions.Exit(1)
+
+
 @main.command()
 @click.argument("template", type=click.Path(path_type=Path, dir_okay=False))
 def layouts(template: Path) -> None:

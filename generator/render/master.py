@@ -25,6 +25,7 @@ from ..brand import Brand
 from ..spec import Box, Decoration, LayoutDef, MasterDef, MasterSpec, PlaceholderDef
 from .xml import (
     body_properties,
+    decorative,
     element,
     emu,
     level_properties,
@@ -153,7 +154,7 @@ def _placeholder(
 def _decoration(tree: Any, decoration: Decoration, spec: MasterSpec, ids: _Ids) -> None:
     shape = sub(tree, "p:sp")
     names = sub(shape, "p:nvSpPr")
-    sub(names, "p:cNvPr", id=next(ids), name=decoration.name)
+    decorative(sub(names, "p:cNvPr", id=next(ids), name=decoration.name))
     sub(names, "p:cNvSpPr")
     sub(names, "p:nvPr", userDrawn=1)
     shape_properties(shape, decoration.box, spec.styles[decoration.style])

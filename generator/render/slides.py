@@ -13,6 +13,7 @@ from ..inline import parse_inline
 from ..spec import BoxShape, ConnectorShape, MasterSpec, PictureShape, SlideSpec, TemplatePlan
 from .xml import (
     body_properties,
+    decorative,
     emu,
     geometry,
     hyperlinks,
@@ -54,6 +55,7 @@ def draw_slides(
 def _draw(
     slide: Slide, spec: SlideSpec, master: MasterSpec, language: str, targets: dict[int, str]
 ) -> None:
+    slide._element.cSld.set("name", spec.id)  # the slide's name is its id: checks report it
     link_id = hyperlinks(slide.part)
     _fill_placeholders(slide, spec, language, link_id, targets)
     for shape in spec.shapes:
@@ -98,7 +100,9 @@ def _box(slide: Slide, shape: BoxShape, master: MasterSpec, language: str, link_
     style = master.styles[shape.style]
     sp = sub(slide.shapes._spTree, "p:sp")
     names = sub(sp, "p:nvSpPr")
-    sub(names, "p:cNvPr", id=_new_id(slide), name=shape.name)
+    properties = sub(names, "p:cNvPr", id=_new_id(slide), name=shape.name)
+    if not shape.text:
+        decorative(properties)  # a rule or a frame: nothing for a screen reader to say
     sub(names, "p:cNvSpPr", txBox="1" if not (style.fill or style.line) else None)
     sub(names, "p:nvPr")
     shape_properties(sp, shape.box, style)
@@ -113,7 +117,7 @@ def _connector(slide: Slide, shape: ConnectorShape, master: MasterSpec) -> None:
     (x1, y1), (x2, y2) = shape.begin, shape.end
     connector = sub(slide.shapes._spTree, "p:cxnSp")
     names = sub(connector, "p:nvCxnSpPr")
-    sub(names, "p:cNvPr", id=_new_id(slide), name=shape.name)
+    decorative(sub(names, "p:cNvPr", id=_new_id(slide), name=shape.name))
     glue = sub(names, "p:cNvCxnSpPr")
     for tag, target, site in (
         ("a:stCxn", shape.begin_shape, shape.begin_site),

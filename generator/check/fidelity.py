@@ -1,0 +1,76 @@
+"""Fidelity: every word of a slide's resolved content must be in the deck, on that slide (its
+shapes, alt texts or notes). A layout template that forgets a field, or a template mapping
+that drops a placeholder by accident, loses text; this finds it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..inline import parse_inline
+from ..models import Deck, TextField, marked_fields
+from ..spec import SlideSpec, TemplatePlan
+from . import Finding, finding
+from .view import DeckView
+
+#: How many missing words a finding quotes.
+_QUOTED = 8
+
+
+def fidelity(
+    view: DeckView, deck: Deck, specs: list[SlideSpec], template: TemplatePlan | None
+) -> list[Finding]:
+    """Return a finding for each slide of `view` that lacks words of its content in `deck`."""
+    slides = {slide.id: slide for slide in view.slides}
+    if not any(slides):  # a deck from before slides carried their ids: pair them in order
+        slides = {
+            content.id: slide for content, slide in zip(deck.slides, view.slides, strict=False)
+        }
+    exempt = _left_out_on_purpose(specs, template)
+    found = []
+    for number, content in enumerate(deck.slides, 1):
+        slide = slides.get(content.id)
+        if slide is None:
+            message = f"slide {content.id!r} of the content is not in the deck"
+            found.append(finding(view.path, "error", message, "fidelity", number, content.id))
+            continue
+        expected = Counter(
+            word
+            for _, text in marked_fields(content, TextField)
+            for paragraph in parse_inline(text)
+            for word in paragraph.text.split()
+        )
+        shown = Counter(
+            word
+            for text in (
+                *(shape.text for shape in slide.shapes),
+                *(shape.alt for shape in slide.shapes),
+                slide.notes,
+            )
+            for word in text.split()
+        )
+        missing = expected - shown - exempt.get(content.id, Counter())
+        if missing:
+            words = list(missing.elements())
+            quoted = " ".join(words[:_QUOTED]) + (" …" if len(words) > _QUOTED else "")
+            message = (
+                f"{len(words)} word{'s' * (len(words) != 1)} of the content "
+                f"{'are' if len(words) != 1 else 'is'} not in the deck: {quoted!r}"
+            )
+            found.append(finding(view.path, "error", message, "fidelity", slide.number, slide.id))
+    return found
+
+
+def _left_out_on_purpose(
+    specs: list[SlideSpec], template: TemplatePlan | None
+) -> dict[str, Counter[str]]:
+    """Return, by slide id, the words of placeholders that a template mapping maps to null."""
+    if template is None:
+        return {}
+    exempt: dict[str, Counter[str]] = {}
+    for spec in specs:
+        mapped = template.layouts[spec.layout][1]
+        for name, fill in spec.placeholders.items():
+            if name in mapped and mapped[name] is None:
+                words = Counter(w for p in fill.text for w in p.text.split())
+                exempt[spec.id] = exempt.get(spec.id, Counter()) + words
+    return exempt
