@@ -33,12 +33,13 @@ def fidelity(
             message = f"slide {content.id!r} of the content is not in the deck"
             found.append(finding(view.path, "error", message, "fidelity", number, content.id))
             continue
-        expected = Counter(
+        fields = sorted(marked_fields(content, TextField), key=lambda f: f[0] == ("notes",))
+        words = [  # the slide's own text in reading order, then its notes
             word
-            for _, text in marked_fields(content, TextField)
+            for _, text in fields
             for paragraph in parse_inline(text)
             for word in paragraph.text.split()
-        )
+        ]
         shown = Counter(
             word
             for text in (
@@ -48,13 +49,17 @@ def fidelity(
             )
             for word in text.split()
         )
-        missing = expected - shown - exempt.get(content.id, Counter())
+        missing = Counter(words) - shown - exempt.get(content.id, Counter())
         if missing:
-            words = list(missing.elements())
-            quoted = " ".join(words[:_QUOTED]) + (" …" if len(words) > _QUOTED else "")
+            lost = []  # the missing words, in the content's order
+            for word in words:
+                if missing[word] > 0:
+                    lost.append(word)
+                    missing[word] -= 1
+            quoted = " ".join(lost[:_QUOTED]) + (" …" if len(lost) > _QUOTED else "")
             message = (
-                f"{len(words)} word{'s' * (len(words) != 1)} of the content "
-                f"{'are' if len(words) != 1 else 'is'} not in the deck: {quoted!r}"
+                f"{len(lost)} word{'s' * (len(lost) != 1)} of the content "
+                f"{'are' if len(lost) != 1 else 'is'} not in the deck: {quoted!r}"
             )
             found.append(finding(view.path, "error", message, "fidelity", slide.number, slide.id))
     return found

@@ -1,0 +1,232 @@
+"""`deckgen check`: each planted defect gives its exact finding; the clean deck gives none."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from PIL import Image
+
+from generator.batch import Variant
+from generator.build import Builder
+from generator.check import Finding
+from generator.check.access import accessibility
+from generator.check.fidelity import fidelity
+from generator.check.package import package
+from generator.check.view import read_deck
+from generator.cli import main
+
+from .conftest import CONTENT, TEMPLATES, Scratch
+
+RENDERS = pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")),
+    reason="overflow is measured on LibreOffice's PDF: apt-get install libreoffice-impress "
+    "poppler-utils (.ci/run installs them)",
+)
+
+
+def run(scratch: Scratch, *args: str) -> Result:
+    return CliRunner().invoke(main, [*args, "--templates", str(TEMPLATES)])
+
+
+def rewrite(deck: Path, part: str, change: Callable[[bytes], bytes]) -> None:
+    """Rewrite one part of the package at `deck` in place."""
+    with zipfile.ZipFile(deck) as source:
+        entries = [(entry, source.read(entry)) for entry in source.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry, data in entries:
+            target.writestr(entry, change(data) if entry.filename == part else data)
+    deck.write_bytes(buffer.getvalue())
+
+
+def lines(findings: list[Finding], root: Path) -> list[str]:
+    return [str(f).replace(f"{root}/", "") for f in findings]
+
+
+@pytest.fixture
+def national(tmp_path: Path) -> Path:
+    """The national deck, built into tmp_path."""
+    return Builder(TEMPLATES).build(Variant(CONTENT), tmp_path).path
+
+
+@RENDERS
+def test_the_clean_deck_has_no_findings(scratch: Scratch):
+    shutil.copytree(CONTENT.parent / "regions", scratch.content.parent / "regions")
+    shutil.copyfile(CONTENT, scratch.content)
+    assert run(scratch, "build", "--region", "varmland").exit_code == 0
+    assert run(scratch, "build").exit_code == 0
+    for args in ((), ("--region", "varmland")):
+        result = run(scratch, "check", *args)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == "1 decks checked: 0 errors, 0 warnings\n"
+
+
+@RENDERS
+def test_a_quote_too_long_for_its_box_overflows(scratch: Scratch):
+    text = CONTENT.read_text(encoding="utf-8")
+    long = "Det här är ett mycket långt citat som fortsätter och fortsätter. " * 60
+    scratch.write(
+        text.replace("”Legitimiteten får man först", f"”{long}Legitimiteten får man först")
+    )
+    assert run(scratch, "build").exit_code == 0
+    result = run(scratch, "check")
+    assert result.exit_code == 1
+    [line, summary] = result.stdout.splitlines()
+    assert line.startswith(
+        "output/regionen-i-rorelse.pptx: slide 7 (citat-legitimitet): error: text overflows its "
+        "box 'Title' by "
+    )
+    assert line.endswith(" words outside it) [overflow]")
+    assert summary == "1 decks checked: 1 errors, 0 warnings"
+
+
+def test_a_picture_without_alt_text_is_an_error(scratch: Scratch):
+    images = scratch.content.parent / "img"
+    images.mkdir()
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(images / "ett.png")
+    scratch.write(
+        "title: Panel\nauthors: [A]\norganisation: SKR\ndate: 2026-01-15\nbrand: skr\nslides:\n"
+        "  - {id: panel, kind: panel, title: Vem?, people: [{name: Ett, role: Roll, "
+        "photo: img/ett.png}]}\n"
+    )
+    assert run(scratch, "build").exit_code == 0
+    deck = scratch.output / "panel.pptx"
+    rewrite(deck, "ppt/slides/slide1.xml", lambda xml: xml.replace(b' descr="Ett"', b""))
+    assert lines(accessibility(read_deck(deck)), scratch.root) == [
+        "output/panel.pptx: slide 1 (panel): error: picture 'Photo 1' has no alt text [access]"
+    ]
+
+
+def test_a_low_contrast_brand_forced_past_its_check_is_an_error(national: Path, tmp_path: Path):
+    # The brand check refuses such a palette, so the theme is changed in the built deck.
+    rewrite(
+        national,
+        "ppt/theme/theme1.xml",
+        lambda xml: xml.replace(
+            b'<a:accent1><a:srgbClr val="0A64A4"/>', b'<a:accent1><a:srgbClr val="9FC5E8"/>'
+        ),
+    )
+    assert lines(accessibility(read_deck(national)), tmp_path) == [
+        "regionen-i-rorelse.pptx: slide 3 (uppdraget): error: text in 'Core' has contrast "
+        "1.81:1 (#FFFFFF on #9FC5E8); WCAG AA needs 3:1 for large text [access]",
+        "regionen-i-rorelse.pptx: slide 3 (uppdraget): error: text in 'Section' has contrast "
+        "1.81:1 (#9FC5E8 on #FFFFFF); WCAG AA needs 4.5:1 for body text [access]",
+        "regionen-i-rorelse.pptx: slide 5 (citat-omstallning): error: text in 'Attribution' has "
+        "contrast 1.62:1 (#9FC5E8 on #EEF3F8); WCAG AA needs 3:1 for large text [access]",
+        "regionen-i-rorelse.pptx: slide 6 (citat-trygghet): error: text in 'Attribution' has "
+        "contrast 1.62:1 (#9FC5E8 on #EEF3F8); WCAG AA needs 3:1 for large text [access]",
+        "regionen-i-rorelse.pptx: slide 7 (citat-legitimitet): error: text in 'Attribution' has "
+        "contrast 1.62:1 (#9FC5E8 on #EEF3F8); WCAG AA needs 3:1 for large text [access]",
+        "regionen-i-rorelse.pptx: slide 8 (citat-uthallighet): error: text in 'Attribution' has "
+        "contrast 1.62:1 (#9FC5E8 on #EEF3F8); WCAG AA needs 3:1 for large text [access]",
+    ]
+
+
+def test_a_file_link_is_an_error(national: Path, tmp_path: Path):
+    rewrite(
+        national,
+        "ppt/slides/_rels/slide9.xml.rels",
+        lambda xml: xml.replace(b'Target="https://skr.se/', b'Target="file:///etc/passwd#'),
+    )
+    [line] = lines(package(national), tmp_path)
+    assert line.startswith(
+        "regionen-i-rorelse.pptx: deck: error: a link on slide 9 goes to 'file:///etc/passwd#"
+    )
+    assert line.endswith("': only http, https and mailto links are allowed [links]")
+
+
+def test_a_duplicate_title_is_a_warning(national: Path, tmp_path: Path):
+    rewrite(
+        national,
+        "ppt/slides/slide3.xml",
+        lambda xml: xml.replace("Uppdraget är samhällsutveckling".encode(), b"Vad handlar det om?"),
+    )
+    assert lines(accessibility(read_deck(national)), tmp_path) == [
+        "regionen-i-rorelse.pptx: slide 3 (uppdraget): warning: the title 'Vad handlar det om?' "
+        "is also slide 2's: make it unique [access]"
+    ]
+
+
+def test_a_slide_without_a_title_is_an_error(national: Path, tmp_path: Path):
+    rewrite(
+        national, "ppt/slides/slide2.xml", lambda xml: xml.replace(b'type="title"', b'type="body"')
+    )
+    assert lines(accessibility(read_deck(national)), tmp_path) == [
+        "regionen-i-rorelse.pptx: slide 2 (vad-handlar-det-om): error: the slide has no title: "
+        "put its title in a title placeholder [access]"
+    ]
+
+
+def test_a_broken_relationship_is_an_error(national: Path, tmp_path: Path):
+    rewrite(
+        national,
+        "ppt/slides/_rels/slide4.xml.rels",
+        lambda xml: xml.replace(
+            b"../slideLayouts/slideLayout4.xml", b"../slideLayouts/slideLayout99.xml"
+        ),
+    )
+    assert lines(package(national), tmp_path) == [
+        "regionen-i-rorelse.pptx: deck: error: ppt/slides/_rels/slide4.xml.rels: relationship "
+        "rId1 points to ppt/slideLayouts/slideLayout99.xml, which is not in the package [package]"
+    ]
+
+
+def test_a_part_that_breaks_the_schema_is_an_error(national: Path, tmp_path: Path):
+    rewrite(
+        national,
+        "ppt/slides/slide2.xml",
+        lambda xml: xml.replace(b"<p:spTree>", b"<p:spTree><p:bogus/>", 1),
+    )
+    assert (
+        "regionen-i-rorelse.pptx: deck: error: ppt/slides/slide2.xml: Unexpected element "
+        "'bogus' found (at /sld[1]/cSld[1]/spTree[1]) [package]"
+    ) in lines(package(national), tmp_path)
+
+
+def test_duplicate_shape_ids_and_untyped_parts_are_errors(national: Path, tmp_path: Path):
+    rewrite(national, "ppt/slides/slide2.xml", lambda xml: xml.replace(b'id="3"', b'id="2"'))
+    rewrite(
+        national,
+        "[Content_Types].xml",
+        lambda xml: xml.replace(b'<Default Extension="png" ContentType="image/png"/>', b""),
+    )
+    assert lines(package(national), tmp_path) == [
+        "regionen-i-rorelse.pptx: deck: error: ppt/media/image1.png: the part has no content "
+        "type in [Content_Types].xml [package]",
+        "regionen-i-rorelse.pptx: deck: error: ppt/slides/slide2.xml: shape id 2 is used 2 "
+        "times [package]",
+    ]
+
+
+def test_text_a_layout_template_forgets_is_a_fidelity_error(tmp_path: Path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    closing = templates / "layouts" / "closing.yaml.j2"
+    closing.write_text(
+        closing.read_text(encoding="utf-8")
+        .replace("  Call to action:", "  Forgotten:")
+        .replace("{% if slide.call_to_action %}", "{% if false %}"),
+        encoding="utf-8",
+    )
+    builder = Builder(templates)
+    ready = builder.plan(Variant(CONTENT))
+    deck = builder.build(Variant(CONTENT), tmp_path / "output").path
+    assert lines(fidelity(read_deck(deck), ready.deck, ready.specs, None), tmp_path) == [
+        "output/regionen-i-rorelse.pptx: slide 9 (tack): error: 10 words of the content are not "
+        "in the deck: 'Den nya skriften och arbetsmaterial hittar du på …' [fidelity]"
+    ]
+
+
+def test_check_on_a_deck_that_is_not_built_says_so(scratch: Scratch):
+    scratch.use("valid-minimal.yaml")
+    result = run(scratch, "check")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "output/manifest.json: error: not built yet: national; run deckgen build first"
+    )
