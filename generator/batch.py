@@ -306,7 +306,7 @@ def _build_many(
 
     import click
 
-    from .errors import DeckgenError
+    from .errors import DeckgenError, counted
     from .jobs import Outcome, cpu_count, run
 
     updates: list[tuple[str, Entry]] = []
@@ -317,8 +317,8 @@ def _build_many(
         built = outcome.built
         if built is None:
             failed.append(outcome)
-            count = len(outcome.diagnostics)
-            line = f"failed {outcome.variant.key} ({count} error{'s' * (count != 1)}, listed below)"
+            errors = counted(len(outcome.diagnostics), "error")
+            line = f"failed {outcome.variant.key} ({errors}, listed below)"
         else:
             entry = manifest_entry(
                 output, built.path, built.slides, digests[outcome.variant], version

@@ -300,6 +300,7 @@ def check(
     """
     from .batch import built, select
     from .check import check_decks
+    from .errors import counted
 
     if region and every:
         raise click.UsageError("use --region or --all, not both")
@@ -309,7 +310,8 @@ def check(
         click.echo(str(finding))
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
-    click.echo(f"{len(decks)} decks checked: {errors} errors, {warnings} warnings")
+    summary = ", ".join((counted(errors, "error"), counted(warnings, "warning")))
+    click.echo(f"{counted(len(decks), 'deck')} checked: {summary}")
     if errors or (fail_on == "warning" and warnings):
         raise click.exceptions.Exit(1)
 

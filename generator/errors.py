@@ -39,10 +39,15 @@ class DeckgenError(click.ClickException):
     def show(self, file: IO[Any] | None = None) -> None:
         for diagnostic in self.diagnostics:
             click.echo(str(diagnostic), file=file, err=True)
-        count = len(self.diagnostics)
-        noun = "error" if count == 1 else "errors"
         summary = self.summary or "nothing was written."
-        click.echo(f"deckgen: {count} {noun}; {summary}", file=file, err=True)
+        click.echo(
+            f"deckgen: {counted(len(self.diagnostics), 'error')}; {summary}", file=file, err=True
+        )
+
+
+def counted(count: int, noun: str) -> str:
+    """Return "1 error", "2 errors": `count` and `noun`, plural where it is not one."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def fail_if_any(diagnostics: Iterable[Diagnostic]) -> None:

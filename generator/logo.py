@@ -10,17 +10,26 @@ _HEIGHT = 136
 _PADDING = 36
 
 
-#: Bold sans-serif fonts with Swedish letters, by file name; Pillow looks in the system's font
-#: folders (Debian: fonts-liberation, fonts-dejavu-core).
-_FONTS = ("LiberationSans-Bold.ttf", "DejaVuSans-Bold.ttf")
+#: Sans-serif fonts with Swedish letters, by file name; Pillow looks in the system's font
+#: folders (Debian: fonts-liberation, fonts-dejavu-core; Windows and macOS: Arial).
+_FONTS = ("LiberationSans-Regular.ttf", "DejaVuSans.ttf", "arial.ttf", "Arial.ttf")
+_BOLD_FONTS = ("LiberationSans-Bold.ttf", "DejaVuSans-Bold.ttf", "arialbd.ttf", "Arial Bold.ttf")
+
+
+def system_font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont | None:
+    """Return an installed sans-serif font with å, ä and ö at `size`, or None."""
+    for name in _BOLD_FONTS if bold else _FONTS:
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return None
 
 
 def _font(text: str) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    for name in _FONTS:
-        try:
-            return ImageFont.truetype(name, size=88)
-        except OSError:
-            continue
+    font = system_font(88, bold=True)
+    if font is not None:
+        return font
     if not text.isascii():
         # Pillow's own font has no å, ä or ö: it would draw boxes.
         raise LogoFontMissing(f"no font with the letters of {text!r}: install fonts-liberation")

@@ -37,6 +37,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .batch import Entry, Manifest, Variant, export_pdfs
 from .errors import DeckgenError, Diagnostic, display_path
+from .logo import system_font
 
 #: The gallery's file name in the output folder.
 INDEX = "index.html"
@@ -260,21 +261,12 @@ def contact_sheet(slides: list[Path], target: Path, heading: str, details: str) 
     sheet.save(target, optimize=True)
 
 
-#: Fonts for the contact sheet's text, by file name; Pillow looks in the system's font folders.
-_FONTS = ("LiberationSans-Regular.ttf", "DejaVuSans.ttf", "arial.ttf", "Arial.ttf")
-_BOLD_FONTS = ("LiberationSans-Bold.ttf", "DejaVuSans-Bold.ttf", "arialbd.ttf", "Arial Bold.ttf")
-
-
 def _font(
     size: int, *, bold: bool = False
 ) -> tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, bool]:
     """Return a system sans-serif font at `size` and True, or Pillow's own font and False."""
-    for name in _BOLD_FONTS if bold else _FONTS:
-        try:
-            return ImageFont.truetype(name, size), True
-        except OSError:
-            continue
-    return ImageFont.load_default(size=size), False
+    found = system_font(size, bold=bold)
+    return (found, True) if found is not None else (ImageFont.load_default(size=size), False)
 
 
 def _ascii(text: str) -> str:

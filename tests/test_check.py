@@ -64,7 +64,7 @@ def test_the_clean_deck_has_no_findings(scratch: Scratch):
     for args in ((), ("--region", "varmland")):
         result = run(scratch, "check", *args)
         assert result.exit_code == 0, result.output
-        assert result.stdout == "1 decks checked: 0 errors, 0 warnings\n"
+        assert result.stdout == "1 deck checked: 0 errors, 0 warnings\n"
 
 
 @RENDERS
@@ -83,7 +83,7 @@ def test_a_quote_too_long_for_its_box_overflows(scratch: Scratch):
         "box 'Title' by "
     )
     assert line.endswith(" words outside it) [overflow]")
-    assert summary == "1 decks checked: 1 errors, 0 warnings"
+    assert summary == "1 deck checked: 1 error, 0 warnings"
 
 
 def test_a_picture_without_alt_text_is_an_error(scratch: Scratch):
@@ -230,3 +230,23 @@ def test_check_on_a_deck_that_is_not_built_says_so(scratch: Scratch):
     assert result.stderr.startswith(
         "output/manifest.json: error: not built yet: national; run deckgen build first"
     )
+
+
+@RENDERS
+def test_warnings_fail_the_check_only_with_fail_on_warning(scratch: Scratch):
+    text = CONTENT.read_text(encoding="utf-8")
+    scratch.write(
+        text.replace("title: Uppdraget är samhällsutveckling", "title: Vad handlar det om?")
+    )
+    assert run(scratch, "build").exit_code == 0
+    finding = (
+        "output/regionen-i-rorelse.pptx: slide 3 (uppdraget): warning: the title 'Vad handlar "
+        "det om?' is also slide 2's: make it unique [access]"
+    )
+    lenient = run(scratch, "check")
+    assert (lenient.exit_code, lenient.stdout.splitlines()) == (
+        0,
+        [finding, "1 deck checked: 0 errors, 1 warning"],
+    )
+    strict = run(scratch, "check", "--fail-on", "warning")
+    assert (strict.exit_code, strict.stdout.splitlines()[0]) == (1, finding)
