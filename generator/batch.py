@@ -428,7 +428,10 @@ def export_pdfs(decks: list[Path], *, report: bool = True) -> None:
         return
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        message = "--pdf needs LibreOffice: install it (apt-get install libreoffice-impress)"
+        message = (
+            "exporting decks to PDF needs LibreOffice's soffice: install it "
+            "(apt-get install libreoffice-impress)"
+        )
         raise DeckgenError([Diagnostic("soffice", None, None, message)])
     with tempfile.TemporaryDirectory(prefix="deckgen-soffice-") as profile:
         command = [

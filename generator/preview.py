@@ -110,16 +110,7 @@ def write_gallery(decks: list[tuple[Variant, Path]], output: Path) -> Path:
     if pdftoppm is None:
         message = "deckgen preview needs poppler's pdftoppm: install poppler-utils"
         raise DeckgenError([Diagnostic("pdftoppm", None, None, message)])
-    paths = [deck for _, deck in decks]
-    if not (shutil.which("soffice") or shutil.which("libreoffice")) and any(
-        not _newer(deck.with_suffix(".pdf"), deck) for deck in paths
-    ):
-        message = (
-            "deckgen preview needs LibreOffice to export the decks to PDF: "
-            "install it (apt-get install libreoffice-impress)"
-        )
-        raise DeckgenError([Diagnostic("soffice", None, None, message)])
-    export_pdfs(paths)
+    export_pdfs([deck for _, deck in decks])
     entries = Manifest(output).entries
     folder = output / PREVIEW
 

@@ -402,7 +402,8 @@ def test_preview_without_libreoffice_says_to_install_it(tmp_path: Path):
     result = project.run("preview", env={"PATH": str(tools)})
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].startswith(
-        "soffice: error: deckgen preview needs LibreOffice"
+        "soffice: error: exporting decks to PDF needs LibreOffice's soffice: install it "
+        "(apt-get install libreoffice-impress)"
     )
     assert "Traceback" not in result.output
 
