@@ -249,8 +249,16 @@ _EVERY = click.option("--all", "every", is_flag=True, help="The national deck an
 @_TEMPLATES
 @_OUTPUT
 @_REGION
+@_OVERLAYS
 @_EVERY
-def preview(content: Path, templates: Path, output: Path, region: str | None, every: bool) -> None:
+def preview(
+    content: Path,
+    templates: Path,
+    output: Path,
+    region: str | None,
+    overlays: tuple[Path, ...],
+    every: bool,
+) -> None:
     """Render built decks to PNG and write output/index.html, a gallery of them.
 
     LibreOffice (soffice) exports the decks to PDF in one run, and poppler's pdftoppm turns the
@@ -266,7 +274,7 @@ def preview(content: Path, templates: Path, output: Path, region: str | None, ev
 
     if region and every:
         raise click.UsageError("use --region or --all, not both")
-    decks = built(output, select(content, region, every=every))
+    decks = built(output, select(content, region, overlays, every=every))
     page = write_gallery(decks, output)
     click.echo(f"wrote {page.as_posix()} ({len(decks)} decks)")
 
@@ -276,6 +284,7 @@ def preview(content: Path, templates: Path, output: Path, region: str | None, ev
 @_TEMPLATES
 @_OUTPUT
 @_REGION
+@_OVERLAYS
 @_EVERY
 @click.option(
     "--fail-on",
@@ -285,7 +294,13 @@ def preview(content: Path, templates: Path, output: Path, region: str | None, ev
     help="Exit non-zero on errors only, or on warnings too (for strict CI).",
 )
 def check(
-    content: Path, templates: Path, output: Path, region: str | None, every: bool, fail_on: str
+    content: Path,
+    templates: Path,
+    output: Path,
+    region: str | None,
+    overlays: tuple[Path, ...],
+    every: bool,
+    fail_on: str,
 ) -> None:
     """Check built decks: overflow, accessibility, package validity, links and fidelity.
 
@@ -304,7 +319,7 @@ def check(
 
     if region and every:
         raise click.UsageError("use --region or --all, not both")
-    decks = built(output, select(content, region, every=every))
+    decks = built(output, select(content, region, overlays, every=every))
     findings = check_decks(decks, templates)
     for finding in findings:
         click.echo(str(finding))
