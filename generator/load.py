@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,17 +60,44 @@ class Source:
         return self.diagnostic(path, f"{dotted(path) or 'deck'}: {message}", key=key)
 
 
+#: The largest YAML file deckgen reads: content files are small; a bigger one is a mistake.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+#: How many values a file may hold once its aliases are expanded ("billion laughs" stop here).
+MAX_VALUES = 100_000
+#: How deeply mappings and lists may nest.
+MAX_DEPTH = 50
+#: The tags a content file may use: plain data. A python tag is never constructed.
+_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+#: Characters that XML 1.0, and so a .pptx, cannot hold: C0 controls but tab, newline and
+#: carriage return; lone surrogates; U+FFFE and U+FFFF.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def control_character(text: str) -> str | None:
+    """Return "U+0007" for the first character of `text` that a deck cannot hold, or None."""
+    found = CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def load_yaml(path: Path) -> Source:
-    """Load one YAML file; raise `DeckgenError` for a missing, undecodable or malformed file."""
+    """Load one YAML file; raise `DeckgenError` for a missing, undecodable, oversized or
+    malformed file."""
     display = display_path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise DeckgenError([Diagnostic(display, None, None, "file not found")]) from None
     except OSError as exc:
         raise DeckgenError(
             [Diagnostic(display, None, None, f"cannot read: {exc.strerror}")]
         ) from None
+    if len(raw) > MAX_FILE_BYTES:
+        message = f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the limit"
+        raise DeckgenError([Diagnostic(display, None, None, message)])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -103,11 +131,19 @@ def _parse(loader_type: Any, text: str, path: Path, display: str) -> Source:
         source = Source(path=path, display=display, data=None)
         problems: list[Diagnostic] = []
         if node is not None:
-            source.data = _construct(node, (), loader, source, problems)
+            source.data = _construct(node, (), loader, source, problems, [MAX_VALUES])
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"the control character U+{exc.character:04X} is not allowed"
+        raise DeckgenError([Diagnostic(display, line, column, message)]) from None
     except yaml.MarkedYAMLError as exc:
         raise DeckgenError([_syntax_diagnostic(display, exc)]) from None
     except yaml.YAMLError as exc:
         raise DeckgenError([Diagnostic(display, None, None, f"YAML error: {exc}")]) from None
+    except RecursionError:
+        message = f"the YAML nests too deeply (the limit is {MAX_DEPTH} levels)"
+        raise DeckgenError([Diagnostic(display, None, None, message)]) from None
     finally:
         loader.dispose()
     if problems:
@@ -118,6 +154,8 @@ def _parse(loader_type: Any, text: str, path: Path, display: str) -> Source:
 def _syntax_diagnostic(display: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "invalid YAML"
+    if "'\\t'" in problem or "\t" in problem:
+        problem = f"{problem}: indent with spaces, not tabs"
     if exc.context and exc.context_mark and exc.context_mark is not mark:
         start = exc.context_mark
         problem = f"{problem} ({exc.context} that starts at {start.line + 1}:{start.column + 1})"
@@ -138,16 +176,46 @@ def _construct(
     loader: yaml.SafeLoader,
     source: Source,
     problems: list[Diagnostic],
+    budget: list[int],
 ) -> Any:
-    source.values[path] = _mark(node)
+    """Return the data of `node`, counting each value against `budget` (aliases count every
+    time they are used), and refusing tags other than plain data's and characters a deck
+    cannot hold."""
+    where = _mark(node)
+    source.values[path] = where
+    budget[0] -= 1
+    if budget[0] < 0:
+        message = (
+            f"more than {MAX_VALUES} values once aliases are expanded: the file is refused "
+            "(is it an alias bomb?)"
+        )
+        raise DeckgenError([Diagnostic(source.display, where.line, where.column, message)])
+    if len(path) > MAX_DEPTH:
+        message = f"the YAML nests more than {MAX_DEPTH} levels deep here"
+        raise DeckgenError([Diagnostic(source.display, where.line, where.column, message)])
+    if node.tag not in _TAGS:
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        message = f"the tag '{shown}' is not allowed: a content file holds plain data only"
+        problems.append(Diagnostic(source.display, where.line, where.column, message))
+        return None
     if isinstance(node, yaml.MappingNode):
-        return _construct_mapping(node, path, loader, source, problems)
+        return _construct_mapping(node, path, loader, source, problems, budget)
     if isinstance(node, yaml.SequenceNode):
         return [
-            _construct(item, (*path, index), loader, source, problems)
+            _construct(item, (*path, index), loader, source, problems, budget)
             for index, item in enumerate(node.value)
         ]
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str):
+        _check_characters(value, where, source, problems)
+    return value
+
+
+def _check_characters(text: str, where: Mark, source: Source, problems: list[Diagnostic]) -> None:
+    found = control_character(text)
+    if found:
+        message = f"the text holds the control character {found}, which a deck cannot hold"
+        problems.append(Diagnostic(source.display, where.line, where.column, message))
 
 
 def _construct_mapping(
@@ -156,23 +224,30 @@ def _construct_mapping(
     loader: yaml.SafeLoader,
     source: Source,
     problems: list[Diagnostic],
+    budget: list[int],
 ) -> dict[Any, Any]:
     loader.flatten_mapping(node)
     result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
         where = _mark(key_node)
+        if key_node.tag not in _TAGS:
+            shown = key_node.tag.replace("tag:yaml.org,2002:", "!!")
+            message = f"the tag '{shown}' is not allowed: a content file holds plain data only"
+            problems.append(Diagnostic(source.display, where.line, where.column, message))
+            continue
+        key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             message = f"keys must be text, got {type(key).__name__} {key!r}"
             problems.append(Diagnostic(source.display, where.line, where.column, message))
             continue
+        _check_characters(key, where, source, problems)
         if key in result:
             first = source.keys[(*path, key)]
             message = f"duplicate key '{key}' (first at line {first.line})"
             problems.append(Diagnostic(source.display, where.line, where.column, message))
             continue
         source.keys[(*path, key)] = where
-        result[key] = _construct(value_node, (*path, key), loader, source, problems)
+        result[key] = _construct(value_node, (*path, key), loader, source, problems, budget)
     return result
 
 
