@@ -8,25 +8,111 @@ from dataclasses import replace
 from typing import Any
 
 import jinja2
+import jinja2.nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import ValidationError
 
 from .errors import Diagnostic, fail_if_any
-from .load import DataPath, Source, set_at
+from .load import DataPath, Source, control_character, set_at
 from .models import SLIDE_ADAPTER, Deck, RegionFacts, TextField, marked_fields
 from .validate import slide_diagnostics
 
 _JINJA_MARKERS = ("{{", "{%", "{#")
 
 
+#: The longest text a field may have after its Jinja is rendered, in characters.
+MAX_RENDERED = 100_000
+#: How many times one `{% for %}` loop in content text may go round.
+MAX_LOOP = 1000
+#: Statements content text may not use: those that reach for other templates (content text is
+#: one string, alone), and those that could make work without bound (macros can recurse).
+_FORBIDDEN = {
+    jinja2.nodes.Include: "include",
+    jinja2.nodes.Import: "import",
+    jinja2.nodes.FromImport: "from … import",
+    jinja2.nodes.Extends: "extends",
+    jinja2.nodes.Macro: "macro",
+    jinja2.nodes.CallBlock: "call",
+}
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox (no attribute that is private or unsafe, no code), with sizes bounded:
+    `{{ 'x' * 10**9 }}` and its cousins are refused before they take the memory."""
+
+    intercepted_binops = frozenset(("*", "**", "+", "%"))
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and _number(right) and abs(right) > 64 and left not in (0, 1, -1):
+            raise SecurityError("a power above 64")
+        size = 0
+        if operator == "*":
+            size = _repeated(left, right) or _repeated(right, left)
+        elif operator == "+" and _sized(left) and _sized(right):
+            size = len(left) + len(right)
+        if size > MAX_RENDERED:
+            raise SecurityError(f"an expression that makes {size} characters or items")
+        if operator == "%" and isinstance(left, str) and re.search(r"%[-+ #0]*\d{6,}", left):
+            raise SecurityError("a format width of a million or more")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _check_arguments(args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _sized(value: Any) -> bool:
+    return isinstance(value, str | list | tuple)
+
+
+def _repeated(sequence: Any, times: Any) -> int:
+    if _sized(sequence) and isinstance(times, int) and not isinstance(times, bool):
+        return len(sequence) * max(times, 0)
+    return 0
+
+
+def _check_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse numbers that would make a huge string, such as `center(10**9)`."""
+    for value in (*args, *kwargs.values()):
+        if _number(value) and abs(value) > MAX_RENDERED:
+            raise SecurityError(f"the number {value} (the limit is {MAX_RENDERED})")
+
+
+def _guarded(function: Any) -> Any:
+    """Return a filter that checks its arguments first; Jinja's own pass-context marks stay."""
+
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _check_arguments(args[1:], kwargs)
+        return function(*args, **kwargs)
+
+    return guarded
+
+
+def _bounded(items: Any) -> Any:
+    """Yield at most `MAX_LOOP` items: what every `{% for %}` in content text goes round."""
+    for count, item in enumerate(items):
+        if count >= MAX_LOOP:
+            raise SecurityError(f"a '{{% for %}}' loop of more than {MAX_LOOP} rounds")
+        yield item
+
+
 def make_environment() -> SandboxedEnvironment:
     """Return the sandbox that content text renders in: undefined names are errors."""
-    return SandboxedEnvironment(
+    environment = _Sandbox(
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
         finalize=_none_is_empty,
     )
+    environment.filters = {name: _guarded(f) for name, f in environment.filters.items()}
+    environment.filters["deckgen_bounded"] = _bounded
+    return environment
 
 
 def _none_is_empty(value: Any) -> Any:
@@ -39,8 +125,17 @@ _ENVIRONMENT = make_environment()
 
 @functools.lru_cache(maxsize=4096)
 def _compiled(text: str) -> jinja2.Template:
-    """Return `text` compiled once per process: regional variants share most of their text."""
-    return _ENVIRONMENT.from_string(text)
+    """Return `text` compiled once per process: regional variants share most of their text.
+    Raise `SecurityError` for a statement that reaches for another template."""
+    tree = _ENVIRONMENT.parse(text)
+    for kind, name in _FORBIDDEN.items():
+        if tree.find(kind) is not None:
+            raise SecurityError(f"'{{% {name} %}}' in content text")
+    for loop in tree.find_all(jinja2.nodes.For):
+        if any(True for _ in loop.find_all(jinja2.nodes.For)):
+            raise SecurityError("a '{% for %}' loop inside another")
+        loop.iter = jinja2.nodes.Filter(loop.iter, "deckgen_bounded", [], [], None, None)
+    return _ENVIRONMENT.from_string(tree)
 
 
 def context_for(deck: Deck, region: RegionFacts | None = None) -> dict[str, Any]:
@@ -93,7 +188,9 @@ def _render(
     problems: list[Diagnostic],
 ) -> str:
     try:
-        return _compiled(text).render(context)
+        rendered = _render_bounded(_compiled(text), context)
+    except SecurityError as exc:
+        problems.append(source.error(path, f"not allowed: {exc}"))
     except jinja2.TemplateSyntaxError as exc:
         problems.append(
             source.error(path, f"template syntax error: {exc.message}{_line(exc.lineno)}")
@@ -114,7 +211,35 @@ def _render(
         problems.append(source.error(path, message))
     except jinja2.TemplateError as exc:
         problems.append(source.error(path, f"template error: {exc}"))
+    except (ArithmeticError, ValueError, TypeError, MemoryError, RecursionError) as exc:
+        problems.append(source.error(path, f"template error: {type(exc).__name__}: {exc}"))
+    else:
+        if len(rendered) > MAX_RENDERED:
+            message = (
+                f"the text is {len(rendered)} characters once resolved; the limit is {MAX_RENDERED}"
+            )
+            problems.append(source.error(path, message))
+        elif control_character(rendered):
+            message = (
+                f"the text holds the control character {control_character(rendered)} once "
+                "resolved, which a deck cannot hold"
+            )
+            problems.append(source.error(path, message))
+        else:
+            return rendered
     return text
+
+
+def _render_bounded(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """Render `template`, stopping as soon as its output passes `MAX_RENDERED` characters."""
+    parts: list[str] = []
+    size = 0
+    for part in template.generate(context):
+        size += len(part)
+        if size > MAX_RENDERED:
+            raise SecurityError(f"text of more than {MAX_RENDERED} characters")
+        parts.append(part)
+    return "".join(parts)
 
 
 def _line(lineno: int) -> str:
