@@ -10,6 +10,7 @@ from pydantic import Field
 
 from .contrast import ratio, slot, text_pairs
 from .errors import DeckgenError, Diagnostic, display_path, fail_if_any, unknown
+from .files import image_problem, inside
 from .load import DataPath, Source, load_yaml
 from .models import Model, pattern
 from .spec import MasterSpec, PlaceholderInfo, SlideSpec, TemplateInfo, TemplatePlan
@@ -115,7 +116,6 @@ def load_brand(templates: Path, name: str, master: MasterSpec) -> Branding:
     """Return the brand called `name` and the files it names; raise `DeckgenError` if it is
     bad, including when a text colour fails WCAG AA contrast on `master`."""
     source, brand = _read(templates, name)
-    folder = source.path.parent
     if brand.template is None:
         fail_if_any(
             source.error((), f"missing required field '{field}' (a brand without a template)")
@@ -126,16 +126,23 @@ def load_brand(templates: Path, name: str, master: MasterSpec) -> Branding:
         fail_if_any(contrast_problems(source, brand.colors, master))
     logo = template = None
     if brand.logo is not None:
-        logo = folder / brand.logo
-        if not logo.is_file():
-            message = f"image file not found: '{brand.logo}'"
-            raise DeckgenError([source.error(("logo",), message)])
+        logo = _file(source, ("logo",), brand.logo, templates, "image")
+        if problem := image_problem(logo):
+            raise DeckgenError([source.error(("logo",), f"'{brand.logo}': {problem}")])
     if brand.template is not None:
-        template = folder / brand.template.file
-        if not template.is_file():
-            message = f"template file not found: '{brand.template.file}'"
-            raise DeckgenError([source.error(("template", "file"), message)])
+        template = _file(source, ("template", "file"), brand.template.file, templates, "template")
     return Branding(brand=brand, source=source, logo=logo, template=template)
+
+
+def _file(source: Source, path: DataPath, value: str, templates: Path, what: str) -> Path:
+    """Return the file `value` names, relative to the brand file, if it is there and inside the
+    templates folder; raise `DeckgenError` if not."""
+    found, refused = inside(value, source.path.parent, (templates,))
+    if found is None:
+        raise DeckgenError([source.error(path, str(refused))])
+    if not found.is_file():
+        raise DeckgenError([source.error(path, f"{what} file not found: '{value}'")])
+    return found
 
 
 def contrast_problems(source: Source, palette: Palette, master: MasterSpec) -> list[Diagnostic]:

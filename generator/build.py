@@ -102,7 +102,8 @@ class Builder:
         overlays += [load_overlay(path, Overlay)[0] for path in variant.overlays]
         source = merge(base, overlays, regional=region is not None)
         facts = region[1].region if region else None
-        deck = resolve(validate(source), source, facts)
+        roots = (variant.content.parent, self.templates)
+        deck = resolve(validate(source, roots), source, facts)
         master = self.master
         branding = self.brand(deck.brand)
         specs = self.engine.lay_out(deck, variant.content.parent)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Diagnostic, allowed_list, did_you_mean, display_path, fail_if_any, unknown
+from .files import image_problem, inside
 from .load import DataPath, Source, set_at
 from .models import PATTERNS, SLIDE_ADAPTER, SLIDE_MODELS, Deck, DeckMeta, ImageField, marked_fields
 from .spec import SHAPE_MODELS
@@ -33,8 +35,10 @@ _EXPECTED = {
 }
 
 
-def validate(source: Source) -> Deck:
-    """Return the deck in `source` as a `Deck`; raise `DeckgenError` listing every problem."""
+def validate(source: Source, roots: tuple[Path, ...] = ()) -> Deck:
+    """Return the deck in `source` as a `Deck`; raise `DeckgenError` listing every problem.
+
+    Images must lie inside `roots` (the content file's folder where none are given)."""
     data = source.data
     if not isinstance(data, dict):
         fail_if_any([source.diagnostic((), f"expected a mapping at the top, got {_kind(data)}")])
@@ -42,7 +46,7 @@ def validate(source: Source) -> Deck:
     meta = _validate_meta(source, data, problems)
     slides = _validate_slides(source, data, problems)
     problems += _duplicate_ids(source, data.get("slides"))
-    slides = _images(source, slides, problems)
+    slides = _images(source, slides, problems, roots or (source.path.parent,))
     fail_if_any(sorted(problems, key=_position))
     assert meta is not None
     return Deck.model_construct(**dict(meta), slides=[slide for _, slide in slides])
@@ -198,10 +202,14 @@ def _duplicate_ids(source: Source, raw: Any) -> list[Diagnostic]:
 
 
 def _images(
-    source: Source, slides: list[tuple[int, BaseModel]], problems: list[Diagnostic]
+    source: Source,
+    slides: list[tuple[int, BaseModel]],
+    problems: list[Diagnostic],
+    roots: tuple[Path, ...],
 ) -> list[tuple[int, BaseModel]]:
     """Return `slides` with image paths made absolute, each relative to the file that names it;
-    add a problem for each image that is not there."""
+    add a problem for each image that is not there, leads outside `roots`, or is not a PNG,
+    JPEG or GIF of a sane size."""
     found = []
     for index, slide in slides:
         images = list(marked_fields(slide, ImageField, ("slides", index)))
@@ -211,10 +219,15 @@ def _images(
         data = slide.model_dump(exclude_unset=True)
         for path, value in images:
             folder = source.folder(path)
-            image = (folder / value).resolve()
+            image, refused = inside(value, folder, roots)
+            if image is None:
+                problems.append(source.error(path, str(refused)))
+                continue
             if not image.is_file():
                 message = f"image file not found: '{value}' (looked in {display_path(folder)}/)"
                 problems.append(source.error(path, message))
+            elif problem := image_problem(image):
+                problems.append(source.error(path, f"'{value}': {problem}"))
             set_at(data, path[2:], str(image))
         found.append((index, SLIDE_ADAPTER.validate_python(data)))
     return found

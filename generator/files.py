@@ -1,0 +1,65 @@
+"""Files that untrusted content names: paths kept inside the project's roots, and images checked
+by what they are, not by what they are called."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from .errors import display_path
+
+#: The largest image file deckgen embeds.
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+#: The most pixels an image may have (Pillow's decompression-bomb guard warns at 89 million).
+MAX_IMAGE_PIXELS = 40_000_000
+#: What an image's first bytes are, for each format deckgen embeds.
+_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF87a": "GIF",
+    b"GIF89a": "GIF",
+}
+
+
+def inside(value: str, folder: Path, roots: tuple[Path, ...]) -> tuple[Path | None, str | None]:
+    """Return `value`, a path relative to `folder`, resolved, if it stays inside one of `roots`;
+    else None and what is wrong with it."""
+    if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
+        return None, f"absolute paths are not allowed: '{value}'"
+    if ".." in PurePosixPath(value.replace("\\", "/")).parts:
+        return None, f"'..' is not allowed in a path: '{value}'"
+    resolved = (folder / value).resolve()
+    if not any(resolved.is_relative_to(root.resolve()) for root in roots):
+        shown = " or ".join(f"{display_path(root)}/" for root in roots)
+        return None, f"'{value}' leads outside {shown} (through a symbolic link)"
+    return resolved, None
+
+
+def image_problem(path: Path) -> str | None:
+    """Return what is wrong with the image at `path` (missing, too big, not a PNG, JPEG or GIF
+    by its content, too many pixels), or None."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            head = stream.read(16)
+    except OSError:
+        return None  # reported as not found by the caller
+    if size > MAX_IMAGE_BYTES:
+        return f"the image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB, the limit"
+    kind = next((name for magic, name in _SIGNATURES.items() if head.startswith(magic)), None)
+    if kind is None:
+        return "not a PNG, JPEG or GIF image, by its content"
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:  # reads the header, not the pixels
+                width, height = image.size
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        return f"the image has more than {MAX_IMAGE_PIXELS} pixels, the limit"
+    except (OSError, ValueError, SyntaxError) as exc:
+        return f"not a readable {kind} image: {exc}"
+    if width * height > MAX_IMAGE_PIXELS:
+        return f"the image is {width} x {height} pixels; the limit is {MAX_IMAGE_PIXELS} pixels"
+    return None
