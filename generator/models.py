@@ -11,7 +11,16 @@ import datetime
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Optional, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    create_model,
+)
+from pydantic_core import PydanticCustomError
 
 
 class TextField:
@@ -22,8 +31,29 @@ class ImageField:
     """Marks a field as an image path, relative to the content file's folder."""
 
 
+#: The link schemes text may use; a link to a local file or anything else is refused.
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def _safe_links(text: str) -> str:
+    """Refuse Markdown links in `text` to anything but http, https and mailto addresses."""
+    if "](" not in text and "<" not in text:
+        return text  # no link: skip the parser
+    from .inline import parse_inline
+
+    for paragraph in parse_inline(text):
+        for run in paragraph.runs:
+            if run.link is not None and not run.link.lower().startswith(LINK_SCHEMES):
+                raise PydanticCustomError(
+                    "link_scheme",
+                    "the link '{link}' is not an http, https or mailto address",
+                    {"link": run.link},
+                )
+    return text
+
+
 #: Slide text: inline Markdown (`**bold**`, `*italic*`, `[text](url)`, line breaks) and Jinja.
-Text = Annotated[str, TextField(), Field(min_length=1)]
+Text = Annotated[str, TextField(), Field(min_length=1), AfterValidator(_safe_links)]
 #: An image file, relative to the content file's folder.
 ImagePath = Annotated[str, ImageField(), Field(min_length=1)]
 #: What each pattern that content must match means, for error messages.

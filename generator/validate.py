@@ -141,6 +141,8 @@ def _diagnostic(
     ):
         meaning = PATTERNS[str(error["ctx"]["pattern"])]
         return source.error(path, f"expected {meaning}, got {_kind(value)}")
+    if kind == "link_scheme":
+        return source.error(path, error["msg"])
     if kind in _EXPECTED:
         return source.error(path, f"expected {_EXPECTED[kind]}, got {_kind(value)}")
     return source.error(path, f"{_lower_first(error['msg'])} (got {_kind(value)})")

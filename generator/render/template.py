@@ -20,6 +20,40 @@ _PRESENTATION_MAIN = (
 )
 
 
+#: Bounds on a user's template, checked before python-pptx reads it: a zip bomb stops here.
+MAX_TEMPLATE_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100
+MAX_ENTRIES = 5000
+
+
+def check_package(package: zipfile.ZipFile) -> str | None:
+    """Return what makes the zip `package` unsafe to unpack, or None: too many entries, too
+    much once unpacked, an entry that packs too tightly, a name that leads out of the package,
+    or a part that declares a DTD (entities, external or not, are never read)."""
+    entries = package.infolist()
+    if len(entries) > MAX_ENTRIES:
+        return f"it has {len(entries)} parts; the limit is {MAX_ENTRIES}"
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_UNPACKED_BYTES:
+        return f"it unpacks to {total} bytes; the limit is {MAX_UNPACKED_BYTES}"
+    for entry in entries:
+        name = entry.filename
+        if (
+            name.startswith(("/", "\\"))
+            or ".." in name.replace("\\", "/").split("/")
+            or ":" in name
+        ):
+            return f"the part name {name!r} leads out of the package"
+        if entry.file_size > 1024 * 1024 and entry.file_size > MAX_RATIO * max(
+            entry.compress_size, 1
+        ):
+            return f"the part {name!r} unpacks more than {MAX_RATIO} times its size (a zip bomb?)"
+        if name.endswith((".xml", ".rels")) and b"<!DOCTYPE" in package.read(entry)[:4096]:
+            return f"the part {name!r} declares a DTD, which a template must not"
+    return None
+
+
 def open_template(path: Path) -> PptxPresentation:
     """Open a .pptx or .potx as a presentation with no slides; raise `DeckgenError` if it is
     not one.
@@ -27,16 +61,24 @@ def open_template(path: Path) -> PptxPresentation:
     python-pptx refuses a .potx for its main part's content type (scanny/python-pptx#1070), so
     that one content type is read as a presentation's; nothing else in the package changes.
     """
+    display = display_path(path)
     try:
+        if path.stat().st_size > MAX_TEMPLATE_BYTES:
+            message = f"the template is larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB"
+            raise DeckgenError([Diagnostic(display, None, None, message)])
         blob = path.read_bytes()
         with zipfile.ZipFile(io.BytesIO(blob)) as package:
+            unsafe = check_package(package)
+            if unsafe is not None:
+                message = f"the template is refused: {unsafe}"
+                raise DeckgenError([Diagnostic(display, None, None, message)])
             types = package.read("[Content_Types].xml")
             if _TEMPLATE_MAIN in types:
                 blob = _replaced(package, types.replace(_TEMPLATE_MAIN, _PRESENTATION_MAIN))
         prs = Presentation(io.BytesIO(blob))
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
         message = f"not a PowerPoint template (.pptx or .potx): {exc}"
-        raise DeckgenError([Diagnostic(display_path(path), None, None, message)]) from None
+        raise DeckgenError([Diagnostic(display, None, None, message)]) from None
     _drop_slides(prs)
     return prs
 
