@@ -76,7 +76,7 @@ class Builder:
         """Return the base deck, loaded and checked alone so that its errors point at it."""
         if content not in self._bases:
             source = load_yaml(content)
-            validate(source)
+            validate(source, (content.parent, self.templates))
             self._bases[content] = source
         return self._bases[content]
 

@@ -36,7 +36,7 @@ def check_package(package: zipfile.ZipFile) -> str | None:
         return f"it has {len(entries)} parts; the limit is {MAX_ENTRIES}"
     total = sum(entry.file_size for entry in entries)
     if total > MAX_UNPACKED_BYTES:
-        return f"it unpacks to {total} bytes; the limit is {MAX_UNPACKED_BYTES}"
+        return f"it unpacks to {total // 2**20} MB; the limit is {MAX_UNPACKED_BYTES // 2**20} MB"
     for entry in entries:
         name = entry.filename
         if (
