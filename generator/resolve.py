@@ -54,7 +54,7 @@ class _Sandbox(SandboxedEnvironment):
         if size > MAX_RENDERED:
             raise SecurityError(f"an expression that makes {size} characters or items")
         if operator == "%" and isinstance(left, str) and re.search(r"%[-+ #0]*\d{6,}", left):
-            raise SecurityError("a format width of a million or more")
+            raise SecurityError("a format width of 100,000 or more")
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
