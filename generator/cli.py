@@ -40,6 +40,16 @@ _OVERLAYS = click.option(
 )
 
 
+_OUTPUT = click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Folder of the built decks and manifest.json.",
+)
+_EVERY = click.option("--all", "every", is_flag=True, help="The national deck and every region's.")
+
+
 class _Group(click.Group):
     """Turns an unexpected exception into one line; DECKGEN_TRACEBACK=1 shows the traceback."""
 
@@ -94,15 +104,9 @@ class _Shard(click.ParamType):  # type: ignore[type-arg]
 @main.command()
 @_CONTENT
 @_TEMPLATES
+@_OUTPUT
 @_REGION
 @_OVERLAYS
-@click.option(
-    "--output",
-    type=click.Path(path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder for the built decks and manifest.json.",
-)
 @click.option("--all", "every", is_flag=True, help="Build the national deck and every region's.")
 @click.option(
     "--shard",
@@ -232,16 +236,6 @@ def schema(output: Path | None, kind: str) -> None:
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output.as_posix()}")
-
-
-_OUTPUT = click.option(
-    "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="Folder of the built decks and manifest.json.",
-)
-_EVERY = click.option("--all", "every", is_flag=True, help="The national deck and every region's.")
 
 
 @main.command()
