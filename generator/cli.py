@@ -42,7 +42,7 @@ _OVERLAYS = click.option(
 
 _OUTPUT = click.option(
     "--output",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path),
     default=Path("output"),
     show_default=True,
     help="Folder of the built decks and manifest.json.",

@@ -57,10 +57,19 @@ def fail_if_any(diagnostics: Iterable[Diagnostic]) -> None:
         raise DeckgenError(found)
 
 
+def shown(value: str) -> str:
+    """Return `value` quoted for a one-line message: 'text', with line breaks and other control
+    characters escaped, and cut short after 80 characters."""
+    text = value if len(value) <= 80 else value[:77] + "..."
+    if text.isprintable():
+        return f"'{text}'"
+    return repr(text) if repr(text).startswith("'") else "'" + repr(text)[1:-1] + "'"
+
+
 def did_you_mean(value: str, allowed: Iterable[str]) -> str:
     """Return "; did you mean 'x'?" for the closest allowed value, or an empty string."""
     close = difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return f"; did you mean {shown(close[0])}?" if close else ""
 
 
 def allowed_list(allowed: Iterable[str]) -> str:
@@ -71,9 +80,8 @@ def allowed_list(allowed: Iterable[str]) -> str:
 def unknown(what: str, value: str, allowed: Iterable[str], label: str = "known") -> str:
     """Return "unknown <what> 'value'; did you mean 'x'? (known: a, b)"."""
     allowed = list(allowed)
-    return (
-        f"unknown {what} '{value}'{did_you_mean(value, allowed)} ({label}: {allowed_list(allowed)})"
-    )
+    hint = did_you_mean(value, allowed)
+    return f"unknown {what} {shown(value)}{hint} ({label}: {allowed_list(allowed)})"
 
 
 def display_path(path: Path) -> str:

@@ -125,8 +125,9 @@ _FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
 
 
 def _parse(loader_type: Any, text: str, path: Path, display: str) -> Source:
-    loader = loader_type(text)
+    loader = None
     try:
+        loader = loader_type(text)  # the pure-Python reader checks every character here
         node = loader.get_single_node()
         source = Source(path=path, display=display, data=None)
         problems: list[Diagnostic] = []
@@ -145,7 +146,8 @@ def _parse(loader_type: Any, text: str, path: Path, display: str) -> Source:
         message = f"the YAML nests too deeply (the limit is {MAX_DEPTH} levels)"
         raise DeckgenError([Diagnostic(display, None, None, message)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if problems:
         raise DeckgenError(problems)
     return source
@@ -205,10 +207,26 @@ def _construct(
             _construct(item, (*path, index), loader, source, problems, budget)
             for index, item in enumerate(node.value)
         ]
-    value = loader.construct_object(node, deep=True)
+    value = _scalar(node, loader, source, problems)
     if isinstance(value, str):
         _check_characters(value, where, source, problems)
     return value
+
+
+def _scalar(
+    node: yaml.Node, loader: yaml.SafeLoader, source: Source, problems: list[Diagnostic]
+) -> Any:
+    """Return the value of a scalar node, or None with a problem if it does not fit its tag
+    (`!!int abc`, a date such as 2026-13-45)."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, KeyError, AttributeError, IndexError, TypeError, OverflowError) as exc:
+        where = _mark(node)
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        reason = str(exc) or type(exc).__name__
+        message = f"the value cannot be read as {shown}: {reason}"
+        problems.append(Diagnostic(source.display, where.line, where.column, message))
+        return None
 
 
 def _check_characters(text: str, where: Mark, source: Source, problems: list[Diagnostic]) -> None:
@@ -235,7 +253,7 @@ def _construct_mapping(
             message = f"the tag '{shown}' is not allowed: a content file holds plain data only"
             problems.append(Diagnostic(source.display, where.line, where.column, message))
             continue
-        key = loader.construct_object(key_node, deep=True)
+        key = _scalar(key_node, loader, source, problems)
         if not isinstance(key, str):
             message = f"keys must be text, got {type(key).__name__} {key!r}"
             problems.append(Diagnostic(source.display, where.line, where.column, message))

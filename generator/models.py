@@ -19,6 +19,7 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
     create_model,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -66,7 +67,10 @@ def pattern(regex: str, meaning: str) -> StringConstraints:
     return StringConstraints(pattern=regex)
 
 
-NAME = pattern(r"^[a-z0-9][a-z0-9-]*$", "lower-case letters, digits and dashes, such as 'citat-1'")
+NAME = pattern(
+    r"^[a-z0-9][a-z0-9-]{0,63}$",
+    "up to 64 lower-case letters, digits and dashes, such as 'citat-1'",
+)
 SlideId = Annotated[str, NAME]
 
 
@@ -234,16 +238,16 @@ SLIDE_MODELS = union_tags(Slide, "kind")
 class DeckMeta(Model):
     """What the deck is: the metadata that slides can use as `{{ deck.<key> }}`."""
 
-    title: str = Field(min_length=1)
-    """The deck's title; also the file's title property."""
-    subtitle: str | None = None
-    """The deck's subtitle."""
-    authors: list[str] = Field(min_length=1)
-    """Who wrote the deck; the file's author property."""
+    title: str = Field(min_length=1, max_length=255)
+    """The deck's title; also the file's title property (at most 255 characters)."""
+    subtitle: str | None = Field(default=None, max_length=255)
+    """The deck's subtitle; also the file's subject property (at most 255 characters)."""
+    authors: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
+    """Who wrote the deck; the file's author property (at most 255 characters together)."""
     speakers: list[str] | None = Field(default=None, min_length=1)
     """Who presents it, where that is not the authors; text can use `{{ deck.speakers }}`."""
-    organisation: str = Field(min_length=1)
-    """The organisation behind the deck."""
+    organisation: str = Field(min_length=1, max_length=255)
+    """The organisation behind the deck (at most 255 characters)."""
     language: Annotated[str, pattern(r"^[a-z]{2,3}-[A-Z]{2}$", "a language tag such as sv-SE")] = (
         "sv-SE"
     )
@@ -252,6 +256,17 @@ class DeckMeta(Model):
     """The deck's date; the file's created and modified dates."""
     brand: Annotated[str, NAME]
     """Which brand to use: the name of a file in templates/brands/, without .yaml."""
+
+    @field_validator("authors")
+    @classmethod
+    def _authors_fit_the_property(cls, authors: list[str]) -> list[str]:
+        if len("; ".join(authors)) > 255:
+            raise PydanticCustomError(
+                "authors_length",
+                "the authors come to more than 255 characters, the limit of the file's author "
+                "property",
+            )
+        return authors
 
 
 class Deck(DeckMeta):

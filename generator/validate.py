@@ -141,7 +141,7 @@ def _diagnostic(
     ):
         meaning = PATTERNS[str(error["ctx"]["pattern"])]
         return source.error(path, f"expected {meaning}, got {_kind(value)}")
-    if kind == "link_scheme":
+    if kind in ("link_scheme", "authors_length"):
         return source.error(path, error["msg"])
     if kind in _EXPECTED:
         return source.error(path, f"expected {_EXPECTED[kind]}, got {_kind(value)}")

@@ -125,8 +125,8 @@ def test_a_bad_slide_id_and_link_say_what_is_allowed(scratch: Scratch):
     )
     result = scratch.run("validate")
     assert result.stderr.splitlines()[:2] == [
-        "content/deck.yaml:7:9: error: slides[0].id: expected lower-case letters, digits and "
-        "dashes, such as 'citat-1', got text 'Tack Så Mycket'",
+        "content/deck.yaml:7:9: error: slides[0].id: expected up to 64 lower-case letters, "
+        "digits and dashes, such as 'citat-1', got text 'Tack Så Mycket'",
         "content/deck.yaml:10:17: error: slides[0].link.url: expected an http, https or mailto "
         "address, got text 'file:///etc/passwd'",
     ]
