@@ -48,8 +48,7 @@ def test_the_sandbox_refuses_python_internals():
     [problem] = caught.value.diagnostics
     assert (problem.line, problem.column) == (9, 12)
     assert problem.message == (
-        "slides[0].title: not allowed: access to attribute '__class__' of 'str' object "
-        "is unsafe."
+        "slides[0].title: not allowed: access to attribute '__class__' of 'str' object is unsafe."
     )
 
 
