@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DeckgenError, Diagnostic, display_path
+from .errors import DeckgenError, Diagnostic, display_path, shown
 
 #: A path into the loaded data: mapping keys and sequence indexes, from the root.
 DataPath = tuple[str | int, ...]
@@ -57,7 +57,8 @@ class Source:
 
     def error(self, path: DataPath, message: str, *, key: bool = False) -> Diagnostic:
         """Return a diagnostic at `path` whose message names it: `slides[3].kind: <message>`."""
-        return self.diagnostic(path, f"{dotted(path) or 'deck'}: {message}", key=key)
+        prefix = f"{dotted(path)}: " if path else ""
+        return self.diagnostic(path, f"{prefix}{message}", key=key)
 
 
 #: The largest YAML file deckgen reads: content files are small; a bigger one is a mistake.
@@ -270,11 +271,20 @@ def _construct_mapping(
 
 
 def dotted(path: DataPath) -> str:
-    """Return `path` as a user reads it: `slides[3].people[0].name`."""
+    """Return `path` as a user reads it: `slides[3].people[0].name`; a key that is not a plain
+    name is quoted: `slides['två ord']`."""
     text = ""
     for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+        if isinstance(step, int):
+            text += f"[{step}]"
+        elif not _PLAIN_KEY.match(step):
+            text += f"[{shown(step)}]"
+        else:
+            text += f".{step}" if text else step
     return text
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][\w-]{0,63}$")
 
 
 def set_at(data: Any, path: DataPath, value: Any) -> None:

@@ -252,8 +252,8 @@ class DeckMeta(Model):
         "sv-SE"
     )
     """The language of the text, as a BCP 47 tag such as sv-SE."""
-    date: datetime.date
-    """The deck's date; the file's created and modified dates."""
+    date: datetime.date = Field(ge=datetime.date(1980, 1, 1), le=datetime.date(2107, 12, 31))
+    """The deck's date; the file's created and modified dates (1980 to 2107, as a zip holds)."""
     brand: Annotated[str, NAME]
     """Which brand to use: the name of a file in templates/brands/, without .yaml."""
 

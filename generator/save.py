@@ -25,10 +25,14 @@ def build_moment(date: datetime.date) -> datetime.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
-        except ValueError:
+            moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
+        except (ValueError, OverflowError, OSError):
             message = f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}"
             raise DeckgenError([Diagnostic("environment", None, None, message)]) from None
+        if moment.year > 2107:
+            message = f"SOURCE_DATE_EPOCH is after 2107, the last year a zip file can hold: {epoch}"
+            raise DeckgenError([Diagnostic("environment", None, None, message)])
+        return moment
     return datetime.datetime(date.year, date.month, date.day, tzinfo=datetime.UTC)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -238,6 +239,8 @@ def _images(
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
+    if isinstance(value, datetime.date):
+        return f"the date {value.isoformat()}"
     names = {
         str: "text",
         bool: "true/false",
