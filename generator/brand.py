@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field
 
 from .contrast import ratio, slot, text_pairs
-from .errors import DeckgenError, Diagnostic, display_path, fail_if_any, unknown
+from .errors import DeckgenError, Diagnostic, display_path, fail_if_any, shown, unknown
 from .files import image_problem, inside
 from .load import DataPath, Source, load_yaml
 from .models import Model, pattern
@@ -128,7 +128,7 @@ def load_brand(templates: Path, name: str, master: MasterSpec) -> Branding:
     if brand.logo is not None:
         logo = _file(source, ("logo",), brand.logo, templates, "image")
         if problem := image_problem(logo):
-            raise DeckgenError([source.error(("logo",), f"'{brand.logo}': {problem}")])
+            raise DeckgenError([source.error(("logo",), f"{shown(brand.logo)}: {problem}")])
     if brand.template is not None:
         template = _file(source, ("template", "file"), brand.template.file, templates, "template")
     return Branding(brand=brand, source=source, logo=logo, template=template)
@@ -141,7 +141,7 @@ def _file(source: Source, path: DataPath, value: str, templates: Path, what: str
     if found is None:
         raise DeckgenError([source.error(path, str(refused))])
     if not found.is_file():
-        raise DeckgenError([source.error(path, f"{what} file not found: '{value}'")])
+        raise DeckgenError([source.error(path, f"{what} file not found: {shown(value)}")])
     return found
 
 

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from .batch import Variant, region_paths
 from .brand import Brand, Branding, load_brand, template_plan
-from .errors import DeckgenError, Diagnostic, display_path, unknown
+from .errors import DeckgenError, Diagnostic, display_path, shown, unknown
 from .layout import LayoutEngine, load_master
 from .load import Source, load_yaml
 from .merge import merge
@@ -165,7 +165,9 @@ def load_region(content: Path, name: str) -> tuple[Source, RegionFile]:
         raise DeckgenError([Diagnostic(where, None, None, message)])
     source, region = load_overlay(paths[name], RegionFile)
     if region.region.slug != name:
-        message = f"region.slug: expected '{name}', the file's name, got '{region.region.slug}'"
+        message = (
+            f"region.slug: expected '{name}', the file's name, got {shown(region.region.slug)}"
+        )
         raise DeckgenError([source.diagnostic(("region", "slug"), message)])
     return source, region
 

@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .errors import display_path
+from .errors import shown as quoted
 
 #: The largest image file deckgen embeds.
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -25,13 +26,13 @@ def inside(value: str, folder: Path, roots: tuple[Path, ...]) -> tuple[Path | No
     """Return `value`, a path relative to `folder`, resolved, if it stays inside one of `roots`;
     else None and what is wrong with it."""
     if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
-        return None, f"absolute paths are not allowed: '{value}'"
+        return None, f"absolute paths are not allowed: {quoted(value)}"
     if ".." in PurePosixPath(value.replace("\\", "/")).parts:
-        return None, f"'..' is not allowed in a path: '{value}'"
+        return None, f"'..' is not allowed in a path: {quoted(value)}"
     resolved = (folder / value).resolve()
     if not any(resolved.is_relative_to(root.resolve()) for root in roots):
-        shown = " or ".join(f"{display_path(root)}/" for root in roots)
-        return None, f"'{value}' leads outside {shown} (through a symbolic link)"
+        folders = " or ".join(f"{display_path(root)}/" for root in roots)
+        return None, f"{quoted(value)} leads outside {folders} (through a symbolic link)"
     return resolved, None
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .errors import Diagnostic, fail_if_any, unknown
+from .errors import Diagnostic, fail_if_any, shown, unknown
 from .load import DataPath, Mark, Source
 
 #: Keys of a slide entry in an overlay that place it, rather than being part of it.
@@ -197,7 +197,7 @@ def _slide_entry(
             deck.slides.append(entry)  # placed below, or by `quotes`
         else:
             message = (
-                f"new slide '{slide_id}' needs a place: add 'after: <id>' or 'before: <id>',"
+                f"new slide {shown(slide_id)} needs a place: add 'after: <id>' or 'before: <id>',"
                 " or list it under 'quotes'"
             )
             problems.append(overlay.error(path, message, key=True))
@@ -246,7 +246,7 @@ def _pick_quotes(deck: _Deck, overlay: Source, problems: list[Diagnostic]) -> No
         slide = deck.slides[found]
         if _kind(slide) != "quote":
             quotes = ", ".join(_slide_id(s) for s in deck.slides if _kind(s) == "quote")
-            message = f"'{slide_id}' is a {_kind(slide)} slide, not a quote (quotes: {quotes})"
+            message = f"{shown(slide_id)} is a {_kind(slide)} slide, not a quote (quotes: {quotes})"
             problems.append(overlay.error(path, message))
             continue
         chosen.append(slide)

@@ -9,7 +9,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .errors import Diagnostic, allowed_list, did_you_mean, display_path, fail_if_any, unknown
+from .errors import (
+    Diagnostic,
+    allowed_list,
+    did_you_mean,
+    display_path,
+    fail_if_any,
+    shown,
+    unknown,
+)
 from .files import image_problem, inside
 from .load import DataPath, Source, set_at
 from .models import PATTERNS, SLIDE_ADAPTER, SLIDE_MODELS, Deck, DeckMeta, ImageField, marked_fields
@@ -195,7 +203,7 @@ def _duplicate_ids(source: Source, raw: Any) -> list[Diagnostic]:
         if slide_id in first:
             earlier = source.mark(("slides", first[slide_id], "id"))
             message = (
-                f"duplicate slide id '{slide_id}' "
+                f"duplicate slide id {shown(slide_id)} "
                 f"(first used at {earlier.file or source.display}:{earlier.line}:{earlier.column})"
             )
             found.append(source.error(("slides", index, "id"), message))
@@ -227,10 +235,12 @@ def _images(
                 problems.append(source.error(path, str(refused)))
                 continue
             if not image.is_file():
-                message = f"image file not found: '{value}' (looked in {display_path(folder)}/)"
+                message = (
+                    f"image file not found: {shown(value)} (looked in {display_path(folder)}/)"
+                )
                 problems.append(source.error(path, message))
             elif problem := image_problem(image):
-                problems.append(source.error(path, f"'{value}': {problem}"))
+                problems.append(source.error(path, f"{shown(value)}: {problem}"))
             set_at(data, path[2:], str(image))
         found.append((index, SLIDE_ADAPTER.validate_python(data)))
     return found
