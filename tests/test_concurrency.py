@@ -1,0 +1,112 @@
+"""Builds that run at the same time into one output folder: two `deckgen build --all --force`
+processes, and `--all` shards side by side. Every deck they leave is whole and valid, and
+`manifest.json` is valid JSON that records every deck with the sha256 of the file on disk.
+
+Decks are byte-identical for identical input, so whichever process renames its deck last wins
+and either is right. What must not happen: a half-written deck, a manifest that lost another
+process's entries (a read-modify-write race), or a manifest that names the wrong bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from generator.check.package import package
+
+from .conftest import CONTENT, ROOT, TEMPLATES
+
+REGIONS = sorted(path.stem for path in (CONTENT.parent / "regions").glob("*.yaml"))
+KEYS = sorted(["national", *REGIONS])
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(CONTENT.parent, tmp_path / "content")
+    return tmp_path
+
+
+def _together(root: Path, *runs: list[str]) -> list[subprocess.CompletedProcess[str]]:
+    """Start one `deckgen build` process per argument list at once; wait for all of them."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
+    base = [sys.executable, "-m", "generator", "build", "--content", "content/deck.yaml"]
+    base += ["--templates", str(TEMPLATES), "--output", "output"]
+    processes = [
+        subprocess.Popen(
+            [*base, *args],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in runs
+    ]
+    done = []
+    for process in processes:
+        try:
+            out, err = process.communicate(timeout=120)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        done.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
+    return done
+
+
+def _assert_consistent(output: Path, *, validate: bool = True) -> None:
+    """Every deck is whole (and, if `validate`, valid); the manifest records each one."""
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    entries = manifest["decks"]
+    assert sorted(entries) == KEYS
+    decks = sorted(output.glob("*.pptx"))
+    assert sorted(entry["file"] for entry in entries.values()) == [deck.name for deck in decks]
+    for key, entry in entries.items():
+        deck = output / entry["file"]
+        assert entry["sha256"] == hashlib.sha256(deck.read_bytes()).hexdigest(), key
+        assert len(Presentation(str(deck)).slides) == entry["slides"], key
+        if validate:
+            assert [str(f) for f in package(deck) if f.severity == "error"] == [], key
+    leftovers = [p.name for p in output.iterdir() if p.name.startswith(".")]
+    assert leftovers == []  # no process was killed: every temporary file was renamed
+
+
+def test_two_builds_of_all_at_once_leave_valid_decks_and_a_whole_manifest(project: Path) -> None:
+    first, second = _together(project, ["--all", "--force"], ["--all", "--force"])
+
+    for run in (first, second):
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.splitlines()[-1] == "22 written, 0 failed"
+    assert len(list((project / "output").glob("*.pptx"))) == 22
+    _assert_consistent(project / "output")
+
+
+@pytest.mark.parametrize(
+    "runs",
+    [
+        (["--all", "--force", "--shard", "1/2"], ["--all", "--force", "--shard", "2/2"]),
+        (["--all", "--force"], ["--all", "--force", "--shard", "2/3"]),
+    ],
+    ids=["shards-1-and-2-of-2", "all-and-shard-2-of-3"],
+)
+def test_all_beside_another_shard_records_every_deck(
+    project: Path, runs: tuple[list[str], ...]
+) -> None:
+    results = _together(project, *runs)
+
+    for run in results:
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.splitlines()[-1].endswith(" written, 0 failed")
+    _assert_consistent(project / "output", validate=False)  # the decks: see the test above
+
+    again = _together(project, ["--all"])[0]  # and the manifest vouches for every deck
+    assert again.returncode == 0, again.stderr
+    assert [line for line in again.stdout.splitlines() if not line.startswith("up to date")] == []
