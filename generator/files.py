@@ -32,7 +32,10 @@ def inside(value: str, folder: Path, roots: tuple[Path, ...]) -> tuple[Path | No
     resolved = (folder / value).resolve()
     if not any(resolved.is_relative_to(root.resolve()) for root in roots):
         folders = " or ".join(f"{display_path(root)}/" for root in roots)
-        return None, f"{quoted(value)} leads outside {folders} (through a symbolic link)"
+        written = (folder / value).absolute()
+        linked = any(written.is_relative_to(root.absolute()) for root in roots)
+        how = " (through a symbolic link)" if linked else ""
+        return None, f"{quoted(value)} leads outside {folders}{how}"
     return resolved, None
 
 

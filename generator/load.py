@@ -72,9 +72,10 @@ _TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
-#: Characters that XML 1.0, and so a .pptx, cannot hold: C0 controls but tab, newline and
-#: carriage return; lone surrogates; U+FFFE and U+FFFF.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Characters a deck cannot hold: those XML 1.0 forbids (C0 controls but tab, newline and
+#: carriage return; lone surrogates; U+FFFE, U+FFFF), and DEL and the C1 controls but U+0085,
+#: which XML discourages and YAML refuses.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def control_character(text: str) -> str | None:

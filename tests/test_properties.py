@@ -882,12 +882,11 @@ def steps(*recipe: Step) -> list[Step]:
 # --- the properties ------------------------------------------------------------------------
 
 
-# Bugs these properties found, kept as explicit examples. The first fails until deckgen is
-# fixed; the others failed until 9b23707 and e3f75c6 and guard against the bug coming back.
+# Bugs these properties found, kept as explicit examples: each failed until deckgen was fixed
+# (9b23707, e3f75c6, 2b6e551) and now guards against the bug coming back.
 KNOWN_DECK_BUGS = [
-    # Open: a newline in an image path. The path errors ("image file not found: ...",
-    # "absolute paths are not allowed: ...", "... leads outside ...") quote it raw, so the
-    # error spans two lines.
+    # A newline in an image path: the path errors ("image file not found: ...", "absolute
+    # paths are not allowed: ...") quoted it raw, so the error spanned two lines.
     steps(("set", ("slides", 4, "people", 0, "photo"), "img/ok\npng")),
     # A newline in a key: the error's dotted path printed it raw, so the error spanned two lines.
     steps(("rename", ("slides", 0, "kicker"), "kick\ner")),
@@ -955,10 +954,10 @@ def test_any_mutation_of_a_region_file_builds_or_fails_cleanly(
 
 
 @BUDGET
-# Open: a newline in a photo path, quoted raw in "... leads outside content/ ..." (the error
-# spans two lines). Fixed, kept as regressions: a newline in a key that an error names, a date
-# after 2107 (struct.error in save.normalize_zip), an organisation over 255 characters
-# (ValueError from python-pptx).
+# Bugs found here, fixed and kept as regressions: a newline in a photo path, quoted raw in
+# "... leads outside content/ ..." and a newline in a key that an error names (each error
+# spanned two lines), a date after 2107 (struct.error in save.normalize_zip), an organisation
+# over 255 characters (ValueError from python-pptx).
 @example(
     overlays=[
         {
