@@ -7,6 +7,7 @@ without loading the pipeline (pydantic, Jinja, python-pptx).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -151,22 +152,18 @@ def _other_region(path: Path, content: Path, variant: Variant) -> bool:
     return path.parent == content / "regions" and path.stem != variant.region
 
 
-_PPTX_VERSION: list[str] = []
-
-
+@functools.cache
 def _pptx_version() -> str:
     """Return python-pptx's version from its dist-info folder's name, without importing it or
     importlib.metadata (which costs more than the whole up-to-date check)."""
-    if not _PPTX_VERSION:
-        from importlib.util import find_spec
+    from importlib.util import find_spec
 
-        spec = find_spec("pptx")
-        found = ["missing"]
-        if spec is not None and spec.origin is not None:
-            site = Path(spec.origin).parent.parent
-            found = sorted(p.name for p in site.glob("python_pptx-*.dist-info")) or ["unknown"]
-        _PPTX_VERSION.append(found[-1])
-    return _PPTX_VERSION[0]
+    spec = find_spec("pptx")
+    if spec is None or spec.origin is None:
+        return "missing"
+    site = Path(spec.origin).parent.parent
+    found = sorted(p.name for p in site.glob("python_pptx-*.dist-info"))
+    return found[-1] if found else "unknown"
 
 
 def sha256_file(path: Path) -> str:
