@@ -3,18 +3,38 @@
 The zip is rewritten with fixed entry times, attributes and order, so the same input gives the
 same bytes. The file is written beside its target and renamed over it, so a failed or killed
 build never leaves a half-written deck and never clobbers the previous good one.
+
+A build killed with SIGKILL cannot remove its temporary file, `.<name>.<random>.tmp`. The writer
+holds an exclusive `flock` on its temporary file while it lives (the kernel drops the lock when
+the process dies), and every save of `<name>` removes the temporary files of `<name>` that
+nobody holds and that are older than `STALE_SECONDS`; the age covers the moment between
+creating a file and locking it. Where there is no `flock` (Windows), only files older than
+`STALE_SECONDS_UNLOCKED` are removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import glob
 import io
 import os
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
 from .errors import DeckgenError, Diagnostic, display_path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+#: A temporary file nobody holds a lock on is a dead build's once it is this old (seconds).
+STALE_SECONDS = 10.0
+#: Without flock, a temporary file is taken for a dead build's only after this long (seconds).
+STALE_SECONDS_UNLOCKED = 24 * 3600.0
 
 #: The earliest time a zip entry can carry.
 _ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
@@ -62,7 +82,11 @@ def save(blob: bytes, target: Path) -> None:
         )
     except OSError as exc:
         raise _cannot_write(target, exc) from None
+    held = None  # a second descriptor that keeps the lock until the rename is done
     try:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held = os.dup(handle)
         with os.fdopen(handle, "wb") as stream:
             stream.write(blob)
             stream.flush()
@@ -75,6 +99,43 @@ def save(blob: bytes, target: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    finally:
+        if held is not None:
+            os.close(held)
+    sweep(target)
+
+
+def sweep(target: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files that killed saves of `target` left behind; return them.
+
+    Best effort: a file that cannot be opened, locked or removed is left for the next save.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    pattern = f".{glob.escape(target.name)}.*.tmp"
+    for path in sorted(target.parent.glob(pattern)):
+        with contextlib.suppress(OSError):
+            if _dead(path, now):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def _dead(path: Path, now: float) -> bool:
+    """Whether `path` is a temporary file no living save is writing."""
+    age = now - path.lstat().st_mtime
+    if fcntl is None:
+        return age > STALE_SECONDS_UNLOCKED
+    if age <= STALE_SECONDS:
+        return False
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False  # a living save holds it
+    finally:
+        os.close(handle)
+    return True
 
 
 def _cannot_write(target: Path, exc: OSError) -> DeckgenError:

@@ -8,9 +8,9 @@ Each case builds the deck once, changes the content so that the next deck differ
 waits for the marker, kills the process with SIGKILL, and checks the folder.
 
 What SIGKILL leaves behind: the temporary file it was writing, `.<name>.<random>.tmp` beside the
-target (half the bytes, or all of them when killed before the rename). Nothing removes it, and
-the next build does not either; it is hidden, and no deck or manifest reads it. The tests check
-the targets, not the temporary files.
+target (half the bytes, or all of them when killed before the rename). It is hidden, and no deck
+or manifest reads it. The next save of the same target removes it once nobody holds its lock
+and it is older than `save.STALE_SECONDS` (see `generator/save.py`); the tests age it to check.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import pytest
 from click.testing import CliRunner
 from pptx import Presentation
 
+from generator import save
 from generator.check.package import package
 from generator.cli import main
 
@@ -180,6 +181,12 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _age(path: Path) -> None:
+    """Make `path` look older than `save.STALE_SECONDS`, as a leftover of a build long gone."""
+    moment = time.time() - save.STALE_SECONDS - 60
+    os.utime(path, (moment, moment))
+
+
 def _assert_intact(output: Path) -> None:
     deck = output / DECK
     assert len(Presentation(str(deck)).slides) == 9
@@ -201,9 +208,11 @@ def test_a_build_killed_while_writing_the_deck_leaves_the_previous_deck(
     assert (output / DECK).read_bytes() == before[DECK]
     assert (output / "manifest.json").read_bytes() == before["manifest.json"]
     _assert_intact(output)
-    assert hidden in ([], [temporary])  # the temporary file, if anything (see the docstring)
+    assert hidden == [temporary]  # the killed build's temporary file (see the docstring)
+    _age(output / temporary)
 
     assert _build(project).startswith("wrote ")  # the next build finishes the job
+    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == []
     assert (output / DECK).read_bytes() != before[DECK]
     _assert_intact(output)
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
@@ -225,13 +234,15 @@ def test_a_build_killed_while_writing_the_manifest_leaves_the_previous_manifest(
     # The new deck was renamed into place before the manifest was written: whole and valid.
     assert (output / DECK).read_bytes() != before[DECK]
     _assert_intact(output)
-    assert hidden in ([], [temporary])
+    assert hidden == [temporary]
+    _age(output / temporary)
     # The old manifest does not vouch for the new deck, so the next build writes it again.
     manifest = json.loads(before["manifest.json"])
     digest = hashlib.sha256((output / DECK).read_bytes()).hexdigest()
     assert manifest["decks"]["national"]["sha256"] != digest
 
     assert _build(project).startswith("wrote ")
+    assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == []
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["decks"]["national"]["sha256"] == digest
     assert _build(project).startswith("up to date ")

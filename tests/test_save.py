@@ -110,3 +110,55 @@ def test_separate_processes_give_the_same_bytes(tmp_path: Path, built_deck: Path
         )
         decks.append((out / built_deck.name).read_bytes())
     assert decks[0] == decks[1] == built_deck.read_bytes()
+
+
+def _temporary(folder: Path, name: str, age: float) -> Path:
+    """A leftover `.<name>.<random>.tmp`, last written `age` seconds ago."""
+    path = folder / f".{name}.k3j_x9ab.tmp"
+    path.write_bytes(b"half a deck")
+    moment = path.stat().st_mtime - age
+    os.utime(path, (moment, moment))
+    return path
+
+
+def test_a_save_removes_temporary_files_that_killed_saves_left(tmp_path: Path):
+    old = _temporary(tmp_path, "deck.pptx", age=save_module.STALE_SECONDS + 60)
+    other = _temporary(tmp_path, "other.pptx", age=3600)  # another target's: not ours to judge
+    save_module.save(b"deck", tmp_path / "deck.pptx")
+    assert not old.exists()
+    assert other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.pptx.k3j_x9ab.tmp", "deck.pptx"]
+
+
+def test_a_fresh_temporary_file_is_left_alone(tmp_path: Path):
+    # Between creating its file and locking it, a living save holds no lock: the age covers it.
+    fresh = _temporary(tmp_path, "deck.pptx", age=0)
+    assert save_module.sweep(tmp_path / "deck.pptx") == []
+    assert fresh.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_a_temporary_file_a_living_save_holds_is_left_alone(tmp_path: Path):
+    held = _temporary(tmp_path, "deck.pptx", age=3600)
+    # Another process locks it as a living save does, and keeps the lock until told to stop.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys; h = os.open(sys.argv[1], os.O_RDWR); "
+            "fcntl.flock(h, fcntl.LOCK_EX); print('held', flush=True); sys.stdin.read()",
+            str(held),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        assert save_module.sweep(tmp_path / "deck.pptx") == []
+        assert held.exists()
+    finally:
+        holder.communicate("")
+    assert save_module.sweep(tmp_path / "deck.pptx") == [held]  # its holder is gone
+    assert not held.exists()
