@@ -35,6 +35,13 @@ def inside(value: str, folder: Path, roots: tuple[Path, ...]) -> tuple[Path | No
         written = (folder / value).absolute()
         linked = any(written.is_relative_to(root.absolute()) for root in roots)
         how = " (through a symbolic link)" if linked else ""
+        if not any(folder.resolve().is_relative_to(root.resolve()) for root in roots):
+            # An overlay kept elsewhere, with its photo beside it: say what to do.
+            how = (
+                f" (images must lie there, and so must a file that names them: move this file"
+                f" and its images under {display_path(roots[0])}/, such as"
+                f" {display_path(roots[0] / 'overlays')}/)"
+            )
         return None, f"{quoted(value)} leads outside {folders}{how}"
     return resolved, None
 

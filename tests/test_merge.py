@@ -275,3 +275,38 @@ def test_the_example_overlay_builds_on_a_region(tmp_path: Path):
     assert ids(ready)[4:8] == ["panel", "citat-uthallighet", "eget-citat", "citat-legitimitet"]
     assert slide(ready, "panel").hidden is True
     assert slide(ready, "title").byline == "Förnamn Efternamn, SKR"
+
+
+def _talk_with_a_photo(folder: Path) -> Path:
+    """A speaker's overlay that puts themself on the panel, with a photo beside the file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "anna.png").write_bytes((TEMPLATES / "brands" / "logos" / "skr.png").read_bytes())
+    path = folder / "talk.yaml"
+    path.write_text(
+        "slides:\n  panel:\n    people:\n      - name: Anna Andersson\n"
+        "        role: Regionutvecklare\n        photo: anna.png\n        alt: Anna\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_an_overlay_outside_the_content_folder_is_told_where_its_photo_must_go(tmp_path: Path):
+    talk = _talk_with_a_photo(tmp_path)
+    with pytest.raises(DeckgenError) as caught:
+        Builder(TEMPLATES).plan(Variant(CONTENT, None, (talk,)))
+    content, templates = display_path(CONTENT.parent), display_path(TEMPLATES)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        f"{display_path(talk)}:6:16: error: slides[3].people[0].photo: 'anna.png' leads outside "
+        f"{content}/ or {templates}/ (images must lie there, and so must a file that names "
+        f"them: move this file and its images under {content}/, such as {content}/overlays/)"
+    ]
+
+
+def test_an_overlay_in_the_content_folder_can_use_a_photo_beside_it(tmp_path: Path):
+    shutil.copytree(CONTENT.parent, tmp_path / "content")
+    talk = _talk_with_a_photo(tmp_path / "content" / "overlays")
+    content = tmp_path / "content" / "deck.yaml"
+    ready = Builder(TEMPLATES).plan(Variant(content, None, (talk,)))
+    panel = slide(ready, "panel")
+    assert [person.name for person in panel.people] == ["Anna Andersson"]
+    assert [person.photo for person in panel.people] == [str(talk.parent / "anna.png")]
