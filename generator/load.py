@@ -36,6 +36,8 @@ class Source:
     data: Any
     values: dict[DataPath, Mark] = field(default_factory=dict)
     keys: dict[DataPath, Mark] = field(default_factory=dict)
+    places: dict[str, int] = field(default_factory=dict)
+    """In a merged source: each slide id's index in the deck file's list of slides."""
 
     def mark(self, path: DataPath, *, key: bool = False) -> Mark:
         """Return where `path` stands; its key's place if `key`, else the nearest known value."""
@@ -56,9 +58,34 @@ class Source:
         return self.mark(path).folder or self.path.parent
 
     def error(self, path: DataPath, message: str, *, key: bool = False) -> Diagnostic:
-        """Return a diagnostic at `path` whose message names it: `slides[3].kind: <message>`."""
-        prefix = f"{dotted(path)}: " if path else ""
+        """Return a diagnostic at `path` whose message names it: `slides[3].kind: <message>`.
+
+        In a merged source (see `merge`), the path is written as the file the error stands in
+        has it. The deck file lists its slides, so a slide there is named by its place in that
+        file, which is not its place in the merged deck once slides are added, moved or left
+        out. Overlays and region files name slides by id and hold metadata under `deck:`:
+        `slides.panel.people[0].photo`, `deck.title`."""
+        prefix = f"{dotted(self._as_written(path, key=key))}: " if path else ""
         return self.diagnostic(path, f"{prefix}{message}", key=key)
+
+    def _as_written(self, path: DataPath, *, key: bool) -> DataPath:
+        where = self.mark(path, key=key).file
+        if where is None:
+            return path  # a file as loaded, not merged
+        in_deck_file = where == self.display
+        if path[0] != "slides":
+            return path if in_deck_file else ("deck", *path)
+        if len(path) < 2 or not isinstance(path[1], int):
+            return path
+        slides = self.data.get("slides") if isinstance(self.data, dict) else None
+        slide = slides[path[1]] if isinstance(slides, list) and path[1] < len(slides) else None
+        slide_id = slide.get("id") if isinstance(slide, dict) else None
+        if not isinstance(slide_id, str) or not slide_id:
+            return path
+        if in_deck_file:
+            place = self.places.get(slide_id)
+            return path if place is None else ("slides", place, *path[2:])
+        return ("slides", slide_id, *path[2:])
 
 
 #: The largest YAML file deckgen reads: content files are small; a bigger one is a mistake.

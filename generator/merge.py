@@ -67,6 +67,10 @@ def flatten(node: Node, base: Source) -> Source:
     """Return a `Source` with the data of `node` and the marks of every value in it."""
     merged = Source(path=base.path, display=base.display, data=None)
     merged.data = _flatten(node, (), merged)
+    slides = base.data.get("slides") if isinstance(base.data, dict) else None
+    for index, slide in enumerate(slides if isinstance(slides, list) else []):
+        if isinstance(slide, dict) and isinstance(slide.get("id"), str):
+            merged.places.setdefault(slide["id"], index)
     return merged
 
 

@@ -154,7 +154,32 @@ def _diagnostic(
         return source.error(path, error["msg"])
     if kind in _EXPECTED:
         return source.error(path, f"expected {_EXPECTED[kind]}, got {_kind(value)}")
+    if kind in _LENGTHS:
+        return source.error(path, _length(kind, error.get("ctx") or {}, value))
     return source.error(path, f"{_lower_first(error['msg'])} (got {_kind(value)})")
+
+
+#: Length errors: pydantic's type, what is counted, and whether the limit is a least or most.
+_LENGTHS = {
+    "too_short": ("item", "min_length", "at least"),
+    "too_long": ("item", "max_length", "at most"),
+    "string_too_short": ("character", "min_length", "at least"),
+    "string_too_long": ("character", "max_length", "at most"),
+}
+
+
+def _length(kind: str, context: dict[str, Any], value: Any) -> str:
+    """Return "expected at least 2 items, got 1" for a list or text of the wrong length."""
+    unit, bound, how = _LENGTHS[kind]
+    limit = int(context.get(bound, 0))
+    size = len(value) if isinstance(value, (str, list, dict)) else context.get("actual_length")
+    if kind == "string_too_short" and limit == 1:
+        return "expected text, got empty text"
+    return f"expected {how} {_count(limit, unit)}, got {size}"
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
 
 
 def _tag_diagnostic(source: Source, path: DataPath, error: ErrorDetails) -> Diagnostic:
@@ -260,7 +285,9 @@ def _kind(value: Any) -> str:
         dict: "a mapping",
     }
     name = names.get(type(value), type(value).__name__)
-    if isinstance(value, (str, int, float, bool)):
+    if isinstance(value, str):
+        return f"{name} {shown(value)}"
+    if isinstance(value, (int, float, bool)):
         return f"{name} {value!r}"
     return name
 

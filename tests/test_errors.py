@@ -139,6 +139,6 @@ def test_text_that_resolves_to_nothing_is_an_error(scratch: Scratch):
     result = scratch.run("build")
     assert result.exit_code == 1
     assert result.stderr == (
-        "content/deck.yaml:9:12: error: slides[0].title: string should have at least 1 character "
-        "(got text ''), after resolving\n" + SUMMARY_1
+        "content/deck.yaml:9:12: error: slides[0].title: expected text, got empty text, "
+        "after resolving\n" + SUMMARY_1
     )

@@ -243,8 +243,39 @@ def test_an_unknown_key_in_an_overlay_is_one_line(tmp_path: Path):
 def test_an_error_in_merged_content_points_at_the_overlay(tmp_path: Path):
     overlay = "slides:\n  tack:\n    link: {url: 'ftp://example.org'}\n"
     assert errors(tmp_path, overlay) == [
-        "TMP/talk.yaml:3:17: error: slides[8].link.url: expected an http, https or mailto "
+        "TMP/talk.yaml:3:17: error: slides.tack.link.url: expected an http, https or mailto "
         "address, got text 'ftp://example.org'"
+    ]
+
+
+def test_an_error_in_a_new_slide_names_it_by_id_as_the_overlay_does(tmp_path: Path):
+    overlay = (
+        "quotes: [eget]\nslides:\n  eget:\n    kind: quote\n    text: ”Citat”\n"
+        "    attribution: Källa\n    colour: red\n"
+    )
+    assert errors(tmp_path, overlay) == [
+        "TMP/talk.yaml:7:5: error: slides.eget.colour: unknown key 'colour' (allowed: "
+        "attribution, hidden, id, kind, notes, only, text)"
+    ]
+
+
+def test_an_error_at_the_deck_files_own_slide_names_its_place_in_that_file(tmp_path: Path):
+    # The overlay removes the panel's title; the error stands at the panel in the deck file,
+    # where it is slides[4], though it is slides[3] in the national deck, which leaves out the
+    # region-only slide before it.
+    overlay = "slides:\n  panel:\n    title: null\n"
+    deck_line = CONTENT.read_text(encoding="utf-8").splitlines().index("  - id: panel") + 1
+    assert ids(plan(tmp_path)).index("panel") == 3
+    assert errors(tmp_path, overlay) == [
+        f"{display_path(CONTENT)}:{deck_line}:5: error: slides[4]: missing required field 'title'"
+    ]
+
+
+def test_metadata_an_overlay_sets_is_named_as_the_overlay_writes_it(tmp_path: Path):
+    overlay = "deck:\n  title: ''\n  authors: []\n"
+    assert errors(tmp_path, overlay) == [
+        "TMP/talk.yaml:2:10: error: deck.title: expected text, got empty text",
+        "TMP/talk.yaml:3:12: error: deck.authors: expected at least 1 item, got 0",
     ]
 
 
@@ -252,7 +283,7 @@ def test_region_facts_are_undefined_in_the_national_deck(tmp_path: Path):
     overlay = "slides:\n  tack:\n    message: Tack från {{ region.name }}!\n"
     [line] = errors(tmp_path, overlay)
     assert line.startswith(
-        "TMP/talk.yaml:3:14: error: slides[8].message: undefined variable: 'None' has no "
+        "TMP/talk.yaml:3:14: error: slides.tack.message: undefined variable: 'None' has no "
         "attribute 'name'; the national deck has no region: guard the text with "
         "{% if region %} or mark the slide `only: region` (available: deck.title,"
     )
@@ -296,7 +327,7 @@ def test_an_overlay_outside_the_content_folder_is_told_where_its_photo_must_go(t
         Builder(TEMPLATES).plan(Variant(CONTENT, None, (talk,)))
     content, templates = display_path(CONTENT.parent), display_path(TEMPLATES)
     assert [str(d) for d in caught.value.diagnostics] == [
-        f"{display_path(talk)}:6:16: error: slides[3].people[0].photo: 'anna.png' leads outside "
+        f"{display_path(talk)}:6:16: error: slides.panel.people[0].photo: 'anna.png' leads outside "
         f"{content}/ or {templates}/ (images must lie there, and so must a file that names "
         f"them: move this file and its images under {content}/, such as {content}/overlays/)"
     ]
@@ -310,3 +341,25 @@ def test_an_overlay_in_the_content_folder_can_use_a_photo_beside_it(tmp_path: Pa
     panel = slide(ready, "panel")
     assert [person.name for person in panel.people] == ["Anna Andersson"]
     assert [person.photo for person in panel.people] == [str(talk.parent / "anna.png")]
+
+
+def test_an_error_after_a_left_out_slide_names_the_slides_place_in_the_deck_file(
+    tmp_path: Path,
+):
+    # The national deck leaves out the region-only slide 3, so `tack` is 9th in the file and
+    # 8th in the deck; the error must name the file's place.
+    shutil.copytree(CONTENT.parent, tmp_path / "content")
+    deck = tmp_path / "content" / "deck.yaml"
+    text = deck.read_text(encoding="utf-8")
+    message = "    message: Tack för oss!\n"
+    assert message in text
+    deck.write_text(text.replace(message, "    message: '{{ nope }}'\n"), encoding="utf-8")
+    line = deck.read_text(encoding="utf-8").splitlines().index("    message: '{{ nope }}'") + 1
+    with pytest.raises(DeckgenError) as caught:
+        Builder(TEMPLATES).plan(Variant(deck, None, ()))
+    assert [str(d) for d in caught.value.diagnostics] == [
+        f"{display_path(deck)}:{line}:14: error: slides[9].message: undefined variable: "
+        "'nope' is undefined (available: deck.title, deck.subtitle, deck.authors, "
+        "deck.speakers, deck.organisation, deck.language, deck.date, deck.brand, "
+        "region (none in the national deck))"
+    ]
