@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +35,9 @@ _EXPECTED = {
     "int_parsing": "a whole number",
     "float_type": "a number",
     "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
     "list_type": "a list",
     "dict_type": "a mapping",
     "model_type": "a mapping",
@@ -156,8 +160,24 @@ def _diagnostic(
         return source.error(path, f"expected {_EXPECTED[kind]}, got {_kind(value)}")
     if kind in _LENGTHS:
         return source.error(path, _length(kind, error.get("ctx") or {}, value))
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+        return source.error(path, unknown("value", str(value), allowed, "allowed"))
+    if kind in _BOUNDS:
+        bound, later, more = _BOUNDS[kind]
+        limit = (error.get("ctx") or {}).get(bound)
+        how = later if isinstance(value, datetime.date) else more
+        return source.error(path, f"expected {how} {limit}, got {_kind(value)}")
     return source.error(path, f"{_lower_first(error['msg'])} (got {_kind(value)})")
 
+
+#: Bound errors: pydantic's type, its limit's name, and the words for a date and a number.
+_BOUNDS = {
+    "greater_than_equal": ("ge", "a date on or after", "a number of at least"),
+    "greater_than": ("gt", "a date after", "a number greater than"),
+    "less_than_equal": ("le", "a date on or before", "a number of at most"),
+    "less_than": ("lt", "a date before", "a number less than"),
+}
 
 #: Length errors: pydantic's type, what is counted, and whether the limit is a least or most.
 _LENGTHS = {

@@ -142,3 +142,39 @@ def test_text_that_resolves_to_nothing_is_an_error(scratch: Scratch):
         "content/deck.yaml:9:12: error: slides[0].title: expected text, got empty text, "
         "after resolving\n" + SUMMARY_1
     )
+
+
+def test_limits_and_choices_are_said_in_deckgens_words_not_pydantics(scratch: Scratch):
+    scratch.write(
+        "title: ''\n"
+        "authors: []\n"
+        "organisation: SKR\n"
+        "date: 1970-01-01\n"
+        "brand: skr\n"
+        "slides:\n"
+        "  - id: start\n"
+        "    kind: title\n"
+        "    title: Start\n"
+        "    only: both\n"
+        "    hidden: maybe\n"
+        "  - id: delar\n"
+        "    kind: diagram\n"
+        "    title: Delar\n"
+        "    core: Kärna\n"
+        "    parts: [{title: En, text: Ett}]\n"
+    )
+    result = scratch.run("validate")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "content/deck.yaml:1:8: error: title: expected text, got empty text",
+        "content/deck.yaml:2:10: error: authors: expected at least 1 item, got 0",
+        "content/deck.yaml:4:7: error: date: expected a date on or after 1980-01-01, "
+        "got the date 1970-01-01",
+        "content/deck.yaml:10:11: error: slides[0].only: unknown value 'both' "
+        "(allowed: national, region)",
+        "content/deck.yaml:11:13: error: slides[0].hidden: expected true or false, "
+        "got text 'maybe'",
+        "content/deck.yaml:16:12: error: slides[1].parts: expected at least 2 items, got 1",
+        "deckgen: 6 errors; nothing was written.",
+    ]
+    assert "should" not in result.stderr  # pydantic's "Input should be ..."
