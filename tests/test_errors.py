@@ -178,3 +178,13 @@ def test_limits_and_choices_are_said_in_deckgens_words_not_pydantics(scratch: Sc
         "deckgen: 6 errors; nothing was written.",
     ]
     assert "should" not in result.stderr  # pydantic's "Input should be ..."
+
+
+def test_a_number_for_a_date_asks_for_a_date(scratch: Scratch):
+    text = (ROOT / "tests" / "fixtures" / "valid-minimal.yaml").read_text(encoding="utf-8")
+    scratch.write(text.replace("date: 2026-01-15", "date: 5"))
+    result = scratch.run("validate")
+    assert result.stderr.splitlines() == [
+        "content/deck.yaml:4:7: error: date: expected a date (YYYY-MM-DD), got a number 5",
+        "deckgen: 1 error; nothing was written.",
+    ]
