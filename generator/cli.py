@@ -141,7 +141,7 @@ def build(
     Examples:
       deckgen build                          the national deck
       deckgen build --region varmland        Region Värmland's deck
-      deckgen build --region dalarna --overlay talks/anna.yaml
+      deckgen build --region dalarna --overlay content/overlays/anna.yaml
       deckgen build --all --pdf              every deck, and a PDF of each
       deckgen build --all --shard 2/4        the second quarter of them
 

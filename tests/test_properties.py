@@ -785,11 +785,13 @@ def _images(folder: Path) -> None:
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project to copy for each example: the real content, images beside the content and in
-    `talks/` (where overlays go)."""
+    """A project to copy for each example: the real content, images beside the content, in
+    `content/overlays/` (where a speaker keeps an overlay) and in `talks/` (an overlay kept
+    outside the content folder, which can name no image)."""
     root = tmp_path_factory.mktemp("pristine")
     shutil.copytree(CONTENT.parent, root / "content")
     _images(root / "content" / "img")
+    shutil.copytree(root / "content" / "img", root / "content" / "overlays" / "img")
     (root / "talks").mkdir()
     shutil.copytree(root / "content" / "img", root / "talks" / "img")
     return root
@@ -980,7 +982,9 @@ def test_any_overlay_builds_or_fails_cleanly(pristine: Path, overlays: list[Any]
         args = ["--region", "dalarna"]
         shown = []
         for index, overlay in enumerate(overlays):
-            path = root / "talks" / f"talk-{index + 1}.yaml"
+            # The first where a speaker keeps it, with images beside it; a second outside.
+            folder = root / ("content/overlays" if index == 0 else "talks")
+            path = folder / f"talk-{index + 1}.yaml"
             path.write_bytes(dump(overlay))
             args += ["--overlay", str(path)]
             shown.append(f"{path.name}:\n{path.read_text('utf-8', 'replace')[:4000]}")
