@@ -101,18 +101,8 @@ REGION = ROOT / "content" / "regions" / "varmland.yaml"
 DECK_DATA: Any = yaml.safe_load(CONTENT.read_text(encoding="utf-8"))
 REGION_DATA: Any = yaml.safe_load(REGION.read_text(encoding="utf-8"))
 
-SLIDE_IDS = [
-    "title",
-    "vad-handlar-det-om",
-    "uppdraget",
-    "regionen",
-    "panel",
-    "citat-omstallning",
-    "citat-trygghet",
-    "citat-legitimitet",
-    "citat-uthallighet",
-    "tack",
-]
+#: The deck's slide ids, in the file's order (the region-only slide too).
+SLIDE_IDS: list[str] = [slide["id"] for slide in DECK_DATA["slides"]]
 QUOTE_IDS = [slide_id for slide_id in SLIDE_IDS if slide_id.startswith("citat-")]
 KINDS = ["title", "statement", "diagram", "panel", "quote", "facts", "closing"]
 #: Every key of the content format, for renames and additions that land on a real key.
