@@ -34,23 +34,23 @@ MIB = 1024  # ru_maxrss is in KiB on Linux
 #: The floor: import python-pptx, open its built-in template, save it with no content.
 FLOOR = "import sys, pptx; pptx.Presentation().save(sys.argv[1])"
 
-#: Builds one deck in one process with one Builder: once to warm up, then argv[1] timed times.
+#: Builds one deck in one process with one Pipeline: once to warm up, then argv[1] timed times.
 WARM = """\
 import json, sys, tempfile, time
 from pathlib import Path
-from generator.batch import Variant
-from generator.build import Builder
+from generator.pipeline import Pipeline
+from generator.source.variant import Options, Variant
 
 runs = int(sys.argv[1])
-builder = Builder(Path("templates"))
+pipeline = Pipeline(Options(Path("templates")))
 variant = Variant(Path("content/deck.yaml"))
 times = []
 with tempfile.TemporaryDirectory() as folder:
     out = Path(folder)
-    builder.build(variant, out)
+    pipeline.build(variant, out)
     for _ in range(runs):
         start = time.perf_counter()
-        builder.build(variant, out)
+        pipeline.build(variant, out)
         times.append(time.perf_counter() - start)
 print(json.dumps(times))
 """
@@ -232,7 +232,7 @@ def measure(runs: int, scratch: Path) -> list[Row]:
         Row("`deckgen build --force`, one deck, cold", one, "s", 1.5, base),
         Row(f"`deckgen build --all --force`, {decks} decks, cold", every, "s", 3, base),
         Row(f"`deckgen build --all`, {decks} decks, nothing changed", unchanged, "s", 0.5, base),
-        Row("one deck, warm, in-process `Builder.build`", warm, "s", None, base),
+        Row("one deck, warm, in-process `Pipeline.build`", warm, "s", None, base),
         Row("peak memory: floor", [floor_peak], "MiB"),
         Row("peak memory: one deck", [one_peak], "MiB", 150, floor_peak),
         Row(f"peak memory: {decks} decks (largest process)", [every_peak], "MiB", 150, floor_peak),

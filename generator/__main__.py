@@ -1,5 +1,5 @@
 """Run deckgen as `python -m generator`."""
 
-from .cli import main
+from generator.app.cli import main
 
 main()

@@ -26,10 +26,25 @@ class Diagnostic:
         return f"{self.file}:{self.line}:{self.column}: error: {self.message}"
 
 
+#: deckgen's exit statuses, in BSD sysexits style where click has none: `deckgen --help` and the
+#: README list them, and a test pins each.
+EXIT_OK = 0
+EXIT_CONTENT = 1
+"""The content, a region file, an overlay, a brand or a template is wrong."""
+EXIT_USAGE = 2
+"""The command line is wrong (click's own usage errors)."""
+EXIT_FINDINGS = 3
+"""`deckgen check` found problems at or above `--fail-on`."""
+EXIT_TOOL = 4
+"""An external tool (LibreOffice's soffice, poppler's pdftoppm) is missing or failed."""
+EXIT_INTERNAL = 70
+"""A bug in deckgen (EX_SOFTWARE)."""
+
+
 class DeckgenError(click.ClickException):
     """Every problem deckgen reports to a user; the CLI prints it without a traceback."""
 
-    exit_code = 1
+    exit_code = EXIT_CONTENT
 
     def __init__(self, diagnostics: Sequence[Diagnostic], summary: str | None = None) -> None:
         self.diagnostics = list(diagnostics)
@@ -43,6 +58,18 @@ class DeckgenError(click.ClickException):
         click.echo(
             f"deckgen: {counted(len(self.diagnostics), 'error')}; {summary}", file=file, err=True
         )
+
+
+class ToolError(DeckgenError):
+    """An external tool that deckgen needs is missing or failed: not the user's content."""
+
+    exit_code = EXIT_TOOL
+
+
+class InternalError(DeckgenError):
+    """A bug in deckgen, reported as one line per deck it broke."""
+
+    exit_code = EXIT_INTERNAL
 
 
 def counted(count: int, noun: str) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import warnings
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from .errors import display_path
-from .errors import shown as quoted
+from generator.errors import display_path
+from generator.errors import shown as quoted
 
 #: The largest image file deckgen embeds.
 MAX_IMAGE_BYTES = 20 * 1024 * 1024

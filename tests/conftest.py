@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.build import build
-from generator.cli import main
+from generator.app.cli import main
+from generator.pipeline import Pipeline
+from generator.source.variant import Options, Variant
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content" / "deck.yaml"
@@ -22,7 +23,9 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(scope="session")
 def built_deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default deck, built once for the whole session."""
-    return build(CONTENT, TEMPLATES, tmp_path_factory.mktemp("output")).path
+    return (
+        Pipeline(Options(TEMPLATES)).build(Variant(CONTENT), tmp_path_factory.mktemp("output")).path
+    )
 
 
 class Scratch:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.brand import load_brand
-from generator.build import build
 from generator.errors import DeckgenError
-from generator.layout import load_master
+from generator.layout.engine import load_master
+from generator.pipeline import Pipeline
+from generator.source.variant import Options, Variant
+from generator.theme.brand import load_brand
 
 from .conftest import CONTENT, TEMPLATES
 
@@ -32,12 +33,12 @@ def test_changing_the_accent_colour_changes_the_theme_and_no_slide(tmp_path: Pat
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
     brand = templates / "brands" / "skr.yaml"
-    original = build(CONTENT, templates, tmp_path / "a").path
+    original = Pipeline(Options(templates)).build(Variant(CONTENT), tmp_path / "a").path
     brand.write_text(
         brand.read_text(encoding="utf-8").replace("accent1: 0A64A4", "accent1: C8102E"),
         encoding="utf-8",
     )
-    rebranded = build(CONTENT, templates, tmp_path / "b").path
+    rebranded = Pipeline(Options(templates)).build(Variant(CONTENT), tmp_path / "b").path
 
     before, after = parts(original), parts(rebranded)
     changed = sorted(name for name in before if before[name] != after[name])
@@ -94,7 +95,7 @@ def test_a_brand_whose_text_fails_wcag_aa_contrast_is_refused(tmp_path: Path):
 
 
 def test_every_shipped_brand_passes_the_contrast_check():
-    from generator.brand import brand_names
+    from generator.theme.brand import brand_names
 
     master = load_master(TEMPLATES)
     names = brand_names(TEMPLATES)
@@ -104,7 +105,7 @@ def test_every_shipped_brand_passes_the_contrast_check():
 
 
 def test_contrast_ratios_match_wcag():
-    from generator.contrast import ratio
+    from generator.theme.contrast import ratio
 
     assert round(ratio("000000", "FFFFFF"), 2) == 21.0
     assert round(ratio("777777", "FFFFFF"), 2) == 4.48

@@ -12,14 +12,14 @@ import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
 
-from generator.batch import Variant
-from generator.build import Builder
+from generator.app.cli import main
 from generator.check import Finding
 from generator.check.access import accessibility
 from generator.check.fidelity import fidelity
 from generator.check.package import package
 from generator.check.view import read_deck
-from generator.cli import main
+from generator.pipeline import Pipeline
+from generator.source.variant import Options, Variant
 
 from .conftest import CONTENT, TEMPLATES, Scratch
 
@@ -52,7 +52,7 @@ def lines(findings: list[Finding], root: Path) -> list[str]:
 @pytest.fixture
 def national(tmp_path: Path) -> Path:
     """The national deck, built into tmp_path."""
-    return Builder(TEMPLATES).build(Variant(CONTENT), tmp_path).path
+    return Pipeline(Options(TEMPLATES)).build(Variant(CONTENT), tmp_path).path
 
 
 @RENDERS
@@ -76,7 +76,7 @@ def test_a_quote_too_long_for_its_box_overflows(scratch: Scratch):
     )
     assert run(scratch, "build").exit_code == 0
     result = run(scratch, "check")
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     [line, summary] = result.stdout.splitlines()
     assert line.startswith(
         "output/regionen-i-rorelse.pptx: slide 7 (citat-legitimitet): error: text overflows its "
@@ -214,9 +214,9 @@ def test_text_a_layout_template_forgets_is_a_fidelity_error(tmp_path: Path):
         .replace("{% if slide.call_to_action %}", "{% if false %}"),
         encoding="utf-8",
     )
-    builder = Builder(templates)
-    ready = builder.plan(Variant(CONTENT))
-    deck = builder.build(Variant(CONTENT), tmp_path / "output").path
+    pipeline = Pipeline(Options(templates))
+    ready = pipeline.plan(Variant(CONTENT))
+    deck = pipeline.build(Variant(CONTENT), tmp_path / "output").path
     assert lines(fidelity(read_deck(deck), ready.deck, ready.specs, None), tmp_path) == [
         "output/regionen-i-rorelse.pptx: slide 9 (tack): error: 10 words of the content are not "
         "in the deck: 'Den nya skriften och arbetsmaterial hittar du på …' [fidelity]"
@@ -249,4 +249,4 @@ def test_warnings_fail_the_check_only_with_fail_on_warning(scratch: Scratch):
         [finding, "1 deck checked: 0 errors, 1 warning"],
     )
     strict = run(scratch, "check", "--fail-on", "warning")
-    assert (strict.exit_code, strict.stdout.splitlines()[0]) == (1, finding)
+    assert (strict.exit_code, strict.stdout.splitlines()[0]) == (3, finding)

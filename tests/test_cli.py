@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.app.cli import main
 
 from .conftest import ROOT, Scratch
 
@@ -57,15 +57,15 @@ def test_the_committed_schemas_are_up_to_date(kind: str):
 
 
 def test_a_bug_is_one_line_without_a_traceback(scratch: Scratch, monkeypatch):
-    import generator.build
+    import generator.pipeline
 
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(generator.build, "build", broken)
+    monkeypatch.setattr(generator.pipeline.Pipeline, "build", broken)
     monkeypatch.delenv("DECKGEN_TRACEBACK", raising=False)
     result = scratch.use("valid-minimal.yaml").run("build")
-    assert result.exit_code == 1
+    assert result.exit_code == 70
     assert result.stderr == (
         "Error: internal error: RuntimeError: boom\n"
         "This is a bug in deckgen; run again with DECKGEN_TRACEBACK=1 to see where.\n"
@@ -77,6 +77,7 @@ def test_validate_checks_every_variant(monkeypatch):
     result = CliRunner().invoke(main, ["validate", "--all"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert len(lines) == 22
+    assert len(lines) == 23
     assert lines[0] == "content/deck.yaml: ok (9 slides)"
-    assert lines[-1] == "content/deck.yaml (vastra-gotaland): ok (10 slides)"
+    assert lines[-2] == "content/deck.yaml (vastra-gotaland): ok (10 slides)"
+    assert lines[-1] == "22 decks valid"

@@ -84,7 +84,7 @@ def test_two_builds_of_all_at_once_leave_valid_decks_and_a_whole_manifest(projec
 
     for run in (first, second):
         assert run.returncode == 0, run.stderr
-        assert run.stdout.splitlines()[-1] == "22 written, 0 failed"
+        assert run.stdout.splitlines()[-1] == "22 written, 0 up to date, 0 failed"
     assert len(list((project / "output").glob("*.pptx"))) == 22
     _assert_consistent(project / "output")
 
@@ -104,9 +104,11 @@ def test_all_beside_another_shard_records_every_deck(
 
     for run in results:
         assert run.returncode == 0, run.stderr
-        assert run.stdout.splitlines()[-1].endswith(" written, 0 failed")
+        assert run.stdout.splitlines()[-1].endswith(" up to date, 0 failed")
     _assert_consistent(project / "output", validate=False)  # the decks: see the test above
 
     again = _together(project, ["--all"])[0]  # and the manifest vouches for every deck
     assert again.returncode == 0, again.stderr
-    assert [line for line in again.stdout.splitlines() if not line.startswith("up to date")] == []
+    lines = again.stdout.splitlines()
+    assert [line for line in lines[:-1] if not line.startswith("up to date")] == []
+    assert lines[-1] == "0 written, 22 up to date, 0 failed"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.inline import parse_inline
+from generator.content.inline import parse_inline
 
 
 def runs(text: str) -> list[list[tuple[str, bool, bool, str | None]]]:

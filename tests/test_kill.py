@@ -29,9 +29,9 @@ import pytest
 from click.testing import CliRunner
 from pptx import Presentation
 
-from generator import save
+from generator.app.cli import main
 from generator.check.package import package
-from generator.cli import main
+from generator.output import save
 
 from .conftest import CONTENT, ROOT, TEMPLATES
 
@@ -101,7 +101,7 @@ def replace(source, target, *args, **kwargs):
 
 
 tempfile.mkstemp, os.fdopen, os.replace = mkstemp, fdopen, replace
-from generator.cli import main
+from generator.app.cli import main
 
 main()
 """

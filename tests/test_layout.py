@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.content.models import Deck
 from generator.errors import DeckgenError
-from generator.layout import LayoutEngine, load_master
-from generator.models import Deck
-from generator.spec import BoxShape
+from generator.layout.engine import LayoutEngine, load_master
+from generator.layout.spec import BoxShape
 
 from .conftest import TEMPLATES
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import DeckgenError
-from generator.load import Mark, load_yaml, parse_yaml
+from generator.source.load import Mark, load_yaml, parse_yaml
 
 
 def parse(text: str):

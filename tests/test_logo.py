@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from generator.logo import text_logo
+from generator.theme.logo import text_logo
 
 
 def test_a_text_logo_is_reproducible_and_136_pixels_high():

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from generator.batch import Variant
-from generator.build import Builder, Plan
 from generator.errors import DeckgenError, display_path
+from generator.pipeline import Pipeline, Plan
+from generator.source.variant import Options, Variant
 
 from .conftest import CONTENT, ROOT, TEMPLATES, Scratch
 
@@ -35,7 +35,7 @@ def plan(tmp_path: Path, overlay: str | None = None, region: str | None = None) 
         path = tmp_path / "talk.yaml"
         path.write_text(overlay, encoding="utf-8")
         overlays = (path,)
-    return Builder(TEMPLATES).plan(Variant(CONTENT, region, overlays))
+    return Pipeline(Options(TEMPLATES)).plan(Variant(CONTENT, region, overlays))
 
 
 def errors(tmp_path: Path, overlay: str, region: str | None = None) -> list[str]:
@@ -182,7 +182,7 @@ def test_overlays_apply_after_the_region_and_in_order(tmp_path: Path):
     second = tmp_path / "second.yaml"
     first.write_text("slides:\n  regionen:\n    title: Första\n", encoding="utf-8")
     second.write_text("slides:\n  regionen:\n    title: Andra\n", encoding="utf-8")
-    ready = Builder(TEMPLATES).plan(Variant(CONTENT, "skane", (first, second)))
+    ready = Pipeline(Options(TEMPLATES)).plan(Variant(CONTENT, "skane", (first, second)))
     assert slide(ready, "regionen").title == "Andra"
     assert slide(ready, "regionen").lead.startswith("I Region Skåne samverkar vi med länets 33")
 
@@ -302,7 +302,7 @@ def test_an_unknown_region_names_the_known_ones(tmp_path: Path):
 
 def test_the_example_overlay_builds_on_a_region(tmp_path: Path):
     example = ROOT / "content" / "overlays" / "exempel.yaml"
-    ready = Builder(TEMPLATES).plan(Variant(CONTENT, "dalarna", (example,)))
+    ready = Pipeline(Options(TEMPLATES)).plan(Variant(CONTENT, "dalarna", (example,)))
     assert ids(ready)[4:8] == ["panel", "citat-uthallighet", "eget-citat", "citat-legitimitet"]
     assert slide(ready, "panel").hidden is True
     assert slide(ready, "title").byline == "Förnamn Efternamn, SKR"
@@ -324,7 +324,7 @@ def _talk_with_a_photo(folder: Path) -> Path:
 def test_an_overlay_outside_the_content_folder_is_told_where_its_photo_must_go(tmp_path: Path):
     talk = _talk_with_a_photo(tmp_path)
     with pytest.raises(DeckgenError) as caught:
-        Builder(TEMPLATES).plan(Variant(CONTENT, None, (talk,)))
+        Pipeline(Options(TEMPLATES)).plan(Variant(CONTENT, None, (talk,)))
     content, templates = display_path(CONTENT.parent), display_path(TEMPLATES)
     assert [str(d) for d in caught.value.diagnostics] == [
         f"{display_path(talk)}:6:16: error: slides.panel.people[0].photo: 'anna.png' leads outside "
@@ -337,7 +337,7 @@ def test_an_overlay_in_the_content_folder_can_use_a_photo_beside_it(tmp_path: Pa
     shutil.copytree(CONTENT.parent, tmp_path / "content")
     talk = _talk_with_a_photo(tmp_path / "content" / "overlays")
     content = tmp_path / "content" / "deck.yaml"
-    ready = Builder(TEMPLATES).plan(Variant(content, None, (talk,)))
+    ready = Pipeline(Options(TEMPLATES)).plan(Variant(content, None, (talk,)))
     panel = slide(ready, "panel")
     assert [person.name for person in panel.people] == ["Anna Andersson"]
     assert [person.photo for person in panel.people] == [str(talk.parent / "anna.png")]
@@ -356,7 +356,7 @@ def test_an_error_after_a_left_out_slide_names_the_slides_place_in_the_deck_file
     deck.write_text(text.replace(message, "    message: '{{ nope }}'\n"), encoding="utf-8")
     line = deck.read_text(encoding="utf-8").splitlines().index("    message: '{{ nope }}'") + 1
     with pytest.raises(DeckgenError) as caught:
-        Builder(TEMPLATES).plan(Variant(deck, None, ()))
+        Pipeline(Options(TEMPLATES)).plan(Variant(deck, None, ()))
     assert [str(d) for d in caught.value.diagnostics] == [
         f"{display_path(deck)}:{line}:14: error: slides[9].message: undefined variable: "
         "'nope' is undefined (available: deck.title, deck.subtitle, deck.authors, "

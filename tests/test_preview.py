@@ -24,9 +24,9 @@ import pytest
 from click.testing import CliRunner, Result
 from PIL import Image, ImageChops, ImageStat
 
-from generator import preview
-from generator.batch import Variant
-from generator.cli import main
+import generator.gallery as preview
+from generator.app.cli import main
+from generator.source.variant import Variant
 
 from .conftest import ROOT, TEMPLATES
 
@@ -383,7 +383,7 @@ def test_preview_without_pdftoppm_says_to_install_poppler(tmp_path: Path):
     project = Project(tmp_path)
     assert project.run("build").exit_code == 0
     result = project.run("preview", env={"PATH": str(tmp_path / "empty")})
-    assert result.exit_code == 1
+    assert result.exit_code == 4
     assert "Traceback" not in result.output
     assert result.stderr.splitlines()[0] == (
         "pdftoppm: error: deckgen preview needs poppler's pdftoppm: install poppler-utils"
@@ -400,7 +400,7 @@ def test_preview_without_libreoffice_says_to_install_it(tmp_path: Path):
     fake.write_text("#!/bin/sh\nexit 1\n")
     fake.chmod(0o755)
     result = project.run("preview", env={"PATH": str(tools)})
-    assert result.exit_code == 1
+    assert result.exit_code == 4
     assert result.stderr.splitlines()[0].startswith(
         "soffice: error: exporting decks to PDF needs LibreOffice's soffice: install it "
         "(apt-get install libreoffice-impress)"

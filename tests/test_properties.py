@@ -66,9 +66,9 @@ from hypothesis import strategies as st
 from PIL import Image
 from pptx import Presentation
 
-from generator import save
+from generator.app.cli import main
 from generator.check.package import package
-from generator.cli import main
+from generator.output import save
 
 from .conftest import CONTENT, ROOT, TEMPLATES
 
@@ -1033,7 +1033,7 @@ def test_the_check_catches_an_internal_error(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise KeyError("planted")
 
-    monkeypatch.setattr("generator.build.merge", broken)
+    monkeypatch.setattr("generator.pipeline.merge", broken)
     with _scratch(pristine) as root, pytest.raises(KeyError, match="planted"):
         build_and_check(root, ["--region", "varmland"], "(a planted bug)")
 
@@ -1042,7 +1042,7 @@ def test_the_check_catches_a_hang(pristine: Path, monkeypatch: pytest.MonkeyPatc
     def slow(*args: Any, **kwargs: Any) -> Any:
         time.sleep(5)
 
-    monkeypatch.setattr("generator.build.merge", slow)
+    monkeypatch.setattr("generator.pipeline.merge", slow)
     monkeypatch.setattr(f"{__name__}.HANG_SECONDS", 0.5)
     with _scratch(pristine) as root, pytest.raises(AssertionError, match="deckgen hung"):
         build_and_check(root, ["--region", "varmland"], "(a planted hang)")
@@ -1060,6 +1060,6 @@ def test_the_check_catches_an_invalid_package(
                         target.writestr(name, source.read(name))
             return buffer.getvalue()
 
-    monkeypatch.setattr("generator.build.normalize_zip", without_types)
+    monkeypatch.setattr("generator.pipeline.normalize_zip", without_types)
     with _scratch(pristine) as root, pytest.raises(AssertionError, match="Content_Types"):
         build_and_check(root, [], "(a planted invalid package)")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.content.resolve import resolve
+from generator.content.validate import validate
 from generator.errors import DeckgenError
-from generator.load import parse_yaml
-from generator.resolve import resolve
-from generator.validate import validate
+from generator.source.load import parse_yaml
 
 HEAD = (
     "title: Regionen i rörelse\nauthors: [Linda Nordberg, Lisa Lindell]\norganisation: SKR\n"

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from pptx import Presentation
 from pptx.util import Emu
 
-from generator.batch import Variant
-from generator.build import Builder
-from generator.cli import main
+from generator.app.cli import main
 from generator.errors import DeckgenError
+from generator.pipeline import Pipeline
+from generator.source.variant import Options, Variant
 
 from .conftest import CONTENT, TEMPLATES
 
@@ -85,7 +85,7 @@ def project(tmp_path: Path, ext: str = "pptx", mapping: str = MAPPING) -> tuple[
 @pytest.mark.parametrize("ext", ["pptx", "potx"])
 def test_slides_go_on_the_templates_layouts_with_their_text(tmp_path: Path, ext: str):
     content, templates = project(tmp_path, ext)
-    built = Builder(templates).build(Variant(content), tmp_path / "output")
+    built = Pipeline(Options(templates)).build(Variant(content), tmp_path / "output")
     prs = Presentation(str(built.path))
     assert [slide.slide_layout.name for slide in prs.slides] == [
         "Title Slide",
@@ -118,7 +118,7 @@ def test_slides_go_on_the_templates_layouts_with_their_text(tmp_path: Path, ext:
 
 def test_a_template_keeps_its_theme_unless_the_brand_sets_colours(tmp_path: Path):
     content, templates = project(tmp_path)
-    built = Builder(templates).build(Variant(content), tmp_path / "output")
+    built = Pipeline(Options(templates)).build(Variant(content), tmp_path / "output")
     with zipfile.ZipFile(built.path) as package:
         theme = package.read("ppt/theme/theme1.xml")
     assert b'<a:srgbClr val="1F497D"/>' in theme  # the default template's dk2, untouched
@@ -127,7 +127,7 @@ def test_a_template_keeps_its_theme_unless_the_brand_sets_colours(tmp_path: Path
 def errors(tmp_path: Path, mapping: str) -> list[str]:
     content, templates = project(tmp_path, mapping=mapping)
     with pytest.raises(DeckgenError) as caught:
-        Builder(templates).plan(Variant(content))
+        Pipeline(Options(templates)).plan(Variant(content))
     return [str(d).replace(str(tmp_path), "TMP") for d in caught.value.diagnostics]
 
 

@@ -19,8 +19,8 @@ from click.testing import CliRunner, Result
 from pptx import Presentation
 
 import generator
-from generator.batch import every_variant, select_shard
-from generator.cli import main
+from generator.app.cli import main
+from generator.app.variants import every_variant, select_shard
 
 from .conftest import ROOT, TEMPLATES
 
@@ -141,8 +141,9 @@ def test_unchanged_decks_are_skipped_and_force_rebuilds_them(project: Project):
     again = project.run("build", "--all")
     assert again.exit_code == 0
     lines = again.stdout.splitlines()
-    assert len(lines) == 22
-    assert all(line.startswith("up to date ") for line in lines)
+    assert len(lines) == 23
+    assert all(line.startswith("up to date ") for line in lines[:-1])
+    assert lines[-1] == "0 written, 22 up to date, 0 failed"
 
     region = project.root / "content" / "regions" / "gotland.yaml"
     region.write_text(region.read_text("utf-8").replace("residensstad: Visby", "residensstad: X"))
@@ -150,7 +151,7 @@ def test_unchanged_decks_are_skipped_and_force_rebuilds_them(project: Project):
     region.write_text(region.read_text("utf-8").replace("residensstad: X", "residensstad: Visby"))
     assert [line for line in changed.stdout.splitlines() if not line.startswith("up to date")] == [
         f"wrote {project.root}/output/regionen-i-rorelse-gotland.pptx (10 slides)",
-        "1 written, 0 failed",
+        "1 written, 21 up to date, 0 failed",
     ]
 
     forced = project.run("build", "--region", "varmland", "--force")
@@ -194,7 +195,7 @@ def test_a_failing_variant_does_not_stop_the_others(tmp_path: Path):
     assert result.exit_code == 1
     assert len(broken.decks()) == 21
     assert "regionen-i-rorelse-halland.pptx" not in broken.decks()
-    assert result.stdout.splitlines()[-1] == "21 written, 1 failed"
+    assert result.stdout.splitlines()[-1] == "21 written, 0 up to date, 1 failed"
     assert result.stderr == (
         f"{region}:12:13: error: region.kommuner: expected a whole number, got text 'sex'\n"
         "deckgen: 1 error; 1 of 22 decks failed (halland); the others were written.\n"

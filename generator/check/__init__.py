@@ -10,55 +10,30 @@ on the PDF that LibreOffice renders) and `fidelity` (text of the content missing
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
-from ..errors import display_path
+from generator.check.access import accessibility
+from generator.check.fidelity import fidelity
+from generator.check.finding import Finding, Severity, finding
+from generator.check.overflow import overflow
+from generator.check.package import package
+from generator.check.view import DeckView, read_deck
+from generator.errors import DeckgenError
+from generator.output.pdf import export_pdfs
+from generator.pipeline import Pipeline
+from generator.source.variant import Options, Variant
 
-if TYPE_CHECKING:
-    from ..batch import Variant
-    from .view import DeckView
-
-Severity = Literal["error", "warning"]
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One thing wrong with one deck, on one slide or in its package."""
-
-    deck: str
-    slide: int
-    """The slide's number, from 1; 0 for the package or the deck as a whole."""
-    slide_id: str
-    severity: Severity
-    message: str
-    check: str
-
-    def __str__(self) -> str:
-        where = f"slide {self.slide} ({self.slide_id})" if self.slide else "deck"
-        return f"{self.deck}: {where}: {self.severity}: {self.message} [{self.check}]"
+__all__ = ["Finding", "Severity", "check_decks", "finding"]
 
 
-def finding(
-    deck: Path, severity: Severity, message: str, check: str, slide: int = 0, slide_id: str = ""
-) -> Finding:
-    """Return a finding about `deck`, named as the user sees it."""
-    return Finding(display_path(deck), slide, slide_id, severity, message, check)
-
-
-def check_decks(decks: list[tuple[Variant, Path]], templates: Path) -> list[Finding]:
+def check_decks(decks: list[tuple[Variant, Path]], options: Options) -> list[Finding]:
     """Return every finding about `decks`, deck by deck, slide by slide."""
-    from ..batch import export_pdfs
-    from ..errors import DeckgenError
-    from .overflow import overflow
-
     found: list[Finding] = []
     views: dict[Path, DeckView] = {}
     # LibreOffice renders the PDFs that overflow is measured on while the other checks run.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        rendering = pool.submit(export_pdfs, [path for _, path in decks], report=False)
-        found += _content_checks(decks, templates, views)
+        rendering = pool.submit(export_pdfs, [path for _, path in decks])
+        found += _content_checks(decks, options, views)
         try:
             rendering.result()
         except DeckgenError as exc:
@@ -72,18 +47,11 @@ def check_decks(decks: list[tuple[Variant, Path]], templates: Path) -> list[Find
 
 
 def _content_checks(
-    decks: list[tuple[Variant, Path]], templates: Path, views: dict[Path, DeckView]
+    decks: list[tuple[Variant, Path]], options: Options, views: dict[Path, DeckView]
 ) -> list[Finding]:
     """Return the package, accessibility and fidelity findings; keep each deck read in `views`."""
-    from ..build import Builder
-    from ..errors import DeckgenError
-    from .access import accessibility
-    from .fidelity import fidelity
-    from .package import package
-    from .view import read_deck
-
     found: list[Finding] = []
-    builder = Builder(templates)
+    pipeline = Pipeline(options)
     for variant, path in decks:
         problems = package(path)
         found += problems
@@ -98,7 +66,7 @@ def _content_checks(
         views[path] = view
         found += accessibility(view)
         try:
-            ready = builder.plan(variant)
+            ready = pipeline.plan(variant)
         except DeckgenError as exc:
             message = f"its content does not build any more ({exc.diagnostics[0]})"
             found.append(finding(path, "error", message, "fidelity"))

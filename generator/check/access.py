@@ -7,9 +7,9 @@ order (shape order) that goes against the visual order.
 
 from __future__ import annotations
 
-from ..contrast import BODY, LARGE, ratio
-from . import Finding, Severity, finding
-from .view import DeckView, Shape, SlideView
+from generator.check.finding import Finding, Severity, finding
+from generator.check.view import DeckView, Shape, SlideView
+from generator.theme.contrast import BODY, LARGE, ratio
 
 #: Points of slack when comparing positions: edges that touch are not out of order.
 _SLACK = 2.0

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..inline import parse_inline
-from ..models import Deck, TextField, marked_fields
-from ..spec import SlideSpec, TemplatePlan
-from . import Finding, finding
-from .view import DeckView
+from generator.check.finding import Finding, finding
+from generator.check.view import DeckView
+from generator.content.inline import parse_inline
+from generator.content.models import Deck, TextField, marked_fields
+from generator.layout.spec import SlideSpec, TemplatePlan
 
 #: How many missing words a finding quotes.
 _QUOTED = 8

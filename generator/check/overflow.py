@@ -10,8 +10,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import Finding, finding
-from .view import DeckView, Shape
+from generator.check.finding import Finding, finding
+from generator.check.view import DeckView, Shape
 
 #: Points a word may stand past its box's edge: glyph ascents, rounding.
 _SLACK = 3.0

@@ -17,14 +17,19 @@ from typing import Any
 
 from lxml import etree
 
-from . import Finding, finding
+from generator.check.finding import Finding, finding
+from generator.officexml import (
+    CONTENT_TYPES_NS,
+    HYPERLINK,
+    LINK_SCHEMES,
+    NSMAP,
+    PACKAGE_RELATIONSHIPS_NS,
+)
 
 _TYPES = "[Content_Types].xml"
-_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_HYPERLINK = _R + "/hyperlink"
-_LINK_SCHEMES = ("http://", "https://", "mailto:")
+_CT = f"{{{CONTENT_TYPES_NS}}}"
+_RELS = f"{{{PACKAGE_RELATIONSHIPS_NS}}}"
+_R = NSMAP["r"]
 #: Parts whose shape trees need unique shape ids.
 _SHAPE_PARTS = ("ppt/slides/", "ppt/slideLayouts/", "ppt/slideMasters/", "ppt/notesSlides/")
 #: No network, no entities: a part is data, never instructions.
@@ -96,7 +101,7 @@ def _relationships(
         rel_id, target = rel.get("Id", ""), rel.get("Target", "")
         known.add(rel_id)
         if rel.get("TargetMode") == "External":
-            if rel.get("Type") == _HYPERLINK and not target.lower().startswith(_LINK_SCHEMES):
+            if rel.get("Type") == HYPERLINK and not target.lower().startswith(LINK_SCHEMES):
                 message = (
                     f"a link on {_part_label(source)} goes to {target!r}: only http, https and "
                     "mailto links are allowed"

@@ -17,13 +17,9 @@ from lxml import etree
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
-NS = {
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-}
-_DECORATIVE = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
-_EMU_PER_POINT = 12700
+from generator.officexml import DECORATIVE_URI, EMU_PER_POINT
+from generator.officexml import NSMAP as NS
+
 #: Which master text style a placeholder type takes its defaults from.
 _STYLE_OF = {"title": "titleStyle", "ctrTitle": "titleStyle", "body": "bodyStyle"}
 _BODY_TYPES = ("body", "subTitle", "obj")
@@ -84,7 +80,7 @@ class DeckView:
 def read_deck(path: Path) -> DeckView:
     """Read the deck at `path`."""
     prs = Presentation(str(path))
-    size = ((prs.slide_width or 0) / _EMU_PER_POINT, (prs.slide_height or 0) / _EMU_PER_POINT)
+    size = ((prs.slide_width or 0) / EMU_PER_POINT, (prs.slide_height or 0) / EMU_PER_POINT)
     slides = [_slide(number, slide) for number, slide in enumerate(prs.slides, 1)]
     pictures = [
         _picture(element)
@@ -126,7 +122,7 @@ def _alt(element: Any) -> str:
 
 def _decorative(element: Any) -> bool:
     found = element.find(".//p:cNvPr/a:extLst/a:ext", NS)
-    return found is not None and found.get("uri") == _DECORATIVE
+    return found is not None and found.get("uri") == DECORATIVE_URI
 
 
 def _picture(element: Any) -> Shape:
@@ -146,7 +142,7 @@ def _box(element: Any) -> tuple[float, float, float, float] | None:
         return None
     x, y = int(off.get("x")), int(off.get("y"))
     cx, cy = int(ext.get("cx")), int(ext.get("cy"))
-    return (x / _EMU_PER_POINT, y / _EMU_PER_POINT, cx / _EMU_PER_POINT, cy / _EMU_PER_POINT)
+    return (x / EMU_PER_POINT, y / EMU_PER_POINT, cx / EMU_PER_POINT, cy / EMU_PER_POINT)
 
 
 def _placeholder(element: Any) -> Any:

@@ -16,14 +16,14 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import XmlPart
 from pptx.presentation import Presentation as PptxPresentation
 
-from ..brand import Brand
-from ..models import DeckMeta
-from ..spec import MasterSpec, SlideSpec, TemplatePlan
-from .master import build_master
-from .package import drop_template_leftovers, set_language, set_properties, set_size
-from .slides import draw_slides
-from .template import open_template
-from .theme import branded_theme
+from generator.content.models import DeckMeta
+from generator.layout.spec import MasterSpec, SlideSpec, TemplatePlan
+from generator.render.master import build_master
+from generator.render.package import drop_template_leftovers, set_language, set_properties, set_size
+from generator.render.slides import draw_slides
+from generator.render.template import open_template
+from generator.render.theme import branded_theme
+from generator.theme.brand import Brand
 
 
 def render(

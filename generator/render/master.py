@@ -21,9 +21,8 @@ from pptx.oxml import parse_xml
 from pptx.parts.slide import SlideLayoutPart, SlideMasterPart
 from pptx.presentation import Presentation
 
-from ..brand import Brand
-from ..spec import Box, Decoration, LayoutDef, MasterDef, MasterSpec, PlaceholderDef
-from .xml import (
+from generator.layout.spec import Box, Decoration, LayoutDef, MasterDef, MasterSpec, PlaceholderDef
+from generator.render.xml import (
     body_properties,
     decorative,
     element,
@@ -34,6 +33,7 @@ from .xml import (
     sub,
     xfrm,
 )
+from generator.theme.brand import Brand
 
 _FIRST_LAYOUT_ID = 2147483649
 

@@ -10,8 +10,8 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.presentation import Presentation
 from pptx.util import Emu
 
-from ..models import DeckMeta
-from .xml import child, emu
+from generator.content.models import DeckMeta
+from generator.render.xml import child, emu
 
 _APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" \

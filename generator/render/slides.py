@@ -9,9 +9,16 @@ from pptx.presentation import Presentation
 from pptx.slide import Slide
 from pptx.util import Emu
 
-from ..inline import parse_inline
-from ..spec import BoxShape, ConnectorShape, MasterSpec, PictureShape, SlideSpec, TemplatePlan
-from .xml import (
+from generator.content.inline import parse_inline
+from generator.layout.spec import (
+    BoxShape,
+    ConnectorShape,
+    MasterSpec,
+    PictureShape,
+    SlideSpec,
+    TemplatePlan,
+)
+from generator.render.xml import (
     body_properties,
     decorative,
     emu,

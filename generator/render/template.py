@@ -10,9 +10,9 @@ from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.presentation import Presentation as PptxPresentation
 
-from ..errors import DeckgenError, Diagnostic, display_path
-from ..spec import PlaceholderInfo, TemplateInfo
-from .xml import EMU_PER_POINT
+from generator.errors import DeckgenError, Diagnostic, display_path
+from generator.layout.spec import PlaceholderInfo, TemplateInfo
+from generator.officexml import EMU_PER_POINT
 
 _TEMPLATE_MAIN = b"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
 _PRESENTATION_MAIN = (

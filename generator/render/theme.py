@@ -7,8 +7,8 @@ from typing import Any
 from lxml import etree
 from pptx.oxml.ns import qn
 
-from ..brand import Brand, Fonts, Palette
-from .xml import child
+from generator.render.xml import child
+from generator.theme.brand import Brand, Fonts, Palette
 
 
 def branded_theme(theme_xml: bytes, brand: Brand) -> bytes:

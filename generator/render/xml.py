@@ -9,15 +9,10 @@ from lxml import etree
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 
-from ..inline import LINE_BREAK, Paragraph
-from ..spec import Box, ShapeStyle, TextStyle
+from generator.content.inline import LINE_BREAK, Paragraph
+from generator.layout.spec import Box, ShapeStyle, TextStyle
+from generator.officexml import DECORATIVE_NS, DECORATIVE_URI, EMU_PER_POINT, NSMAP
 
-NSMAP = {
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
-}
-EMU_PER_POINT = 12700
 _ALIGN = {"left": "l", "center": "ctr", "right": "r"}
 _ANCHOR = {"top": "t", "middle": "ctr", "bottom": "b"}
 _FONT = {"major": "+mj", "minor": "+mn"}
@@ -37,17 +32,11 @@ def sub(parent: Any, tag: str, **attributes: Any) -> Any:
     return element
 
 
-#: The extension that marks a shape decorative (Office 2019+): screen readers skip it, and
-#: PowerPoint's Accessibility Checker asks it for no alt text.
-_DECORATIVE_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
-_DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
-
-
 def decorative(names: Any) -> None:
     """Mark the shape whose `p:cNvPr` is `names` as decorative."""
-    extension = sub(sub(names, "a:extLst"), "a:ext", uri=_DECORATIVE_URI)
+    extension = sub(sub(names, "a:extLst"), "a:ext", uri=DECORATIVE_URI)
     flag = etree.SubElement(
-        extension, f"{{{_DECORATIVE_NS}}}decorative", nsmap={"adec": _DECORATIVE_NS}
+        extension, f"{{{DECORATIVE_NS}}}decorative", nsmap={"adec": DECORATIVE_NS}
     )
     flag.set("val", "1")
 

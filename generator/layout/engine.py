@@ -17,10 +17,10 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
-from .errors import DeckgenError, Diagnostic, display_path, fail_if_any, unknown
-from .load import DataPath, load_yaml, parse_yaml
-from .models import Deck, SlideBase
-from .spec import (
+from generator.content.models import Deck, SlideBase
+from generator.content.validate import validate_model
+from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any, unknown
+from generator.layout.spec import (
     ConnectorShape,
     Decoration,
     LayoutDef,
@@ -29,7 +29,7 @@ from .spec import (
     Shape,
     SlideSpec,
 )
-from .validate import validate_model
+from generator.source.load import DataPath, load_yaml, parse_yaml
 
 
 def load_master(templates: Path, name: str = "default") -> MasterSpec:

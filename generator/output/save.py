@@ -24,7 +24,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from .errors import DeckgenError, Diagnostic, display_path
+from generator.errors import DeckgenError, Diagnostic, display_path
 
 try:
     import fcntl
@@ -40,9 +40,9 @@ STALE_SECONDS_UNLOCKED = 24 * 3600.0
 _ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
 
 
-def build_moment(date: datetime.date) -> datetime.datetime:
-    """Return the deck's timestamp: `SOURCE_DATE_EPOCH` if set, else midnight UTC of `date`."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+def build_moment(date: datetime.date, epoch: str | None = None) -> datetime.datetime:
+    """Return the deck's timestamp: `epoch` (`SOURCE_DATE_EPOCH`) if set, else midnight UTC of
+    `date`."""
     if epoch:
         try:
             moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)

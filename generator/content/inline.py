@@ -7,7 +7,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .models import Model
+from generator.content.base import Model
 
 LINE_BREAK = "\n"
 

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from generator import __version__
+from generator.app.report import Reporter
+from generator.app.variants import select
+from generator.errors import EXIT_FINDINGS, EXIT_INTERNAL
+from generator.source.variant import Options, Variant
 
 _CONTENT = click.option(
     "--content",
@@ -50,13 +54,19 @@ _OUTPUT = click.option(
 _EVERY = click.option("--all", "every", is_flag=True, help="The national deck and every region's.")
 
 
+class _InternalError(click.ClickException):
+    exit_code = EXIT_INTERNAL
+
+
 class _Group(click.Group):
-    """Turns an unexpected exception into one line; DECKGEN_TRACEBACK=1 shows the traceback."""
+    """Turns an unexpected exception into one line and exit status 70; DECKGEN_TRACEBACK=1
+    shows the traceback. A closed pipe (`deckgen layouts X | head`) ends quietly: click
+    handles it."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit):
+        except (click.ClickException, click.exceptions.Exit, BrokenPipeError):
             raise
         except Exception as exc:
             if os.environ.get("DECKGEN_TRACEBACK"):
@@ -65,7 +75,26 @@ class _Group(click.Group):
                 f"internal error: {type(exc).__name__}: {exc}\n"
                 "This is a bug in deckgen; run again with DECKGEN_TRACEBACK=1 to see where."
             )
-            raise click.ClickException(message) from None
+            raise _InternalError(message) from None
+
+
+def _variants(
+    content: Path,
+    region: str | None,
+    overlays: tuple[Path, ...],
+    every: bool,
+    shard: tuple[int, int] | None = None,
+) -> list[Variant]:
+    """Return the decks that the options name; refuse options that contradict each other."""
+    if region is not None and every:
+        raise click.UsageError("use --region or --all, not both")
+    if region is not None and not region.strip():
+        raise click.BadParameter(
+            "is empty; name a region, such as varmland, or leave --region out for the "
+            "national deck",
+            param_hint="'--region'",
+        )
+    return select(content, region, overlays, every=every, part=shard)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -152,24 +181,13 @@ def build(
     bytes; set SOURCE_DATE_EPOCH to fix the file's dates, which are otherwise the content's
     `date`.
     """
-    from .batch import build_decks
+    from generator.app.build import Request, build_decks
 
-    if region and every:
-        raise click.UsageError("use --region or --all, not both")
     if shard and not every:
         raise click.UsageError("--shard splits --all: add --all")
-    build_decks(
-        content=content,
-        templates=templates,
-        output=output,
-        region=region,
-        overlays=overlays,
-        every=every,
-        shard=shard,
-        force=force,
-        pdf=pdf,
-        jobs=jobs,
-    )
+    variants = _variants(content, region, overlays, every, shard)
+    request = Request(output=output, force=force, pdf=pdf, jobs=jobs)
+    build_decks(variants, Options.from_environment(templates), request, Reporter())
 
 
 @main.command()
@@ -182,23 +200,25 @@ def validate(
     content: Path, templates: Path, region: str | None, overlays: tuple[Path, ...], every: bool
 ) -> None:
     """Check the content, brand and layouts without writing anything."""
-    from .batch import Variant, every_variant
-    from .build import Builder
-    from .errors import DeckgenError
+    from generator.errors import DeckgenError, counted
+    from generator.pipeline import Pipeline
 
-    if region and every:
-        raise click.UsageError("use --region or --all, not both")
-    variants = every_variant(content, overlays) if every else [Variant(content, region, overlays)]
-    builder = Builder(templates)
+    variants = _variants(content, region, overlays, every)
+    pipeline = Pipeline(Options.from_environment(templates))
     problems = []
+    valid = 0
     for variant in variants:
         try:
-            ready = builder.plan(variant)
+            ready = pipeline.plan(variant)
         except DeckgenError as exc:
             problems += [d for d in exc.diagnostics if d not in problems]
             continue
+        valid += 1
         name = "" if variant.key == "national" else f" ({variant.key})"
         click.echo(f"{content.as_posix()}{name}: ok ({len(ready.specs)} slides)")
+    if len(variants) > 1:
+        invalid = len(variants) - valid
+        click.echo(f"{counted(valid, 'deck')} valid" + (f", {invalid} not" if invalid else ""))
     if problems:
         raise DeckgenError(problems)
 
@@ -228,7 +248,7 @@ def schema(output: Path | None, kind: str) -> None:
       deckgen schema --for region -o content/region.schema.json
       deckgen schema --for overlay -o content/overlay.schema.json
     """
-    from .models import json_schema
+    from generator.content.schema import json_schema
 
     text = json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
     if output is None:
@@ -263,13 +283,11 @@ def preview(
       deckgen build --all && deckgen preview --all
       deckgen preview --region varmland
     """
-    from .batch import built, select
-    from .preview import write_gallery
+    from generator.app.variants import built
+    from generator.gallery import write_gallery
 
-    if region and every:
-        raise click.UsageError("use --region or --all, not both")
-    decks = built(output, select(content, region, overlays, every=every))
-    page = write_gallery(decks, output)
+    decks = built(output, _variants(content, region, overlays, every))
+    page = write_gallery(decks, output, Reporter().line)
     click.echo(f"wrote {page.as_posix()} ({len(decks)} decks)")
 
 
@@ -307,14 +325,12 @@ def check(
       deckgen build --all && deckgen check --all
       deckgen check --region varmland --fail-on warning
     """
-    from .batch import built, select
-    from .check import check_decks
-    from .errors import counted
+    from generator.app.variants import built
+    from generator.check import check_decks
+    from generator.errors import counted
 
-    if region and every:
-        raise click.UsageError("use --region or --all, not both")
-    decks = built(output, select(content, region, overlays, every=every))
-    findings = check_decks(decks, templates)
+    decks = built(output, _variants(content, region, overlays, every))
+    findings = check_decks(decks, Options.from_environment(templates))
     for finding in findings:
         click.echo(str(finding))
     errors = sum(1 for f in findings if f.severity == "error")
@@ -322,7 +338,7 @@ def check(
     summary = ", ".join((counted(errors, "error"), counted(warnings, "warning")))
     click.echo(f"{counted(len(decks), 'deck')} checked: {summary}")
     if errors or (fail_on == "warning" and warnings):
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(EXIT_FINDINGS)
 
 
 @main.command()
@@ -337,7 +353,7 @@ def layouts(template: Path) -> None:
     Example:
       deckgen layouts corporate.potx
     """
-    from .render.template import describe
+    from generator.render.template import describe
 
     info = describe(template)
     width, height = info.size
@@ -374,10 +390,10 @@ def logo(
     """
     import re
 
-    from .logo import text_logo
+    from generator.theme.logo import text_logo
 
     if brand is not None:
-        from .brand import read_brand
+        from generator.theme.brand import read_brand
 
         found, output = read_brand(templates, brand)
         text = found.name
@@ -386,7 +402,7 @@ def logo(
         raise click.UsageError("give TEXT and -o FILE, or --brand NAME")
     if not re.fullmatch(r"[0-9A-Fa-f]{6}", color):
         raise click.BadParameter(f"{color!r} is not an RRGGBB colour", param_hint="--color")
-    from .logo import LogoFontMissing
+    from generator.theme.logo import LogoFontMissing
 
     try:
         output.write_bytes(text_logo(text, color))

@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .errors import Diagnostic, fail_if_any, shown, unknown
-from .load import DataPath, Mark, Source
+from generator.errors import Diagnostic, fail_if_any, shown, unknown
+from generator.source.load import DataPath, Mark, Source
 
 #: Keys of a slide entry in an overlay that place it, rather than being part of it.
 _PLACES = ("after", "before")

@@ -14,8 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
 
-from .inline import Paragraph, parse_inline
-from .models import Model, union_tags
+from generator.content.base import Model, union_tags
+from generator.content.inline import Paragraph, parse_inline
 
 SchemeColor = Literal[
     "tx1",

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, Optional, get_args
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
-    StringConstraints,
     TypeAdapter,
     create_model,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from generator.content.base import Model, pattern, union_tags
+from generator.officexml import LINK_SCHEMES
 
 
 class TextField:
@@ -32,15 +33,11 @@ class ImageField:
     """Marks a field as an image path, relative to the content file's folder."""
 
 
-#: The link schemes text may use; a link to a local file or anything else is refused.
-LINK_SCHEMES = ("http://", "https://", "mailto:")
-
-
 def _safe_links(text: str) -> str:
     """Refuse Markdown links in `text` to anything but http, https and mailto addresses."""
     if "](" not in text and "<" not in text:
         return text  # no link: skip the parser
-    from .inline import parse_inline
+    from generator.content.inline import parse_inline
 
     for paragraph in parse_inline(text):
         for run in paragraph.runs:
@@ -57,31 +54,11 @@ def _safe_links(text: str) -> str:
 Text = Annotated[str, TextField(), Field(min_length=1), AfterValidator(_safe_links)]
 #: An image file, relative to the content file's folder.
 ImagePath = Annotated[str, ImageField(), Field(min_length=1)]
-#: What each pattern that content must match means, for error messages.
-PATTERNS: dict[str, str] = {}
-
-
-def pattern(regex: str, meaning: str) -> StringConstraints:
-    """Return a constraint that text matches `regex`, which errors explain as `meaning`."""
-    PATTERNS[regex] = meaning
-    return StringConstraints(pattern=regex)
-
-
 NAME = pattern(
     r"^[a-z0-9][a-z0-9-]{0,63}$",
     "up to 64 lower-case letters, digits and dashes, such as 'citat-1'",
 )
 SlideId = Annotated[str, NAME]
-
-
-class Model(BaseModel):
-    """Base of every model deckgen reads or passes on: unknown keys are errors, values are
-    frozen, and the docstring under a field documents it."""
-
-    # Validators are built when a model is first used, not at import: most runs use few.
-    # Field docstrings reach the JSON Schema through `json_schema`, not pydantic's
-    # use_attribute_docstrings, which reads the source at import and costs a cold build ~60 ms.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class SlideBase(Model):
@@ -225,12 +202,6 @@ Slide = Annotated[
 ]
 
 
-def union_tags(union: Any, field: str) -> dict[str, type[BaseModel]]:
-    """Return the models of a discriminated `union` by the value of their tag `field`."""
-    models = get_args(get_args(union)[0])
-    return {get_args(model.model_fields[field].annotation)[0]: model for model in models}
-
-
 SLIDE_ADAPTER: TypeAdapter[Any] = TypeAdapter(Slide)
 SLIDE_MODELS = union_tags(Slide, "kind")
 
@@ -364,58 +335,3 @@ def _optional_marked(annotation: Any, marker: type) -> bool:
         if any(isinstance(m, marker) for m in getattr(arg, "__metadata__", ())):
             return True
     return False
-
-
-def json_schema(kind: str = "deck") -> dict[str, Any]:
-    """Return the JSON Schema of a deck, region or overlay file, for editors' checks; each
-    key's description is the docstring under its field in this module."""
-    models: dict[str, type[BaseModel]] = {"deck": Deck, "region": RegionFile, "overlay": Overlay}
-    model = models[kind]
-    schema = model.model_json_schema()
-    docs = _attribute_docs()
-    for definition in [schema, *schema.get("$defs", {}).values()]:
-        owner = _DOCS_FROM.get(definition.get("title", ""), definition.get("title", ""))
-        for name, field in definition.get("properties", {}).items():
-            if name in docs.get(owner, {}):
-                field.setdefault("description", docs[owner][name])
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = f"deckgen {kind}"
-    return schema
-
-
-#: Models whose fields are documented in another model's source.
-_DOCS_FROM = {"DeckPatch": "DeckMeta"}
-
-
-def _attribute_docs() -> dict[str, dict[str, str]]:
-    """Return, by class name, the docstring under each field of the classes in this module,
-    including the fields each class inherits from the module's other classes."""
-    import ast
-    import inspect
-    import sys
-
-    tree = ast.parse(inspect.getsource(sys.modules[__name__]))
-    own: dict[str, dict[str, str]] = {}
-    bases: dict[str, list[str]] = {}
-    for node in tree.body:
-        if not isinstance(node, ast.ClassDef):
-            continue
-        bases[node.name] = [base.id for base in node.bases if isinstance(base, ast.Name)]
-        found = own.setdefault(node.name, {})
-        for field, after in zip(node.body, node.body[1:], strict=False):
-            if (
-                isinstance(field, ast.AnnAssign)
-                and isinstance(field.target, ast.Name)
-                and isinstance(after, ast.Expr)
-                and isinstance(after.value, ast.Constant)
-                and isinstance(after.value.value, str)
-            ):
-                found[field.target.id] = inspect.cleandoc(after.value.value)
-
-    def merged(name: str) -> dict[str, str]:
-        docs: dict[str, str] = {}
-        for base in bases.get(name, []):
-            docs |= merged(base)
-        return docs | own.get(name, {})
-
-    return {name: merged(name) for name in own}

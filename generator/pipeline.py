@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from .batch import Variant, region_paths
-from .brand import Brand, Branding, load_brand, template_plan
-from .errors import DeckgenError, Diagnostic, display_path, shown, unknown
-from .layout import LayoutEngine, load_master
-from .load import Source, load_yaml
-from .merge import merge
-from .models import Deck, Overlay, RegionFacts, RegionFile
-from .resolve import resolve
-from .save import build_moment, normalize_zip, save
-from .spec import MasterSpec, SlideSpec, TemplateInfo, TemplatePlan
-from .validate import validate, validate_model
+from generator.content.models import Deck, Overlay, RegionFacts, RegionFile
+from generator.content.resolve import resolve
+from generator.content.validate import validate, validate_model
+from generator.errors import DeckgenError, Diagnostic, display_path, shown, unknown
+from generator.layout.engine import LayoutEngine, load_master
+from generator.layout.spec import MasterSpec, SlideSpec, TemplateInfo, TemplatePlan
+from generator.output.save import build_moment, normalize_zip, save
+from generator.source.load import Source, load_yaml
+from generator.source.merge import merge
+from generator.source.variant import Options, Variant, region_paths
+from generator.theme.brand import Brand, Branding, load_brand, template_plan
 
 OverlayT = TypeVar("OverlayT", bound=Overlay)
 
@@ -44,16 +44,17 @@ class Built:
     slides: int
 
 
-class Builder:
-    """Builds decks from one templates folder, loading each shared input once.
+class Pipeline:
+    """The pipeline for decks built with one set of options, loading each shared input once.
 
     The master, the layout templates, the base deck and the brands are read and checked the first
-    time a deck needs them and kept for the next: `deckgen build --all` makes one builder per
+    time a deck needs them and kept for the next: `deckgen build --all` makes one pipeline per
     worker process.
     """
 
-    def __init__(self, templates: Path) -> None:
-        self.templates = templates
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.templates = options.templates
         self._master: MasterSpec | None = None
         self._engine: LayoutEngine | None = None
         self._bases: dict[Path, Source] = {}
@@ -88,7 +89,7 @@ class Builder:
     def template(self, path: Path) -> TemplateInfo:
         """Return what a user template offers; python-pptx reads it."""
         if path not in self._templates:
-            from .render.template import describe
+            from generator.render.template import describe
 
             self._templates[path] = describe(path)
         return self._templates[path]
@@ -124,9 +125,9 @@ class Builder:
     def build(self, variant: Variant, output: Path) -> Built:
         """Build a variant into `output/`; return where it went."""
         ready = self.plan(variant)
-        from .render import render  # python-pptx loads only when there is a deck to draw
+        from generator.render import render  # python-pptx loads only when there is a deck to draw
 
-        moment = build_moment(ready.deck.date)
+        moment = build_moment(ready.deck.date, self.options.source_date_epoch)
         meta = ready.deck.meta()
         blob = render(
             meta, ready.specs, ready.master, ready.brand, ready.logo, moment, ready.template
@@ -134,17 +135,6 @@ class Builder:
         target = output / file_name(ready, variant)
         save(normalize_zip(blob, moment), target)
         return Built(path=target, slides=len(ready.specs))
-
-
-def plan(variant: Variant | Path, templates: Path) -> Plan:
-    """Plan one variant (or the deck file alone) with a fresh builder."""
-    return Builder(templates).plan(variant if isinstance(variant, Variant) else Variant(variant))
-
-
-def build(variant: Variant | Path, templates: Path, output: Path) -> Built:
-    """Build one variant (or the deck file alone) with a fresh builder."""
-    chosen = variant if isinstance(variant, Variant) else Variant(variant)
-    return Builder(templates).build(chosen, output)
 
 
 def file_name(ready: Plan, variant: Variant) -> str:

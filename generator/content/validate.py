@@ -10,7 +10,16 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .errors import (
+from generator.content.base import PATTERNS, TAGS
+from generator.content.models import (
+    SLIDE_ADAPTER,
+    SLIDE_MODELS,
+    Deck,
+    DeckMeta,
+    ImageField,
+    marked_fields,
+)
+from generator.errors import (
     Diagnostic,
     allowed_list,
     did_you_mean,
@@ -19,15 +28,11 @@ from .errors import (
     shown,
     unknown,
 )
-from .files import image_problem, inside
-from .load import DataPath, Source, set_at
-from .models import PATTERNS, SLIDE_ADAPTER, SLIDE_MODELS, Deck, DeckMeta, ImageField, marked_fields
-from .spec import SHAPE_MODELS
+from generator.files import image_problem, inside
+from generator.source.load import DataPath, Source, set_at
 
 M = TypeVar("M", bound=BaseModel)
 
-#: The tags of the discriminated unions, for errors whose context does not list them.
-_TAGS = {"kind": list(SLIDE_MODELS), "type": list(SHAPE_MODELS)}
 
 _EXPECTED = {
     "string_type": "text",
@@ -207,7 +212,7 @@ def _tag_diagnostic(source: Source, path: DataPath, error: ErrorDetails) -> Diag
     context = error.get("ctx") or {}
     field = str(context.get("discriminator", "kind")).strip("'")
     tags = str(context.get("expected_tags", "")).replace("'", "")
-    known = tags.split(", ") if tags else _TAGS.get(field, [])
+    known = tags.split(", ") if tags else TAGS.get(field, [])
     expected = allowed_list(known)
     if error["type"] == "union_tag_not_found":
         return source.error(path, f"missing required field '{field}' (known: {expected})")

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DeckgenError, Diagnostic, display_path, shown
+from generator.errors import DeckgenError, Diagnostic, display_path, shown
 
 #: A path into the loaded data: mapping keys and sequence indexes, from the root.
 DataPath = tuple[str | int, ...]

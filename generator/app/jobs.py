@@ -1,6 +1,6 @@
 """Run many builds: in this process or a pool of processes, one outcome per deck.
 
-A failing deck does not stop the others. Each worker process builds with one `Builder`, so the
+A failing deck does not stop the others. Each worker process builds with one `Pipeline`, so the
 master, the layout templates, the base deck and the brands are loaded once per process; the
 pool forks from a process that has loaded them already, so the workers start warm.
 """
@@ -14,9 +14,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch import Variant
-from .build import Builder, Built
-from .errors import DeckgenError, Diagnostic
+from generator.errors import DeckgenError, Diagnostic
+from generator.pipeline import Built, Pipeline
+from generator.source.variant import Options, Variant
 
 
 @dataclass(frozen=True)
@@ -26,28 +26,31 @@ class Outcome:
     variant: Variant
     built: Built | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    internal: bool = False
+    """Whether it failed through a bug in deckgen, not through its input."""
 
 
-_BUILDER: Builder | None = None
+_PIPELINE: Pipeline | None = None
 
 
-def _start(templates: Path) -> None:
-    """Start a worker: a forked one inherits the parent's warm builder, a spawned one (where
+def _start(options: Options) -> None:
+    """Start a worker: a forked one inherits the parent's warm pipeline, a spawned one (where
     the platform cannot fork) makes its own."""
-    global _BUILDER
-    if _BUILDER is None:
-        _BUILDER = Builder(templates)
+    global _PIPELINE
+    if _PIPELINE is None:
+        _PIPELINE = Pipeline(options)
 
 
 def _build(variant: Variant, output: Path) -> Outcome:
-    assert _BUILDER is not None
+    assert _PIPELINE is not None
     try:
-        return Outcome(variant, built=_BUILDER.build(variant, output))
+        return Outcome(variant, built=_PIPELINE.build(variant, output))
     except DeckgenError as exc:
         return Outcome(variant, diagnostics=exc.diagnostics)
     except Exception as exc:  # one broken deck must not take the batch down
         message = f"internal error: {type(exc).__name__}: {exc} (a bug in deckgen)"
-        return Outcome(variant, diagnostics=[Diagnostic(variant.key, None, None, message)])
+        diagnostic = Diagnostic(variant.key, None, None, message)
+        return Outcome(variant, diagnostics=[diagnostic], internal=True)
 
 
 def cpu_count() -> int:
@@ -60,36 +63,36 @@ def cpu_count() -> int:
 
 def run(
     variants: list[Variant],
-    templates: Path,
+    options: Options,
     output: Path,
     jobs: int,
     done: Callable[[Outcome], None],
 ) -> list[Outcome]:
     """Build `variants`, calling `done` as each finishes; return the outcomes in their order."""
-    global _BUILDER
-    _BUILDER = Builder(templates)
-    _warm(_BUILDER, variants)
+    global _PIPELINE
+    _PIPELINE = Pipeline(options)
+    _warm(_PIPELINE, variants)
     outcomes: dict[Variant, Outcome] = {}
-    for outcome in _outcomes(variants, templates, output, min(jobs, len(variants))):
+    for outcome in _outcomes(variants, options, output, min(jobs, len(variants))):
         outcomes[outcome.variant] = outcome
         done(outcome)
     return [outcomes[variant] for variant in variants]
 
 
-def _warm(builder: Builder, variants: list[Variant]) -> None:
+def _warm(pipeline: Pipeline, variants: list[Variant]) -> None:
     """Load what every deck shares before the pool forks, so each worker inherits it."""
-    from . import render  # noqa: F401 - python-pptx, imported once for all workers
+    from generator import render  # noqa: F401 - python-pptx, imported once for all workers
 
     try:
-        builder.engine.warm()
+        pipeline.engine.warm()
         for content in {variant.content for variant in variants}:
-            builder.base(content)
+            pipeline.base(content)
     except DeckgenError:
         pass  # each deck reports it
 
 
 def _outcomes(
-    variants: list[Variant], templates: Path, output: Path, workers: int
+    variants: list[Variant], options: Options, output: Path, workers: int
 ) -> Iterator[Outcome]:
     if workers <= 1:
         for variant in variants:
@@ -100,7 +103,7 @@ def _outcomes(
         max_workers=workers,
         mp_context=multiprocessing.get_context(method),
         initializer=_start,
-        initargs=(templates,),
+        initargs=(options,),
     ) as pool:
         futures = [pool.submit(_build, variant, output) for variant in variants]
         for future in as_completed(futures):

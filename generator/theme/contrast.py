@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .spec import MasterSpec, PlaceholderDef, TextStyle
+from generator.layout.spec import MasterSpec, PlaceholderDef, TextStyle
 
 #: The theme slot behind each scheme colour that the master uses.
 SLOTS = {"tx1": "dk1", "bg1": "lt1", "tx2": "dk2", "bg2": "lt2"}

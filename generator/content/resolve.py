@@ -13,10 +13,10 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import ValidationError
 
-from .errors import Diagnostic, fail_if_any
-from .load import DataPath, Source, control_character, set_at
-from .models import SLIDE_ADAPTER, Deck, RegionFacts, TextField, marked_fields
-from .validate import slide_diagnostics
+from generator.content.models import SLIDE_ADAPTER, Deck, RegionFacts, TextField, marked_fields
+from generator.content.validate import slide_diagnostics
+from generator.errors import Diagnostic, fail_if_any
+from generator.source.load import DataPath, Source, control_character, set_at
 
 _JINJA_MARKERS = ("{{", "{%", "{#")
 

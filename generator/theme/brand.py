@@ -8,13 +8,13 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .contrast import ratio, slot, text_pairs
-from .errors import DeckgenError, Diagnostic, display_path, fail_if_any, shown, unknown
-from .files import image_problem, inside
-from .load import DataPath, Source, load_yaml
-from .models import Model, pattern
-from .spec import MasterSpec, PlaceholderInfo, SlideSpec, TemplateInfo, TemplatePlan
-from .validate import validate_model
+from generator.content.base import Model, pattern
+from generator.content.validate import validate_model
+from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any, shown, unknown
+from generator.files import image_problem, inside
+from generator.layout.spec import MasterSpec, PlaceholderInfo, SlideSpec, TemplateInfo, TemplatePlan
+from generator.source.load import DataPath, Source, load_yaml
+from generator.theme.contrast import ratio, slot, text_pairs
 
 Hex = Annotated[str, pattern(r"^[0-9A-Fa-f]{6}$", "an RRGGBB hex colour such as 0A64A4")]
 FontName = Annotated[str, pattern(r"^[^<>&\"]+$", 'a font name without <, >, & or "')]

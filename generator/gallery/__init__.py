@@ -1,6 +1,6 @@
 """`deckgen preview`: render built decks to PNG and write a static gallery of them.
 
-LibreOffice exports the decks to PDF (`batch.export_pdfs`: one soffice run for all of them),
+LibreOffice exports the decks to PDF (`output.pdf.export_pdfs`: one soffice run for them all),
 poppler's pdftoppm turns each page into a PNG, and Pillow makes the thumbnails and, per deck, a
 contact sheet: one PNG with every slide, to attach to a pull request. What it writes:
 
@@ -25,19 +25,22 @@ import subprocess
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 from xml.etree import ElementTree
 
-import click
 from PIL import Image, ImageDraw, ImageFont
 
-from .batch import Entry, Manifest, Variant, export_pdfs
-from .errors import DeckgenError, Diagnostic, display_path
-from .logo import system_font
+from generator.errors import DeckgenError, Diagnostic, ToolError, display_path
+from generator.officexml import DC_NS, DCTERMS_NS
+from generator.output.manifest import Entry, Manifest
+from generator.output.pdf import export_pdfs
+from generator.output.save import save
+from generator.source.variant import Variant
+from generator.theme.logo import system_font
 
 #: The gallery's file name in the output folder.
 INDEX = "index.html"
@@ -57,8 +60,8 @@ SHEET_HEADING = 72
 SHEET_LABEL = 30
 
 _CORE = "docProps/core.xml"
-_DC = "{http://purl.org/dc/elements/1.1/}"
-_DCTERMS = "{http://purl.org/dc/terms/}"
+_DC = f"{{{DC_NS}}}"
+_DCTERMS = f"{{{DCTERMS_NS}}}"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 _SHEET_BACKGROUND = (243, 244, 246)
@@ -101,16 +104,19 @@ class Preview:
     slides: list[Slide]
 
 
-def write_gallery(decks: list[tuple[Variant, Path]], output: Path) -> Path:
+def write_gallery(
+    decks: list[tuple[Variant, Path]], output: Path, report: Callable[[str], None]
+) -> Path:
     """Render `decks` (built, in `output`) to PNG, make a contact sheet of each, and write
-    `output/index.html`, a gallery of them; return its path."""
-    from .save import save
+    `output/index.html`, a gallery of them; return its path. `report` is told each file
+    written."""
 
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         message = "deckgen preview needs poppler's pdftoppm: install poppler-utils"
-        raise DeckgenError([Diagnostic("pdftoppm", None, None, message)])
-    export_pdfs([deck for _, deck in decks])
+        raise ToolError([Diagnostic("pdftoppm", None, None, message)])
+    for pdf in export_pdfs([deck for _, deck in decks]):
+        report(f"wrote {display_path(pdf)}")
     entries = Manifest(output).entries
     folder = output / PREVIEW
 
@@ -126,7 +132,7 @@ def write_gallery(decks: list[tuple[Variant, Path]], output: Path) -> Path:
             heading = f"{core.title or deck.stem} · {label}"
             details = _details(len(slides), core, entry)
             contact_sheet([slide.full for slide in slides], sheet, heading, details)
-            click.echo(f"wrote {display_path(sheet)} ({len(slides)} slides)")
+            report(f"wrote {display_path(sheet)} ({len(slides)} slides)")
         return Preview(variant, deck, pdf, sheet, core, entry, label, slides)
 
     with ThreadPoolExecutor(max_workers=min(len(decks), os.cpu_count() or 1) or 1) as pool:

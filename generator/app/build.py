@@ -1,0 +1,136 @@
+"""`deckgen build`: build the decks that are out of date, record them, report each one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator import __version__
+from generator.app.report import Reporter
+from generator.errors import DeckgenError, InternalError, counted, display_path
+from generator.output.manifest import Entry, Inputs, Manifest, manifest_entry, record
+from generator.source.variant import Options, Variant
+
+if TYPE_CHECKING:
+    from generator.app.jobs import Outcome
+
+
+@dataclass(frozen=True)
+class Request:
+    """What `deckgen build` was asked for, beyond the decks themselves."""
+
+    output: Path
+    force: bool = False
+    pdf: bool = False
+    jobs: int | None = None
+
+
+def build_decks(
+    variants: list[Variant], options: Options, request: Request, report: Reporter
+) -> None:
+    """Build what is out of date, report each deck and a summary, update the manifest; raise
+    `DeckgenError` with every failing deck's diagnostics if any failed."""
+    output = request.output
+    inputs = Inputs(options, __version__)
+    manifest = Manifest(output)
+    digests = {variant: inputs.digest(variant) for variant in variants}
+    todo = []
+    for variant in variants:
+        current = (
+            None if request.force else manifest.current(variant, digests[variant], __version__)
+        )
+        if current is None:
+            todo.append(variant)
+        else:
+            report.line(
+                f"up to date {display_path(output / current.file)} ({current.slides} slides)"
+            )
+    up_to_date = len(variants) - len(todo)
+    failed: list[Outcome] = []
+    if len(variants) == 1 and todo:
+        _build_one(todo[0], options, output, digests[todo[0]], report)
+    elif todo:
+        failed = _build(todo, options, output, digests, request.jobs, report)
+    if len(variants) > 1:
+        written = len(todo) - len(failed)
+        report.line(f"{written} written, {up_to_date} up to date, {len(failed)} failed")
+    if failed:
+        error = InternalError if any(outcome.internal for outcome in failed) else DeckgenError
+        diagnostics = [d for outcome in failed for d in outcome.diagnostics]
+        if len(variants) == 1:
+            raise error(diagnostics)
+        names = ", ".join(outcome.variant.key for outcome in failed)
+        raise error(
+            diagnostics,
+            summary=f"{len(failed)} of {len(variants)} decks failed ({names}); "
+            "the others were written.",
+        )
+    if request.pdf:
+        _export(output, variants, report)
+
+
+def _build_one(
+    variant: Variant, options: Options, output: Path, digest: str, report: Reporter
+) -> None:
+    """Build one deck in this process: its errors, and deckgen's bugs, are the command's own."""
+    from generator.pipeline import Pipeline  # the pipeline loads only when there is work
+
+    built = Pipeline(options).build(variant, output)
+    report.line(f"wrote {display_path(built.path)} ({built.slides} slides)")
+    record(
+        output,
+        [(variant.key, manifest_entry(output, built.path, built.slides, digest, __version__))],
+    )
+
+
+def _build(
+    variants: list[Variant],
+    options: Options,
+    output: Path,
+    digests: dict[Variant, str],
+    jobs: int | None,
+    report: Reporter,
+) -> list[Outcome]:
+    """Build `variants`, one line each; record the written ones; return the failed ones."""
+    from generator.app.jobs import cpu_count, run  # the pipeline loads only when there is work
+
+    updates: list[tuple[str, Entry]] = []
+    failed: list[Outcome] = []
+
+    def done(outcome: Outcome) -> None:
+        built = outcome.built
+        if built is None:
+            failed.append(outcome)
+            errors = counted(len(outcome.diagnostics), "error")
+            report.advance(f"failed {outcome.variant.key} ({errors}, listed below)")
+            return
+        entry = manifest_entry(
+            output, built.path, built.slides, digests[outcome.variant], __version__
+        )
+        updates.append((outcome.variant.key, entry))
+        report.advance(f"wrote {display_path(built.path)} ({built.slides} slides)")
+
+    report.start(len(variants), "building")
+    try:
+        run(variants, options, output, jobs or cpu_count(), done)
+    finally:
+        report.stop()
+        if updates:
+            record(output, updates)
+    return failed
+
+
+def _export(output: Path, variants: list[Variant], report: Reporter) -> None:
+    """Export the built decks to PDF; a missing LibreOffice leaves the decks written."""
+    from generator.output.pdf import export_pdfs
+
+    entries = Manifest(output).entries
+    decks = [output / entries[v.key].file for v in variants if v.key in entries]
+    try:
+        written = export_pdfs(decks)
+    except DeckgenError as exc:
+        exc.summary = "the decks were written; their PDFs were not."
+        raise
+    for pdf in written:
+        report.line(f"wrote {display_path(pdf)}")

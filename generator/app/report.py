@@ -1,0 +1,62 @@
+"""The one reporter: what a command prints besides its errors.
+
+Library code returns what it did and never prints; the commands tell the reporter, which
+prints one line per deck (above a rich progress bar on a terminal) and the summaries.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+
+class Reporter:
+    """Prints a command's lines on standard output, and a progress bar on a terminal."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._task: Any = None
+
+    def line(self, text: str) -> None:
+        """Print one line, above the progress bar while there is one."""
+        if self._bar is not None:
+            self._bar.console.print(text, highlight=False, markup=False)
+        else:
+            click.echo(text)
+
+    def start(self, total: int, label: str) -> None:
+        """Show a progress bar of `total` steps if standard error is a terminal; rich loads only
+        here."""
+        if total < 2 or not sys.stderr.isatty():
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._bar = Progress(
+            TextColumn(label),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            transient=False,
+        )
+        self._task = self._bar.add_task("", total=total)
+        self._bar.start()
+
+    def advance(self, text: str) -> None:
+        """Print `text` for a step that is done and move the bar on."""
+        self.line(text)
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1)
+
+    def stop(self) -> None:
+        """Take the progress bar down, if there is one."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

@@ -1,0 +1,191 @@
+"""The manifest, `output/manifest.json`: what each deck was built from, and what came out.
+
+A deck whose inputs hash the same as when it was recorded, and whose file still has the
+recorded sha256, is up to date. Standard library only: `deckgen build` with nothing to do must
+answer without loading the pipeline (pydantic, Jinja, python-pptx).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from generator.output.save import save
+from generator.source.variant import Options, Variant
+
+#: The manifest's file name in the output folder.
+MANIFEST = "manifest.json"
+#: Files under the content folder that no deck reads.
+_NOT_INPUTS = (".schema.json",)
+
+
+@dataclass
+class Inputs:
+    """Hashes of what a deck is built from, reading each file once."""
+
+    options: Options
+    version: str
+    _digests: dict[Path, str] = field(default_factory=dict)
+    _listed: dict[Path, list[Path]] = field(default_factory=dict)
+
+    def digest(self, variant: Variant) -> str:
+        """Return the hash of every input of `variant`: the content folder (less other regions'
+        files), its overlays, every field of the options (a folder by the files under it),
+        and deckgen's and python-pptx's versions."""
+        content = variant.content.parent
+        files = [
+            *(p for p in self._files(content) if not _other_region(p, content, variant)),
+            *variant.overlays,
+        ]
+        total = hashlib.sha256()
+        for part in (self.version, _pptx_version()):
+            total.update(f"{part}\0".encode())
+        for option in fields(self.options):
+            value = getattr(self.options, option.name)
+            if isinstance(value, Path):
+                files += self._files(value) if value.is_dir() else [value]
+                value = value.as_posix()
+            total.update(f"{option.name}\0{value!r}\0".encode())
+        for path in files:
+            total.update(f"{path.as_posix()}\0{self._file(path)}\0".encode())
+        return total.hexdigest()
+
+    def _files(self, folder: Path) -> list[Path]:
+        if folder not in self._listed:
+            self._listed[folder] = _files(folder)
+        return self._listed[folder]
+
+    def _file(self, path: Path) -> str:
+        if path not in self._digests:
+            try:
+                self._digests[path] = sha256_file(path)
+            except OSError:
+                self._digests[path] = "missing"
+        return self._digests[path]
+
+
+def _files(folder: Path) -> list[Path]:
+    found = []
+    for root, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith((".", "__")))
+        found += [
+            Path(root, name)
+            for name in sorted(names)
+            if not name.startswith(".") and not name.endswith(_NOT_INPUTS)
+        ]
+    return found
+
+
+def _other_region(path: Path, content: Path, variant: Variant) -> bool:
+    """Whether `path` is another region's file; a photo beside the region files is an input."""
+    return (
+        path.parent == content / "regions"
+        and path.suffix == ".yaml"
+        and path.stem != variant.region
+    )
+
+
+@functools.cache
+def _pptx_version() -> str:
+    """Return python-pptx's version from its dist-info folder's name, without importing it or
+    importlib.metadata (which costs more than the whole up-to-date check)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pptx")
+    if spec is None or spec.origin is None:
+        return "missing"
+    site = Path(spec.origin).parent.parent
+    found = sorted(p.name for p in site.glob("python_pptx-*.dist-info"))
+    return found[-1] if found else "unknown"
+
+
+def sha256_file(path: Path) -> str:
+    """Return the sha256 of a file's bytes, in hex."""
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The manifest's record of one deck."""
+
+    file: str
+    """The deck's file name in the output folder."""
+    sha256: str
+    slides: int
+    inputs: str
+    """The hash of everything the deck was built from (see `Inputs.digest`)."""
+    deckgen: str
+    """The deckgen version that built it."""
+
+
+class Manifest:
+    """`output/manifest.json`: what each deck was built from, and what came out."""
+
+    def __init__(self, output: Path) -> None:
+        self.path = output / MANIFEST
+        self.entries: dict[str, Entry] = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self.entries = {key: Entry(**value) for key, value in data["decks"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            self.entries = {}  # no manifest, or one that is not ours: rebuild everything
+
+    def current(self, variant: Variant, inputs: str, version: str) -> Entry | None:
+        """Return the entry of `variant` if its deck is there, unchanged, from these inputs."""
+        entry = self.entries.get(variant.key)
+        if entry is None or entry.inputs != inputs or entry.deckgen != version:
+            return None
+        deck = self.path.parent / entry.file
+        try:
+            return entry if sha256_file(deck) == entry.sha256 else None
+        except OSError:
+            return None
+
+    def text(self, updates: Iterable[tuple[str, Entry]]) -> str:
+        """Return the manifest with `updates` applied, as JSON with sorted keys."""
+        entries = {**self.entries, **dict(updates)}
+        decks = {key: asdict(entries[key]) for key in sorted(entries)}
+        return json.dumps({"decks": decks}, indent=2, ensure_ascii=False) + "\n"
+
+
+def manifest_entry(output: Path, file: Path, slides: int, inputs: str, version: str) -> Entry:
+    """Return the entry for a deck just written to `file`."""
+    return Entry(
+        file=file.relative_to(output).as_posix(),
+        sha256=sha256_file(file),
+        slides=slides,
+        inputs=inputs,
+        deckgen=version,
+    )
+
+
+def record(output: Path, updates: list[tuple[str, Entry]]) -> None:
+    """Merge `updates` into the manifest on disk, under a lock, and write it atomically."""
+    output.mkdir(parents=True, exist_ok=True)
+    with _locked(output):
+        text = Manifest(output).text(updates)  # re-read: another build may have written it
+        save(text.encode("utf-8"), output / MANIFEST)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` (no lock file is left); where the platform has no
+    flock, such as Windows, go on without it."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)

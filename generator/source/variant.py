@@ -1,0 +1,59 @@
+"""Which deck to build: the base content, a region's file and speakers' overlays.
+
+A `Variant` names a deck's inputs; the region files live beside the deck file, in `regions/`.
+Standard library only: `deckgen build` with nothing to do must answer without loading the
+pipeline (pydantic, Jinja, python-pptx).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One deck to build: the base content, then a region's file, then speakers' overlays."""
+
+    content: Path
+    region: str | None = None
+    overlays: tuple[Path, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The variant's name: "national" or the region's slug."""
+        return self.region or "national"
+
+    @property
+    def key(self) -> str:
+        """The manifest's key: the name, then each overlay's file name: `dalarna+anna`."""
+        return "+".join([self.name, *(path.stem for path in self.overlays)])
+
+
+def region_paths(content: Path) -> dict[str, Path]:
+    """Return the region files beside the deck file, by slug: `regions/<slug>.yaml`."""
+    folder = content.parent / "regions"
+    return {path.stem: path for path in sorted(folder.glob("*.yaml"))}
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything besides a variant's own files that changes the bytes of its deck.
+
+    The rebuild hash covers every field (`generator.output.manifest.Inputs`): a path by the
+    files under it, anything else by its value. An option added here is in the hash from the
+    start, so it cannot leave a stale deck looking up to date.
+    """
+
+    templates: Path
+    """The folder of layout rules, masters and brands."""
+    source_date_epoch: str | None = None
+    """`SOURCE_DATE_EPOCH`: the decks' timestamp, in seconds since 1970; the content's `date`
+    where it is not set."""
+
+    @classmethod
+    def from_environment(cls, templates: Path) -> Options:
+        """Return the options for `templates`, with `SOURCE_DATE_EPOCH` read from the
+        environment."""
+        return cls(templates, os.environ.get("SOURCE_DATE_EPOCH") or None)
