@@ -81,3 +81,28 @@ def test_validate_checks_every_variant(monkeypatch):
     assert lines[0] == "content/deck.yaml: ok (9 slides)"
     assert lines[-2] == "content/deck.yaml (vastra-gotaland): ok (10 slides)"
     assert lines[-1] == "22 decks valid"
+
+
+def _commands() -> list[str]:
+    return sorted(main.commands)  # type: ignore[attr-defined]
+
+
+def test_help_shows_check_and_preview_in_typical_use_and_cuts_nothing_short():
+    text = CliRunner().invoke(main, ["--help"]).stdout
+    assert "deckgen check --all       read the built decks back" in text
+    assert "deckgen preview --all     render them to PNG and write output/index.html" in text
+    for command in _commands():
+        assert "..." not in text.split(f"  {command}  ", 1)[1].splitlines()[0]
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_each_commands_help_is_whole(command: str):
+    text = CliRunner().invoke(main, [command, "--help"]).stdout
+    assert "..." not in text
+    assert text.startswith(f"Usage: main {command} ")
+
+
+def test_the_overlay_in_builds_help_exists():
+    text = CliRunner().invoke(main, ["build", "--help"]).stdout
+    (example,) = [word for word in text.split() if word.startswith("content/overlays/")]
+    assert (ROOT / example).is_file()

@@ -9,49 +9,10 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.app import options
 from generator.app.report import Reporter
-from generator.app.variants import select
 from generator.errors import EXIT_FINDINGS, EXIT_INTERNAL
-from generator.source.variant import Options, Variant
-
-_CONTENT = click.option(
-    "--content",
-    type=click.Path(path_type=Path),
-    default=Path("content/deck.yaml"),
-    show_default=True,
-    help="The deck's content file.",
-)
-_TEMPLATES = click.option(
-    "--templates",
-    type=click.Path(path_type=Path),
-    default=Path("templates"),
-    show_default=True,
-    help="Layout rules, masters and brands.",
-)
-
-
-_REGION = click.option(
-    "--region",
-    metavar="SLUG",
-    help="A region's variant: content/regions/SLUG.yaml, such as varmland.",
-)
-_OVERLAYS = click.option(
-    "--overlay",
-    "overlays",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="A speaker's overlay file, applied after the region; repeat for more, in order.",
-)
-
-
-_OUTPUT = click.option(
-    "--output",
-    type=click.Path(path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder of the built decks and manifest.json.",
-)
-_EVERY = click.option("--all", "every", is_flag=True, help="The national deck and every region's.")
+from generator.source.variant import Options
 
 
 class _InternalError(click.ClickException):
@@ -78,25 +39,6 @@ class _Group(click.Group):
             raise _InternalError(message) from None
 
 
-def _variants(
-    content: Path,
-    region: str | None,
-    overlays: tuple[Path, ...],
-    every: bool,
-    shard: tuple[int, int] | None = None,
-) -> list[Variant]:
-    """Return the decks that the options name; refuse options that contradict each other."""
-    if region is not None and every:
-        raise click.UsageError("use --region or --all, not both")
-    if region is not None and not region.strip():
-        raise click.BadParameter(
-            "is empty; name a region, such as varmland, or leave --region out for the "
-            "national deck",
-            param_hint="'--region'",
-        )
-    return select(content, region, overlays, every=every, part=shard)
-
-
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="deckgen")
 def main() -> None:
@@ -104,42 +46,39 @@ def main() -> None:
 
     \b
     Typical use, from the project folder:
-      deckgen validate          check content/deck.yaml; write nothing
+      deckgen validate --all    check every deck's content; write nothing
       deckgen build             write output/<deck title>.pptx
       deckgen build --region varmland
                                 a region's deck, in its brand, with its facts
       deckgen build --all       every deck, in parallel; unchanged ones are skipped
-      deckgen schema -o deck.schema.json
+      deckgen check --all       read the built decks back: overflow, accessibility, links
+      deckgen preview --all     render them to PNG and write output/index.html, a gallery
+      deckgen schema -o content/deck.schema.json
                                 JSON Schema of the content, for editors
 
-    Errors name file:line:column; deckgen reports them all, then exits with status 1.
+    Errors name file:line:column; deckgen reports them all, then exits.
+
+    \b
+    Exit status:
+      0   success
+      1   an error in the content, a region file, an overlay, a brand or a template
+      2   a usage error: an unknown option or a missing argument
+      3   deckgen check found problems at or above --fail-on
+      4   an external tool (LibreOffice's soffice, poppler's pdftoppm) is missing or failed
+      70  an internal error: a bug in deckgen (DECKGEN_TRACEBACK=1 shows where)
     """
 
 
-class _Shard(click.ParamType):  # type: ignore[type-arg]
-    """`K/N`: the K-th of N parts, 1-based."""
-
-    name = "K/N"
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: object) -> object:
-        if isinstance(value, tuple):
-            return value
-        part, _, parts = str(value).partition("/")
-        if not (part.isdigit() and parts.isdigit() and 1 <= int(part) <= int(parts)):
-            self.fail(f"expected K/N with 1 <= K <= N, such as 2/4, got {value!r}", param)
-        return int(part), int(parts)
-
-
 @main.command()
-@_CONTENT
-@_TEMPLATES
-@_OUTPUT
-@_REGION
-@_OVERLAYS
+@options.CONTENT
+@options.TEMPLATES
+@options.OUTPUT
+@options.REGION
+@options.OVERLAYS
 @click.option("--all", "every", is_flag=True, help="Build the national deck and every region's.")
 @click.option(
     "--shard",
-    type=_Shard(),
+    type=options.Shard(),
     help="With --all, build only the K-th of N fixed parts, such as 1/4, for a CI matrix.",
 )
 @click.option("--force", is_flag=True, help="Build even the decks that are up to date.")
@@ -170,7 +109,7 @@ def build(
     Examples:
       deckgen build                          the national deck
       deckgen build --region varmland        Region Värmland's deck
-      deckgen build --region dalarna --overlay content/overlays/anna.yaml
+      deckgen build --region dalarna --overlay content/overlays/exempel.yaml
       deckgen build --all --pdf              every deck, and a PDF of each
       deckgen build --all --shard 2/4        the second quarter of them
 
@@ -185,16 +124,16 @@ def build(
 
     if shard and not every:
         raise click.UsageError("--shard splits --all: add --all")
-    variants = _variants(content, region, overlays, every, shard)
+    variants = options.variants(content, region, overlays, every, shard)
     request = Request(output=output, force=force, pdf=pdf, jobs=jobs)
     build_decks(variants, Options.from_environment(templates), request, Reporter())
 
 
 @main.command()
-@_CONTENT
-@_TEMPLATES
-@_REGION
-@_OVERLAYS
+@options.CONTENT
+@options.TEMPLATES
+@options.REGION
+@options.OVERLAYS
 @click.option("--all", "every", is_flag=True, help="Check the national deck and every region's.")
 def validate(
     content: Path, templates: Path, region: str | None, overlays: tuple[Path, ...], every: bool
@@ -203,7 +142,7 @@ def validate(
     from generator.errors import DeckgenError, counted
     from generator.pipeline import Pipeline
 
-    variants = _variants(content, region, overlays, every)
+    variants = options.variants(content, region, overlays, every)
     pipeline = Pipeline(Options.from_environment(templates))
     problems = []
     valid = 0
@@ -258,13 +197,13 @@ def schema(output: Path | None, kind: str) -> None:
         click.echo(f"wrote {output.as_posix()}")
 
 
-@main.command()
-@_CONTENT
-@_TEMPLATES
-@_OUTPUT
-@_REGION
-@_OVERLAYS
-@_EVERY
+@main.command(short_help="Render built decks to PNG in a web gallery, output/index.html.")
+@options.CONTENT
+@options.TEMPLATES
+@options.OUTPUT
+@options.REGION
+@options.OVERLAYS
+@options.EVERY
 def preview(
     content: Path,
     templates: Path,
@@ -286,18 +225,18 @@ def preview(
     from generator.app.variants import built
     from generator.gallery import write_gallery
 
-    decks = built(output, _variants(content, region, overlays, every))
+    decks = built(output, options.variants(content, region, overlays, every))
     page = write_gallery(decks, output, Reporter().line)
     click.echo(f"wrote {page.as_posix()} ({len(decks)} decks)")
 
 
-@main.command()
-@_CONTENT
-@_TEMPLATES
-@_OUTPUT
-@_REGION
-@_OVERLAYS
-@_EVERY
+@main.command(short_help="Check built decks: overflow, accessibility, package, links.")
+@options.CONTENT
+@options.TEMPLATES
+@options.OUTPUT
+@options.REGION
+@options.OVERLAYS
+@options.EVERY
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning"]),
@@ -317,7 +256,7 @@ def check(
     """Check built decks: overflow, accessibility, package validity, links and fidelity.
 
     Prints one line per finding: the deck, the slide number and id, error or warning, and what
-    is wrong. Exits with status 1 if there is an error (or, with --fail-on warning, a warning).
+    is wrong. Exits with status 3 if there is an error (or, with --fail-on warning, a warning).
     Overflow is measured on the decks rendered to PDF by LibreOffice (soffice).
 
     \b
@@ -329,7 +268,7 @@ def check(
     from generator.check import check_decks
     from generator.errors import counted
 
-    decks = built(output, _variants(content, region, overlays, every))
+    decks = built(output, options.variants(content, region, overlays, every))
     findings = check_decks(decks, Options.from_environment(templates))
     for finding in findings:
         click.echo(str(finding))
@@ -375,7 +314,7 @@ def layouts(template: Path) -> None:
     metavar="NAME",
     help="Make the logo of templates/brands/NAME.yaml: its name, its dk2 colour, its logo path.",
 )
-@_TEMPLATES
+@options.TEMPLATES
 def logo(
     text: str | None, color: str, output: Path | None, brand: str | None, templates: Path
 ) -> None:
