@@ -5,6 +5,7 @@ pyproject.toml; this walks every module's AST with the same layers, lazy imports
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -133,3 +134,20 @@ def test_import_linter_breaks_on_a_deliberate_upward_import(tmp_path: Path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "generator.source is not allowed to import generator.pipeline" in result.stdout
     assert "generator.source.load -> generator.pipeline" in result.stdout
+
+
+#: python-pptx's private names that deckgen has used; only render/pptx_private.py may touch them.
+PPTX_PRIVATE = re.compile(
+    r"\.(_element|_spTree|_rels|_blob|_txBody|_sldIdLst|_next_shape_id|_parent|_sp)\b"
+)
+
+
+def test_python_pptx_private_access_lives_in_one_module():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name != "pptx_private.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if PPTX_PRIVATE.search(line)
+    ]
+    assert found == []

@@ -86,7 +86,7 @@ def read_deck(path: Path) -> DeckView:
         _picture(element)
         for master in prs.slide_masters
         for part in (master, *master.slide_layouts)
-        for element in part._element.iterfind(".//p:pic", NS)
+        for element in part.element.iterfind(".//p:pic", NS)
     ]
     return DeckView(path, size, prs.core_properties.language or "", slides, pictures)
 
@@ -97,7 +97,7 @@ def _slide(number: int, slide: Any) -> SlideView:
     colors = _Colors(master)
     background = _background(colors, slide, layout, master)
     shapes = []
-    for element in slide.shapes._spTree.iterchildren():
+    for element in slide.element.cSld.spTree.iterchildren():
         tag = etree.QName(element).localname
         if tag == "pic":
             shapes.append(_picture(element))
@@ -106,8 +106,8 @@ def _slide(number: int, slide: Any) -> SlideView:
         elif tag == "sp":
             shapes.append(_shape(element, layout, master, colors, background))
     notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
-    hidden = slide._element.get("show") == "0"
-    return SlideView(number, slide._element.cSld.get("name", ""), hidden, shapes, notes or "")
+    hidden = slide.element.get("show") == "0"
+    return SlideView(number, slide.element.cSld.get("name", ""), hidden, shapes, notes or "")
 
 
 def _name(element: Any) -> str:
@@ -152,7 +152,7 @@ def _placeholder(element: Any) -> Any:
 def _matching(part: Any, ph: Any) -> Any:
     """Return the placeholder of a layout or master that `ph` inherits from."""
     kind, idx = ph.get("type", "body"), ph.get("idx", "0")
-    candidates = list(part._element.iterfind(".//p:sp", NS))
+    candidates = list(part.element.iterfind(".//p:sp", NS))
     for element in candidates:  # by idx first, as PowerPoint does for layouts
         other = _placeholder(element)
         if other is not None and other.get("idx", "0") == idx and idx != "0":
@@ -185,7 +185,7 @@ def _shape(
     sits_on = own_fill or background
     defaults = [
         *(found.find("p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr", NS) for found in chain),
-        master._element.find(f"p:txStyles/p:{style}/a:lvl1pPr/a:defRPr", NS),
+        master.element.find(f"p:txStyles/p:{style}/a:lvl1pPr/a:defRPr", NS),
     ]
     runs = []
     texts = []
@@ -233,7 +233,7 @@ class _Colors:
     """Resolves colour elements through a master's colour map and its theme."""
 
     def __init__(self, master: Any) -> None:
-        mapping = master._element.find("p:clrMap", NS)
+        mapping = master.element.find("p:clrMap", NS)
         self.map = dict(mapping.attrib) if mapping is not None else {}
         theme = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
         self.scheme: dict[str, str] = {}
@@ -262,7 +262,7 @@ class _Colors:
 def _background(colors: _Colors, *parts: Any) -> str | None:
     """Return the solid background colour of the first part that sets one."""
     for part in parts:
-        bg = part._element.find("p:cSld/p:bg", NS)
+        bg = part.element.find("p:cSld/p:bg", NS)
         if bg is None:
             continue
         fill = bg.find("p:bgPr/a:solidFill", NS)

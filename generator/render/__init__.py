@@ -9,17 +9,16 @@ from __future__ import annotations
 import datetime
 import io
 from pathlib import Path
-from typing import cast
 
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.opc.package import XmlPart
 from pptx.presentation import Presentation as PptxPresentation
 
 from generator.content.models import DeckMeta
 from generator.layout.spec import MasterSpec, SlideSpec, TemplatePlan
 from generator.render.master import build_master
 from generator.render.package import drop_template_leftovers, set_language, set_properties, set_size
+from generator.render.pptx_private import part_element
 from generator.render.slides import draw_slides
 from generator.render.template import open_template
 from generator.render.theme import branded_theme
@@ -43,15 +42,15 @@ def render(
         prs = Presentation()
         set_size(prs, master.size)
         drop_template_leftovers(prs)
-        set_language(prs._element, language)
+        set_language(prs.element, language)
         build_master(prs, master, brand, logo, language)
     else:
         prs = open_template(template.path)
         drop_template_leftovers(prs)
-        set_language(prs._element, language)
+        set_language(prs.element, language)
     for slide_master in prs.slide_masters:
         theme = slide_master.part.part_related_by(RT.THEME)
-        theme._blob = branded_theme(theme.blob, brand)
+        theme.blob = branded_theme(theme.blob, brand)
     draw_slides(prs, specs, master, language, template)
     _localise_notes_master(prs, language)
     set_properties(prs, meta, moment)
@@ -64,4 +63,4 @@ def _localise_notes_master(prs: PptxPresentation, language: str) -> None:
     """Mark the notes master, which python-pptx adds with the first notes, in `language`."""
     for rel in prs.part.rels.values():
         if rel.reltype == RT.NOTES_MASTER:
-            set_language(cast(XmlPart, rel.target_part)._element, language)
+            set_language(part_element(rel.target_part), language)

@@ -22,6 +22,7 @@ from pptx.parts.slide import SlideLayoutPart, SlideMasterPart
 from pptx.presentation import Presentation
 
 from generator.layout.spec import Box, Decoration, LayoutDef, MasterDef, MasterSpec, PlaceholderDef
+from generator.render.pptx_private import part_element
 from generator.render.xml import (
     body_properties,
     decorative,
@@ -56,7 +57,7 @@ def build_master(
     for number, layout in enumerate(spec.layouts, start=1):
         rId = _add_layout(master_part, layout, spec, number, language)
         sub(layout_ids, "p:sldLayoutId", id=_FIRST_LAYOUT_ID + number - 1, **{"r:id": rId})
-    _replace_children(master_part._element, parse_xml(_serialize(root)))
+    _replace_children(part_element(master_part), parse_xml(_serialize(root)))
 
 
 def _replace_children(target: Any, source: Any) -> None:

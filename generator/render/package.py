@@ -11,6 +11,7 @@ from pptx.presentation import Presentation
 from pptx.util import Emu
 
 from generator.content.models import DeckMeta
+from generator.render.pptx_private import package_relationships
 from generator.render.xml import child, emu
 
 _APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -24,7 +25,7 @@ xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
 def set_size(prs: Presentation, size: tuple[float, float]) -> None:
     """Set the slide size; the size is custom, so the preset `type` goes."""
     prs.slide_width, prs.slide_height = Emu(emu(size[0])), Emu(emu(size[1]))
-    properties = child(prs._element, "p:sldSz").attrib
+    properties = child(prs.element, "p:sldSz").attrib
     if "type" in properties:
         del properties["type"]
 
@@ -32,7 +33,7 @@ def set_size(prs: Presentation, size: tuple[float, float]) -> None:
 def drop_template_leftovers(prs: Presentation) -> None:
     """Drop the default template's thumbnail and printer settings: they describe another deck."""
     package = prs.part.package
-    for rId, rel in list(package._rels.items()):
+    for rId, rel in package_relationships(prs).items():
         if rel.reltype == RT.THUMBNAIL:
             package.drop_rel(rId)
     for rId, rel in list(prs.part.rels.items()):
@@ -64,6 +65,6 @@ def set_properties(prs: Presentation, meta: DeckMeta, moment: datetime.datetime)
     slides = len(prs.slides)
     notes = sum(1 for slide in prs.slides if slide.has_notes_slide)
     app = prs.part.package.part_related_by(RT.EXTENDED_PROPERTIES)
-    hidden = sum(1 for slide in prs.slides if slide._element.get("show") == "0")
+    hidden = sum(1 for slide in prs.slides if slide.element.get("show") == "0")
     text = _APP.format(slides=slides, notes=notes, hidden=hidden, company=escape(meta.organisation))
-    app._blob = text.encode("utf-8")
+    app.blob = text.encode("utf-8")

@@ -18,6 +18,7 @@ from generator.layout.spec import (
     SlideSpec,
     TemplatePlan,
 )
+from generator.render.pptx_private import next_shape_id
 from generator.render.xml import (
     body_properties,
     decorative,
@@ -62,7 +63,7 @@ def draw_slides(
 def _draw(
     slide: Slide, spec: SlideSpec, master: MasterSpec, language: str, targets: dict[int, str]
 ) -> None:
-    slide._element.cSld.set("name", spec.id)  # the slide's name is its id: checks report it
+    slide.element.cSld.set("name", spec.id)  # the slide's name is its id: checks report it
     link_id = hyperlinks(slide.part)
     _fill_placeholders(slide, spec, language, link_id, targets)
     for shape in spec.shapes:
@@ -77,7 +78,7 @@ def _draw(
     if spec.notes:
         _notes(slide, spec.notes, language)
     if spec.hidden:
-        slide._element.set("show", "0")
+        slide.element.set("show", "0")
 
 
 def _fill_placeholders(
@@ -87,7 +88,7 @@ def _fill_placeholders(
     idx to, by name; remove the placeholders that get none."""
     for placeholder in list(slide.placeholders):
         name = targets.get(placeholder.placeholder_format.idx, "")
-        element = placeholder._element
+        element = placeholder.element
         fill = spec.placeholders.get(name)
         if fill is None:
             # An empty placeholder would show a prompt; the layout still has it for later edits.
@@ -100,12 +101,12 @@ def _fill_placeholders(
 
 
 def _new_id(slide: Slide) -> int:
-    return slide.shapes._next_shape_id
+    return next_shape_id(slide.shapes)
 
 
 def _box(slide: Slide, shape: BoxShape, master: MasterSpec, language: str, link_id: Any) -> None:
     style = master.styles[shape.style]
-    sp = sub(slide.shapes._spTree, "p:sp")
+    sp = sub(slide.element.cSld.spTree, "p:sp")
     names = sub(sp, "p:nvSpPr")
     properties = sub(names, "p:cNvPr", id=_new_id(slide), name=shape.name)
     if not shape.text:
@@ -122,7 +123,7 @@ def _box(slide: Slide, shape: BoxShape, master: MasterSpec, language: str, link_
 def _connector(slide: Slide, shape: ConnectorShape, master: MasterSpec) -> None:
     style = master.styles[shape.style]
     (x1, y1), (x2, y2) = shape.begin, shape.end
-    connector = sub(slide.shapes._spTree, "p:cxnSp")
+    connector = sub(slide.element.cSld.spTree, "p:cxnSp")
     names = sub(connector, "p:nvCxnSpPr")
     decorative(sub(names, "p:cNvPr", id=_new_id(slide), name=shape.name))
     glue = sub(names, "p:cNvCxnSpPr")
@@ -151,14 +152,14 @@ def _shape_id(slide: Slide, name: str) -> int:
 def _picture(slide: Slide, shape: PictureShape) -> None:
     x, y, width, height = (Emu(emu(value)) for value in shape.box)
     picture = slide.shapes.add_picture(shape.path, x, y, width, height)
-    names = picture._element.xpath("./p:nvPicPr/p:cNvPr")[0]
+    names = picture.element.xpath("./p:nvPicPr/p:cNvPr")[0]
     names.set("name", shape.name)
     names.set("descr", shape.alt)
 
 
 def _reorder(slide: Slide, order: list[str]) -> None:
     """Move the named shapes to the end of the tree in `order`: the reading order."""
-    tree: Any = slide.shapes._spTree
+    tree: Any = slide.element.cSld.spTree
     by_name: dict[str, Any] = {
         child.get("name"): child.getparent().getparent() for child in tree.iter(qn("p:cNvPr"))
     }
@@ -168,8 +169,10 @@ def _reorder(slide: Slide, order: list[str]) -> None:
 
 
 def _notes(slide: Slide, notes: str, language: str) -> None:
-    frame = slide.notes_slide.notes_text_frame
-    if frame is None:
+    body = slide.notes_slide.notes_placeholder
+    if body is None:
         raise ValueError("the notes slide has no body placeholder")
     link_id = hyperlinks(slide.notes_slide.part)
-    replace_text(frame._txBody, parse_inline(notes), language, size=None, link_id=link_id)
+    shape: Any = body.element  # a p:sp, which has a text body
+    text = parse_inline(notes)
+    replace_text(shape.get_or_add_txBody(), text, language, size=None, link_id=link_id)

@@ -91,7 +91,7 @@ def describe(path: Path) -> TemplateInfo:
         for layout in master.slide_layouts:
             placeholders = []
             for shape in layout.placeholders:
-                ph = shape._element.ph
+                ph = shape.element.ph
                 kind = ph.get("type", "body") if ph is not None else "body"
                 placeholders.append(PlaceholderInfo(shape.placeholder_format.idx, kind, shape.name))
             layouts.setdefault(layout.name, placeholders)
@@ -111,7 +111,7 @@ def _replaced(package: zipfile.ZipFile, types: bytes) -> bytes:
 
 def _drop_slides(prs: PptxPresentation) -> None:
     """Remove the template's own slides: the deck's slides replace them."""
-    slide_ids = prs.slides._sldIdLst
+    slide_ids = prs.element.get_or_add_sldIdLst()
     for slide_id in list(slide_ids):
         prs.part.drop_rel(slide_id.rId)
         slide_ids.remove(slide_id)
