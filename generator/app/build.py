@@ -61,13 +61,22 @@ def build_decks(
         if len(variants) == 1:
             raise error(diagnostics)
         names = ", ".join(outcome.variant.key for outcome in failed)
+        others = _others(len(todo) - len(failed), up_to_date)
         raise error(
             diagnostics,
-            summary=f"{len(failed)} of {len(variants)} decks failed ({names}); "
-            "the others were written.",
+            summary=f"{len(failed)} of {len(variants)} decks failed ({names}); {others}",
         )
     if request.pdf:
         _export(output, variants, report)
+
+
+def _others(written: int, up_to_date: int) -> str:
+    """Return what became of the decks that did not fail, for the error summary."""
+    if written and up_to_date:
+        return "the others were written or up to date."
+    if up_to_date:
+        return "the others were up to date."
+    return "the others were written." if written else "nothing was written."
 
 
 def _build_one(
