@@ -238,3 +238,16 @@ def test_pdf_exports_each_deck_in_one_libreoffice_run(project: Project):
     ]
     again = project.run("build", "--all", "--shard", "1/11", "--pdf", output="pdf")
     assert "wrote" not in again.stdout  # decks and PDFs up to date: LibreOffice is not run
+
+
+def test_when_every_deck_fails_the_summary_says_nothing_was_written(tmp_path: Path):
+    broken = Project(tmp_path)
+    deck = broken.root / "content" / "deck.yaml"
+    deck.write_text(deck.read_text("utf-8").replace("kind: title", "kind: titel"), "utf-8")
+    result = broken.run("build", "--all", "--shard", "1/11")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == "0 written, 0 up to date, 2 failed"
+    assert result.stderr.splitlines()[-1] == (
+        "deckgen: 2 errors; 2 of 2 decks failed (blekinge, orebro); nothing was written."
+    )
+    assert broken.decks() == {}
