@@ -151,3 +151,15 @@ def test_python_pptx_private_access_lives_in_one_module():
         if PPTX_PRIVATE.search(line)
     ]
     assert found == []
+
+
+def test_no_two_modules_import_each_other_even_lazily():
+    grimp = pytest.importorskip("grimp", reason="grimp comes with import-linter (the test extra)")
+    graph = grimp.build_graph("generator")
+    cycles = [
+        f"{module} -> {' -> '.join(graph.find_shortest_chain(importer=other, imported=module))}"
+        for module in sorted(graph.modules)
+        for other in sorted(graph.find_modules_directly_imported_by(module))
+        if other != module and graph.chain_exists(importer=other, imported=module)
+    ]
+    assert cycles == []
