@@ -1,0 +1,76 @@
+"""The input hash: everything that changes a deck's bytes changes its hash, so no stale deck is
+called up to date; nothing else does, so unchanged decks are skipped."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.output.manifest import Inputs
+from generator.source.variant import Options, Variant
+
+from .conftest import ROOT
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    return tmp_path
+
+
+def digest(project: Path, variant: Variant, options: Options | None = None) -> str:
+    return Inputs(options or Options(project / "templates"), "1.0").digest(variant)
+
+
+def test_every_option_is_in_the_hash(project: Path):
+    variant = Variant(project / "content" / "deck.yaml")
+    base = Options(project / "templates", None)
+    other_templates = project / "other"
+    shutil.copytree(project / "templates", other_templates)
+    changed = {"templates": other_templates, "source_date_epoch": "1700000000"}
+    assert sorted(changed) == sorted(field.name for field in dataclasses.fields(Options))
+    for name, value in changed.items():
+        assert digest(project, variant, dataclasses.replace(base, **{name: value})) != digest(
+            project, variant, base
+        ), name
+
+
+def test_an_option_added_later_is_in_the_hash_without_more_code(project: Path):
+    @dataclasses.dataclass(frozen=True)
+    class Wider(Options):
+        colour_mode: str = "colour"
+
+    variant = Variant(project / "content" / "deck.yaml")
+    templates = project / "templates"
+    assert digest(project, variant, Wider(templates)) != digest(
+        project, variant, Wider(templates, colour_mode="greyscale")
+    )
+
+
+def test_a_file_in_the_templates_folder_is_in_the_hash(project: Path):
+    variant = Variant(project / "content" / "deck.yaml")
+    before = digest(project, variant)
+    (project / "templates" / "layouts" / "quote.yaml.j2").write_text("changed", encoding="utf-8")
+    assert digest(project, variant) != before
+
+
+def test_a_photo_beside_the_region_files_is_in_each_regions_hash(project: Path):
+    variant = Variant(project / "content" / "deck.yaml", "varmland")
+    before = digest(project, variant)
+    photo = project / "content" / "regions" / "anna.jpg"
+    photo.write_bytes(b"one")
+    with_photo = digest(project, variant)
+    photo.write_bytes(b"two")
+    assert len({before, with_photo, digest(project, variant)}) == 3
+
+
+def test_another_regions_file_is_not_in_the_hash(project: Path):
+    variant = Variant(project / "content" / "deck.yaml", "varmland")
+    before = digest(project, variant)
+    other = project / "content" / "regions" / "gotland.yaml"
+    other.write_text(other.read_text("utf-8") + "\n# changed\n", encoding="utf-8")
+    assert digest(project, variant) == before
