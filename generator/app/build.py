@@ -78,6 +78,7 @@ def _build_one(
 
     built = Pipeline(options).build(variant, output)
     report.line(f"wrote {display_path(built.path)} ({built.slides} slides)")
+    report.warnings(built.warnings)
     record(
         output,
         [(variant.key, manifest_entry(output, built.path, built.slides, digest, __version__))],
@@ -110,6 +111,7 @@ def _build(
         )
         updates.append((outcome.variant.key, entry))
         report.advance(f"wrote {display_path(built.path)} ({built.slides} slides)")
+        report.warnings(outcome.warnings)
 
     report.start(len(variants), "building")
     try:
