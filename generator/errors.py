@@ -4,26 +4,37 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import click
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem in one input file, printed like a compiler error."""
+    """One problem in one input file, printed like a compiler error or warning."""
 
     file: str
     line: int | None
     column: int | None
     message: str
+    severity: Severity = "error"
+    """An error stops the deck; a warning is printed and the deck is built (see `warning`)."""
 
     def __str__(self) -> str:
         if self.line is None:
-            return f"{self.file}: error: {self.message}"
-        return f"{self.file}:{self.line}:{self.column}: error: {self.message}"
+            return f"{self.file}: {self.severity}: {self.message}"
+        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+
+def warning(diagnostic: Diagnostic) -> Diagnostic:
+    """Return `diagnostic` as a warning: something the user likely did not mean, such as an
+    overlay whose list leaves out entries, that does not stop the build or change its exit
+    status."""
+    return replace(diagnostic, severity="warning")
 
 
 #: deckgen's exit statuses, in BSD sysexits style where click has none: `deckgen --help` and the

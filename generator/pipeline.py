@@ -34,14 +34,17 @@ class Plan:
     logo: Path | None
     region: RegionFacts | None
     template: TemplatePlan | None = None
+    warnings: tuple[Diagnostic, ...] = ()
+    """What the merge of its region file and overlays warned of; the deck is built anyway."""
 
 
 @dataclass(frozen=True)
 class Built:
-    """A deck that was written."""
+    """A deck that was written, and the warnings of its plan (the CLI prints them)."""
 
     path: Path
     slides: int
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 class Pipeline:
@@ -101,7 +104,8 @@ class Pipeline:
         region = load_region(variant.content, variant.region) if variant.region else None
         overlays = [region[0]] if region else []
         overlays += [load_overlay(path, Overlay)[0] for path in variant.overlays]
-        source = merge(base, overlays, regional=region is not None)
+        merged = merge(base, overlays, regional=region is not None)
+        source = merged.source
         facts = region[1].region if region else None
         roots = (variant.content.parent, self.templates)
         deck = resolve(validate(source, roots), source, facts)
@@ -120,6 +124,7 @@ class Pipeline:
             logo=branding.logo,
             region=facts,
             template=template,
+            warnings=tuple(merged.warnings),
         )
 
     def build(self, variant: Variant, output: Path) -> Built:
@@ -134,7 +139,7 @@ class Pipeline:
         )
         target = output / file_name(ready, variant)
         save(normalize_zip(blob, moment), target)
-        return Built(path=target, slides=len(ready.specs))
+        return Built(path=target, slides=len(ready.specs), warnings=ready.warnings)
 
 
 def file_name(ready: Plan, variant: Variant) -> str:

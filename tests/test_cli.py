@@ -106,3 +106,22 @@ def test_the_overlay_in_builds_help_exists():
     text = CliRunner().invoke(main, ["build", "--help"]).stdout
     (example,) = [word for word in text.split() if word.startswith("content/overlays/")]
     assert (ROOT / example).is_file()
+
+
+@pytest.mark.parametrize("region", ["", " "])
+@pytest.mark.parametrize("command", ["build", "validate", "check", "preview"])
+def test_an_empty_region_is_a_usage_error_not_the_national_deck(
+    scratch: Scratch, command: str, region: str
+):
+    # CI that passes `--region "$REGION"` with REGION unset must not ship the national deck.
+    scratch.use("valid-minimal.yaml")
+    result = CliRunner().invoke(main, [command, "--region", region], prog_name="deckgen")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Usage: deckgen {command} [OPTIONS]\n"
+        f"Try 'deckgen {command} --help' for help.\n\n"
+        "Error: Invalid value for '--region': is empty; name a region, such as varmland, or "
+        "leave --region out for the national deck\n"
+    )
+    assert result.stdout == ""
+    assert not scratch.output.exists()

@@ -43,6 +43,12 @@ CASES = {
         "deck.organisation, deck.language, deck.date, deck.brand, region (none in the national "
         "deck))\n"
     ),
+    "pasted-quotes.yaml": (
+        "content/deck.yaml:9:20: error: YAML syntax error: mapping values are not allowed here; "
+        "the line has typographic quotes or dashes (“ ” –) pasted from a word processor, which "
+        'YAML does not read as quotes: put the text in straight quotes ("...") or write it as a '
+        "block scalar (>- and the text indented on the lines below)\n"
+    ),
     "missing-image.yaml": (
         "content/deck.yaml:13:16: error: slides[0].people[0].photo: image file not found: "
         "'img/eleonore.png' (looked in content/)\n"
@@ -188,3 +194,9 @@ def test_a_number_for_a_date_asks_for_a_date(scratch: Scratch):
         "content/deck.yaml:4:7: error: date: expected a date (YYYY-MM-DD), got a number 5",
         "deckgen: 1 error; nothing was written.",
     ]
+
+
+def test_typographic_quotes_and_dashes_inside_straight_quotes_are_text(scratch: Scratch):
+    result = scratch.use("quoted-typographic.yaml").run("validate")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "content/deck.yaml: ok (2 slides)\n"

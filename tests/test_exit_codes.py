@@ -67,17 +67,6 @@ def test_a_usage_error_is_2(scratch: Scratch):
     assert result.stderr.endswith("Error: No such option '--regoin'. Did you mean '--region'?\n")
 
 
-@pytest.mark.parametrize("command", ["build", "validate", "check", "preview"])
-def test_an_empty_region_is_a_usage_error_not_the_national_deck(scratch: Scratch, command: str):
-    result = scratch.use("valid-minimal.yaml").run(command, "--region", "")
-    assert result.exit_code == 2
-    assert result.stderr.endswith(
-        "Error: Invalid value for '--region': is empty; name a region, such as varmland, or "
-        "leave --region out for the national deck\n"
-    )
-    assert not scratch.output.exists()
-
-
 def test_check_findings_are_3(scratch: Scratch, monkeypatch: pytest.MonkeyPatch):
     scratch.use("valid-minimal.yaml")
     assert scratch.run("build").exit_code == 0

@@ -47,3 +47,37 @@ def test_a_missing_file_is_an_error(tmp_path: Path):
 def test_swedish_text_and_typographic_quotes_survive():
     source = parse("text: ”Både politik och organisation måste vara trygg”\n")
     assert source.data["text"] == "”Både politik och organisation måste vara trygg”"
+
+
+HINT = (
+    "the line has typographic quotes or dashes ({}) pasted from a word processor, which YAML "
+    'does not read as quotes: put the text in straight quotes ("...") or write it as a block '
+    "scalar (>- and the text indented on the lines below)"
+)
+
+
+def test_a_syntax_error_on_a_line_with_pasted_quotes_suggests_straight_quotes():
+    with pytest.raises(DeckgenError) as caught:
+        parse('title: "Regionen i rörelse”\nbrand: skr\n')
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "deck.yaml:3:1: error: YAML syntax error: found unexpected end of stream (while "
+        "scanning a quoted scalar that starts at 1:8); " + HINT.format("”")
+    ]
+
+
+def test_typographic_characters_inside_straight_quotes_get_no_hint():
+    assert parse("title: 'Ett ”citat” – och ’så’'\n").data == {"title": "Ett ”citat” – och ’så’"}
+    with pytest.raises(DeckgenError) as caught:
+        parse('title: "Ett ”citat” – nu" brand: skr\n')
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "deck.yaml:1:27: error: YAML syntax error: expected <block end>, but found '<scalar>' "
+        "(while parsing a block mapping that starts at 1:1)"
+    ]
+
+
+def test_other_syntax_errors_get_no_hint():
+    with pytest.raises(DeckgenError) as caught:
+        parse("title: a: b\n")
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "deck.yaml:1:9: error: YAML syntax error: mapping values are not allowed here"
+    ]

@@ -1,7 +1,9 @@
 """Properties over untrusted content: whatever a deck, region or overlay file holds, `deckgen
-build` either writes a valid deck (exit 0) or prints one `file:line:col: error: message` line per
+build` either writes a valid deck (exit 0, with nothing on standard error but
+`file:line:col: warning: message` lines) or prints one `file:line:col: error: message` line per
 problem (`file: error: message` for a whole file) and `deckgen: N error(s); nothing was written.`
-and exits 1. Never a traceback, an "internal error", a hang, or another exit code.
+and exits 1. Never a traceback, an "internal error", a hang, or another exit code. A deck that
+fails prints no warnings: they come from a plan that succeeded.
 
 Three properties, each through the real CLI (`click.testing.CliRunner`) in a scratch project:
 
@@ -741,6 +743,7 @@ OVERLAY = named(_overlays())
 # --- running a build -----------------------------------------------------------------------
 
 ERROR_LINE = re.compile(r"^[^:]+(:\d+:\d+)?: error: .+")
+WARNING_LINE = re.compile(r"^[^:]+:\d+:\d+: warning: .+")
 SUMMARY = re.compile(r"^deckgen: (\d+) errors?; nothing was written\.$")
 
 
@@ -848,6 +851,8 @@ def build_and_check(root: Path, args: list[str], changed: str) -> None:
     assert result.exit_code in (0, 1), shown
     decks = sorted(output.glob("*.pptx")) if output.exists() else []
     if result.exit_code == 0:
+        lines = result.stderr.removesuffix("\n").split("\n") if result.stderr else []
+        assert [line for line in lines if not WARNING_LINE.match(line)] == [], shown
         assert len(decks) == 1, shown
         errors = [str(f) for f in package(decks[0]) if f.severity == "error"]
         assert errors == [], f"{shown}\n--- package errors ---\n" + "\n".join(errors)

@@ -251,3 +251,33 @@ def test_when_every_deck_fails_the_summary_says_nothing_was_written(tmp_path: Pa
         "deckgen: 2 errors; 2 of 2 decks failed (blekinge, orebro); nothing was written."
     )
     assert broken.decks() == {}
+
+
+def test_a_photo_beside_a_region_file_is_an_input_of_that_regions_deck(tmp_path: Path):
+    # Replacing a photo that the region file names must rebuild the deck: the photo once fell
+    # out of the hash with the other regions' files, and the old photo shipped "up to date".
+    project = Project(tmp_path)
+    regions = project.root / "content" / "regions"
+    logos = TEMPLATES / "brands" / "logos"
+    (regions / "eleonore.png").write_bytes((logos / "varmland.png").read_bytes())
+    with (regions / "varmland.yaml").open("a", encoding="utf-8") as region:
+        region.write(
+            "slides:\n  panel:\n    people:\n"
+            "      - {name: Eleonore Åkerlund, role: Direktör, photo: eleonore.png, alt: E}\n"
+            "      - {name: Elsmari Julin, role: Direktör}\n"
+        )
+    deck = project.root / "output" / "regionen-i-rorelse-varmland.pptx"
+
+    def build() -> Result:
+        result = project.run("build", "--region", "varmland")
+        assert (result.exit_code, result.stderr) == (0, ""), result.output
+        return result
+
+    assert build().stdout == f"wrote {deck.as_posix()} (10 slides)\n"
+    assert build().stdout == f"up to date {deck.as_posix()} (10 slides)\n"
+    new_photo = (logos / "dalarna.png").read_bytes()
+    (regions / "eleonore.png").write_bytes(new_photo)
+    assert build().stdout == f"wrote {deck.as_posix()} (10 slides)\n"
+    with zipfile.ZipFile(deck) as package:
+        media = [package.read(name) for name in package.namelist() if "/media/" in name]
+    assert new_photo in media

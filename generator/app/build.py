@@ -87,6 +87,7 @@ def _build_one(
 
     built = Pipeline(options).build(variant, output)
     report.line(f"wrote {display_path(built.path)} ({built.slides} slides)")
+    report.warnings(built.warnings)
     record(
         output,
         [(variant.key, manifest_entry(output, built.path, built.slides, digest, __version__))],
@@ -119,6 +120,7 @@ def _build(
         )
         updates.append((outcome.variant.key, entry))
         report.advance(f"wrote {display_path(built.path)} ({built.slides} slides)")
+        report.warnings(outcome.warnings)
 
     report.start(len(variants), "building")
     try:

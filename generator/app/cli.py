@@ -144,6 +144,7 @@ def validate(
 
     variants = options.variants(content, region, overlays, every)
     pipeline = Pipeline(Options.from_environment(templates))
+    report = Reporter()
     problems = []
     valid = 0
     for variant in variants:
@@ -152,6 +153,7 @@ def validate(
         except DeckgenError as exc:
             problems += [d for d in exc.diagnostics if d not in problems]
             continue
+        report.warnings(ready.warnings)
         valid += 1
         name = "" if variant.key == "national" else f" ({variant.key})"
         click.echo(f"{content.as_posix()}{name}: ok ({len(ready.specs)} slides)")

@@ -29,6 +29,11 @@ class Outcome:
     internal: bool = False
     """Whether it failed through a bug in deckgen, not through its input."""
 
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """The built deck's warnings, which came back from the worker with it."""
+        return self.built.warnings if self.built is not None else ()
+
 
 _PIPELINE: Pipeline | None = None
 

@@ -1,15 +1,19 @@
 """The one reporter: what a command prints besides its errors.
 
 Library code returns what it did and never prints; the commands tell the reporter, which
-prints one line per deck (above a rich progress bar on a terminal) and the summaries.
+prints one line per deck (above a rich progress bar on a terminal) and the summaries on
+standard output, and the content's warnings on standard error.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 import click
+
+from generator.errors import Diagnostic
 
 
 class Reporter:
@@ -18,6 +22,20 @@ class Reporter:
     def __init__(self) -> None:
         self._bar: Any = None
         self._task: Any = None
+        self._warned: set[Diagnostic] = set()
+        self._held: list[str] = []
+
+    def warnings(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Print each warning on standard error, once per command: decks built with the same
+        overlay share its warnings. Under a progress bar they wait until it is taken down."""
+        for diagnostic in diagnostics:
+            if diagnostic in self._warned:
+                continue
+            self._warned.add(diagnostic)
+            if self._bar is not None:
+                self._held.append(str(diagnostic))
+            else:
+                click.echo(str(diagnostic), err=True)
 
     def line(self, text: str) -> None:
         """Print one line, above the progress bar while there is one."""
@@ -60,3 +78,6 @@ class Reporter:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
+        for text in self._held:
+            click.echo(text, err=True)
+        self._held.clear()

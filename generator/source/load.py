@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -168,7 +168,11 @@ def _parse(loader_type: Any, text: str, path: Path, display: str) -> Source:
         message = f"the control character U+{exc.character:04X} is not allowed"
         raise DeckgenError([Diagnostic(display, line, column, message)]) from None
     except yaml.MarkedYAMLError as exc:
-        raise DeckgenError([_syntax_diagnostic(display, exc)]) from None
+        diagnostic = _syntax_diagnostic(display, exc)
+        hint = _pasted_hint(text, exc)
+        if hint:
+            diagnostic = replace(diagnostic, message=f"{diagnostic.message}; {hint}")
+        raise DeckgenError([diagnostic]) from None
     except yaml.YAMLError as exc:
         raise DeckgenError([Diagnostic(display, None, None, f"YAML error: {exc}")]) from None
     except RecursionError:
@@ -195,6 +199,31 @@ def _syntax_diagnostic(display: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     if mark is None:
         return Diagnostic(display, None, None, f"YAML syntax error: {problem}")
     return Diagnostic(display, mark.line + 1, mark.column + 1, f"YAML syntax error: {problem}")
+
+
+#: Quotes and dashes that a word processor types for ' " and -, which YAML reads as plain text.
+_TYPOGRAPHIC = "“”„‘’‚–—"
+#: A straight-quoted YAML string on one line: typographic characters inside it are just text.
+_QUOTED = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
+
+
+def _pasted_hint(text: str, exc: yaml.MarkedYAMLError) -> str | None:
+    """Return a hint for a syntax error on a line that holds typographic quotes or dashes
+    outside straight quotes (text pasted from a word processor), or None."""
+    lines = text.split("\n")
+    found: list[str] = []
+    for mark in (exc.problem_mark, exc.context_mark):
+        if mark is None or mark.line >= len(lines):
+            continue
+        unquoted = _QUOTED.sub("", lines[mark.line])
+        found += [c for c in unquoted if c in _TYPOGRAPHIC and c not in found]
+    if not found:
+        return None
+    return (
+        f"the line has typographic quotes or dashes ({' '.join(found)}) pasted from a word "
+        "processor, which YAML does not read as quotes: put the text in straight quotes "
+        '("...") or write it as a block scalar (>- and the text indented on the lines below)'
+    )
 
 
 def _mark(node: yaml.Node) -> Mark:

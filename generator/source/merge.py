@@ -13,14 +13,19 @@ the README ("Regions and overlays"); in short, per overlay, in this order:
 6. `notes:` adds a paragraph to each slide's notes.
 
 Last, slides marked `only: region` leave a national deck and `only: national` a regional one.
+
+Some merges are allowed but rarely meant, so `merge` returns them as warnings at the overlay's
+value: a list that an overlay replaces with fewer entries (the panel loses a panelist), and a
+change to a slide that the deck then leaves out for its `only:`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from generator.errors import Diagnostic, fail_if_any, shown, unknown
+from generator.errors import Diagnostic, fail_if_any, shown, unknown, warning
 from generator.source.load import DataPath, Mark, Source
 
 #: Keys of a slide entry in an overlay that place it, rather than being part of it.
@@ -85,28 +90,93 @@ def _flatten(node: Node, path: DataPath, merged: Source) -> Any:
     return node.value
 
 
-def deep_merge(base: Node, patch: Node) -> Node:
+#: Told of each list that a merge replaces with a shorter one: its path, the old, the new.
+Shortened = Callable[[DataPath, Node, Node], None]
+
+
+def deep_merge(
+    base: Node, patch: Node, path: DataPath = (), shortened: Shortened | None = None
+) -> Node:
     """Return `patch` merged into `base`: mappings merge key by key, anything else replaces,
-    and a `null` in `patch` removes the key."""
+    and a `null` in `patch` removes the key. `shortened` hears of every list that `patch`
+    replaces with fewer entries, at its `path` in `patch`."""
     if not (isinstance(base.value, dict) and isinstance(patch.value, dict)):
+        both_lists = isinstance(base.value, list) and isinstance(patch.value, list)
+        if shortened is not None and both_lists and len(patch.value) < len(base.value):
+            shortened(path, base, patch)
         return patch
     merged = dict(base.value)
     for key, item in patch.value.items():
         if item.value is None:
             merged.pop(key, None)
         elif key in merged:
-            merged[key] = deep_merge(merged[key], item)
+            merged[key] = deep_merge(merged[key], item, (*path, key), shortened)
         else:
             merged[key] = item
     return Node(merged, base.mark, base.key)
 
 
+def _shortened_message(old: Node, new: Node) -> str:
+    """Return "1 entry replaces the deck's 2, so 'Elsmari Julin' is dropped; ...": the entries
+    of `old` that `new` does not list again, by name where they have one."""
+    kept = {_label(item) for item in new.value}
+    gone = [
+        label or f"entry {index + 1}"
+        for index, item in enumerate(old.value)
+        if (label := _label(item)) is None or label not in kept
+    ]
+    count = len(gone) or len(old.value) - len(new.value)
+    if not gone:  # the entries it lists again are the deck's twice over
+        gone = [f"{count} of its entries"]
+    entries = "1 entry replaces" if len(new.value) == 1 else f"{len(new.value)} entries replace"
+    names = ", ".join(gone[:-1]) + " and " + gone[-1] if len(gone) > 1 else gone[0]
+    verb = "is" if count == 1 else "are"
+    return (
+        f"{entries} the deck's {len(old.value)}, so {names} {verb} dropped; "
+        "list every entry the deck should keep"
+    )
+
+
+def _label(item: Node) -> str | None:
+    """Return how a user names a list entry: a value itself, or a mapping's name, id, title or
+    label."""
+    value = item.value
+    if isinstance(value, dict):
+        named = next((value[key] for key in ("name", "id", "title", "label") if key in value), None)
+        value = named.value if named is not None else None
+    if value is None or isinstance(value, dict | list):
+        return None
+    return shown(str(value))
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """A place in an overlay that changes slide `slide_id`."""
+
+    slide_id: str
+    overlay: Source
+    path: DataPath
+    key: bool = False
+
+
 class _Deck:
-    """The deck being merged: its top-level mapping and its slides, found by id."""
+    """The deck being merged: its top-level mapping and its slides, found by id; what the
+    overlays changed, and the warnings so far."""
 
     def __init__(self, root: Node) -> None:
         self.root = root
         self.slides: list[Node] = root.value["slides"].value
+        self.edits: list[_Edit] = []
+        self.warnings: list[Diagnostic] = []
+
+    def shortened(self, overlay: Source) -> Shortened:
+        """Return what warns of a list that `overlay` replaces with fewer entries."""
+
+        def warn(path: DataPath, old: Node, new: Node) -> None:
+            diagnostic = overlay.error(path, _shortened_message(old, new))
+            self.warnings.append(warning(diagnostic))
+
+        return warn
 
     def ids(self) -> list[str]:
         return [_slide_id(slide) for slide in self.slides]
@@ -122,7 +192,16 @@ def _slide_id(slide: Node) -> str:
     return ""
 
 
-def merge(base: Source, overlays: list[Source], *, regional: bool) -> Source:
+@dataclass(frozen=True)
+class Merged:
+    """The merged deck, and the warnings of its merge: shortened lists in the order the
+    overlays gave them, then changes to slides that the deck leaves out."""
+
+    source: Source
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def merge(base: Source, overlays: list[Source], *, regional: bool) -> Merged:
     """Return `base` with each overlay applied in order, then `only:` slides kept or left out.
 
     `base` must be a mapping with a list of slides, and each overlay must have passed its own
@@ -134,8 +213,21 @@ def merge(base: Source, overlays: list[Source], *, regional: bool) -> Source:
         _apply(deck, overlay, problems)
         fail_if_any(problems)
     unwanted = "national" if regional else "region"
+    left_out = {_slide_id(slide) for slide in deck.slides if _only(slide) == unwanted}
     deck.slides[:] = [slide for slide in deck.slides if _only(slide) != unwanted]
-    return flatten(deck.root, base)
+    for edit in deck.edits:
+        if edit.slide_id in left_out:
+            deck.warnings.append(_left_out(edit, unwanted))
+    return Merged(flatten(deck.root, base), deck.warnings)
+
+
+def _left_out(edit: _Edit, only: str) -> Diagnostic:
+    which = "a region's deck leaves" if only == "national" else "the national deck leaves"
+    message = (
+        f"slide {shown(edit.slide_id)} is marked 'only: {only}', so {which} it out "
+        "and this change is not in it"
+    )
+    return warning(edit.overlay.error(edit.path, message, key=edit.key))
 
 
 def _only(slide: Node) -> Any:
@@ -147,7 +239,9 @@ def _apply(deck: _Deck, overlay: Source, problems: list[Diagnostic]) -> None:
     data = overlay.data or {}
     if "deck" in data and data["deck"] is not None:
         slides = deck.root.value["slides"]
-        deck.root = deep_merge(deck.root, tree(overlay, ("deck",)))
+        deck.root = deep_merge(
+            deck.root, tree(overlay, ("deck",)), ("deck",), deck.shortened(overlay)
+        )
         deck.root.value["slides"] = slides
     quotes = data.get("quotes") or []
     for slide_id in data.get("slides") or {}:
@@ -159,6 +253,7 @@ def _apply(deck: _Deck, overlay: Source, problems: list[Diagnostic]) -> None:
     for index, slide_id in enumerate(data.get("hide") or []):
         found = _known(deck, overlay, ("hide", index), slide_id, problems)
         if found is not None:
+            deck.edits.append(_Edit(slide_id, overlay, ("hide", index)))
             slide = deck.slides[found]
             slide.value["hidden"] = Node(True, _stamp(overlay, overlay.mark(("hide", index))))
     if "quotes" in data and data["quotes"] is not None:
@@ -193,6 +288,8 @@ def _slide_entry(
         return
     places = {name: entry.value.pop(name) for name in _PLACES if name in entry.value}
     found = deck.find(slide_id)
+    if "only" not in entry.value:  # an overlay that sets `only:` leaves the slide out itself
+        deck.edits.append(_Edit(slide_id, overlay, path, key=True))
     if "kind" in entry.value:
         entry.value = {"id": Node(slide_id, entry.key or entry.mark), **entry.value}
         if found is not None:
@@ -210,7 +307,7 @@ def _slide_entry(
         _known(deck, overlay, path, slide_id, problems, key=True)
         return
     else:
-        deck.slides[found] = deep_merge(deck.slides[found], entry)
+        deck.slides[found] = deep_merge(deck.slides[found], entry, path, deck.shortened(overlay))
     if len(places) > 1:
         problems.append(overlay.error(path, "use 'after' or 'before', not both", key=True))
         return
@@ -253,6 +350,7 @@ def _pick_quotes(deck: _Deck, overlay: Source, problems: list[Diagnostic]) -> No
             message = f"{shown(slide_id)} is a {_kind(slide)} slide, not a quote (quotes: {quotes})"
             problems.append(overlay.error(path, message))
             continue
+        deck.edits.append(_Edit(slide_id, overlay, path))
         chosen.append(slide)
     if problems:
         return
@@ -271,6 +369,7 @@ def _add_notes(deck: _Deck, overlay: Source, slide_id: str, problems: list[Diagn
     found = _known(deck, overlay, path, slide_id, problems, key=True)
     if found is None:
         return
+    deck.edits.append(_Edit(slide_id, overlay, path, key=True))
     slide = deck.slides[found]
     added = tree(overlay, path)
     earlier = slide.value.get("notes")
