@@ -163,8 +163,9 @@ def expect_wrote(count: int) -> Callable[[str], None]:
     """Check that a build wrote `count` decks and found none up to date."""
 
     def check(stdout: str) -> None:
-        wrote = sum(line.startswith("wrote ") for line in stdout.splitlines())
-        if wrote != count or "up to date" in stdout:
+        lines = stdout.splitlines()
+        wrote = sum(line.startswith("wrote ") for line in lines)
+        if wrote != count or any(line.startswith("up to date ") for line in lines):
             raise BenchmarkError(f"expected {count} decks written, got:\n{stdout}")
 
     return check
