@@ -42,6 +42,8 @@ class Built:
 
     path: Path
     slides: int
+    name: str | None = None
+    """The region's name, "Region Värmland"; None for the national deck."""
 
 
 class Pipeline:
@@ -134,7 +136,8 @@ class Pipeline:
         )
         target = output / file_name(ready, variant)
         save(normalize_zip(blob, moment), target)
-        return Built(path=target, slides=len(ready.specs))
+        name = ready.region.name if ready.region else None
+        return Built(path=target, slides=len(ready.specs), name=name)
 
 
 def file_name(ready: Plan, variant: Variant) -> str:

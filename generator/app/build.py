@@ -80,7 +80,12 @@ def _build_one(
     report.line(f"wrote {display_path(built.path)} ({built.slides} slides)")
     record(
         output,
-        [(variant.key, manifest_entry(output, built.path, built.slides, digest, __version__))],
+        [
+            (
+                variant.key,
+                manifest_entry(output, built.path, built.slides, digest, __version__, built.name),
+            )
+        ],
     )
 
 
@@ -106,7 +111,7 @@ def _build(
             report.advance(f"failed {outcome.variant.key} ({errors}, listed below)")
             return
         entry = manifest_entry(
-            output, built.path, built.slides, digests[outcome.variant], __version__
+            output, built.path, built.slides, digests[outcome.variant], __version__, built.name
         )
         updates.append((outcome.variant.key, entry))
         report.advance(f"wrote {display_path(built.path)} ({built.slides} slides)")
