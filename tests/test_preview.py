@@ -671,3 +671,18 @@ def test_preview_of_one_region_updates_its_section_and_keeps_the_others(
     assert_images_load_and_links_resolve(page, served)
     page.goto(urljoin(served, f"compare/{HIDDEN}.html"), wait_until="load")
     assert page.locator(".deck-card h2").all_inner_texts() == list(NAMES.values())
+
+    # A deck built again but not previewed since keeps its section, which says so.
+    assert "Bilderna visar en äldre version" not in after
+    national = gallery.output / "regionen-i-rorelse.pptx"
+    later = national.stat().st_mtime + 100
+    os.utime(national, (later, later))
+    again = gallery.run("preview", "--region", "orebro")
+    assert again.exit_code == 0, again.output
+    page.goto(urljoin(served, "index.html"), wait_until="load")
+    assert page.locator("section.deck h2").all_inner_texts() == list(NAMES.values())
+    assert page.locator(".stale").all_inner_texts() == [
+        "Bilderna visar en äldre version av bildspelet: det har byggts om sedan. "
+        "Kör deckgen preview för att uppdatera dem."
+    ]
+    assert page.locator("#deck-national .stale").count() == 1

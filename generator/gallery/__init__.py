@@ -117,7 +117,7 @@ def write_gallery(
 def _section(key: str, entry: Entry, output: Path, known: dict[Path, DeckFacts]) -> Section | None:
     """Return the section of a deck in the manifest, or None where it is not built or its
     slides have not been rendered (or were rendered from a deck with another number of
-    slides)."""
+    slides). Pictures older than the deck are shown, and the section says so."""
     deck = output / entry.file
     slides = rendered(output / PREVIEW / deck.stem)
     if not slides or not deck.is_file():
@@ -125,7 +125,7 @@ def _section(key: str, entry: Entry, output: Path, known: dict[Path, DeckFacts])
     facts = known.get(deck) or read_deck(deck)
     if len(facts.slides) != len(slides):
         return None
-    return section(key, entry, facts, slides, output)
+    return section(key, entry, facts, slides, output, stale=not newer(slides[0].full, deck))
 
 
 def _write_compare_pages(

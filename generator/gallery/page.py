@@ -66,6 +66,8 @@ class Section:
     pdf: str
     sheet: str
     cards: list[Card]
+    stale: bool = False
+    """Its pictures are older than the deck: built again, not previewed since."""
 
     @property
     def title(self) -> str:
@@ -88,7 +90,15 @@ class Compared:
     missing: list[Section]
 
 
-def section(key: str, entry: Entry, facts: DeckFacts, slides: list[Slide], output: Path) -> Section:
+def section(
+    key: str,
+    entry: Entry,
+    facts: DeckFacts,
+    slides: list[Slide],
+    output: Path,
+    *,
+    stale: bool = False,
+) -> Section:
     """Return the section of the deck `entry` names, with its facts and rendered `slides`."""
     deck = output / entry.file
     anchor = anchor_of(key)
@@ -117,6 +127,7 @@ def section(key: str, entry: Entry, facts: DeckFacts, slides: list[Slide], outpu
         pdf=href(deck.with_suffix(".pdf"), output),
         sheet=href(folder / f"{deck.stem}-sheet.png", output),
         cards=cards,
+        stale=stale,
     )
 
 
