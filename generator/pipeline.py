@@ -45,6 +45,8 @@ class Built:
     path: Path
     slides: int
     warnings: tuple[Diagnostic, ...] = ()
+    name: str | None = None
+    """The region's name, "Region Värmland"; None for the national deck."""
 
 
 class Pipeline:
@@ -139,7 +141,8 @@ class Pipeline:
         )
         target = output / file_name(ready, variant)
         save(normalize_zip(blob, moment), target)
-        return Built(path=target, slides=len(ready.specs), warnings=ready.warnings)
+        name = ready.region.name if ready.region else None
+        return Built(path=target, slides=len(ready.specs), warnings=ready.warnings, name=name)
 
 
 def file_name(ready: Plan, variant: Variant) -> str:

@@ -1,94 +1,55 @@
-"""`deckgen preview`: a PNG per slide, thumbnails, a contact sheet per deck and index.html, checked
-on disk and in a real browser (Debian's Chromium, driven by Playwright)."""
+"""`deckgen preview`: a PNG per slide, thumbnails, a contact sheet per deck, index.html and the
+compare pages, checked on disk and in a real browser (Debian's Chromium, driven by Playwright).
+The page speaks Swedish to regional staff: its labels, the regions' names in Swedish order,
+hidden slides shown and marked, speaker notes one click away, and one slide compared across
+decks."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
+import hashlib
 import json
 import math
 import os
 import re
 import shutil
-import threading
-import zipfile
+import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
-from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin
 
 import pytest
-from click.testing import CliRunner, Result
+import yaml
 from PIL import Image, ImageChops, ImageStat
 
-import generator.gallery as preview
-from generator.app.cli import main
+import generator.output.raster as raster
+from generator.gallery.deck import read_deck
+from generator.gallery.page import swedish_key, swedish_time
+from generator.output.manifest import Manifest
 from generator.source.variant import Variant
 
-from .conftest import ROOT, TEMPLATES
+from .conftest import ROOT
+from .preview_support import (
+    HIDDEN,
+    NAMES,
+    PDFTOPPM,
+    REGIONS,
+    SOFFICE,
+    Project,
+    assert_images_load_and_links_resolve,
+    chromium,
+    needs_renderers,
+    parse,
+    serve,
+    slide_size,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-PDFTOPPM = shutil.which("pdftoppm")
-#: Debian's Chromium; DECKGEN_CHROMIUM names another, or "bundled" for Playwright's own.
-CHROMIUM = os.environ.get("DECKGEN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-needs_renderers = pytest.mark.skipif(
-    not (SOFFICE and PDFTOPPM),
-    reason="needs LibreOffice and poppler: apt-get install libreoffice-impress poppler-utils "
-    "(.ci/run installs them)",
-)
-#: The regions the test project keeps, so that `--all` builds three decks, not 22.
-REGIONS = ("orebro", "varmland")
-LABELS = {"national": "National", "orebro": "Region Örebro län", "varmland": "Region Värmland"}
-
-
-class Project:
-    """A copy of the content (with two regions only) and templates, run through the real CLI."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.output = root / "output"
-        self.previewed: Result | None = None
-        shutil.copytree(ROOT / "content", root / "content")
-        shutil.copytree(TEMPLATES, root / "templates")
-        for region in (root / "content" / "regions").glob("*.yaml"):
-            if region.stem not in REGIONS:
-                region.unlink()
-
-    def run(self, *args: str, env: dict[str, str] | None = None) -> Result:
-        return CliRunner().invoke(
-            main,
-            [
-                *args,
-                "--content",
-                str(self.root / "content" / "deck.yaml"),
-                "--templates",
-                str(self.root / "templates"),
-                "--output",
-                str(self.output),
-            ],
-            env=env,
-        )
-
-    def manifest(self) -> dict[str, dict[str, Any]]:
-        decks: dict[str, dict[str, Any]] = json.loads(
-            (self.output / "manifest.json").read_text("utf-8")
-        )["decks"]
-        return decks
+#: The notes of the first slide, from content/deck.yaml.
+FIRST_NOTES = "Presentera er själva och SKR:s arbete med det regionala utvecklingsuppdraget."
 
 
 @pytest.fixture(scope="module")
@@ -105,64 +66,6 @@ def gallery(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return project
 
 
-# The page, parsed --------------------------------------------------------------------------
-
-
-@dataclass
-class Element:
-    tag: str
-    attrs: dict[str, str]
-    text: str = ""
-
-
-class Parsed(HTMLParser):
-    """Every element with its attributes, and the text inside each <section>, <h2>, <dl>, ..."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[Element] = []
-        self.open: list[Element] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(tag, {name: value or "" for name, value in attrs})
-        self.elements.append(element)
-        if tag in ("section", "h2", "title", "dl", "style"):
-            self.open.append(element)
-
-    def handle_endtag(self, tag: str) -> None:
-        for index in range(len(self.open) - 1, -1, -1):
-            if self.open[index].tag == tag:
-                del self.open[index]
-                break
-
-    def handle_data(self, data: str) -> None:
-        for element in self.open:
-            element.text += f" {data}"
-
-    def all(self, tag: str, **attrs: str) -> list[Element]:
-        return [
-            e
-            for e in self.elements
-            if e.tag == tag and all(e.attrs.get(k.rstrip("_")) == v for k, v in attrs.items())
-        ]
-
-
-def parse(page: Path) -> Parsed:
-    parsed = Parsed()
-    parsed.feed(page.read_text("utf-8"))
-    parsed.close()
-    return parsed
-
-
-def slide_size(deck: Path) -> tuple[int, int]:
-    """The deck's slide size in EMU, from ppt/presentation.xml."""
-    with zipfile.ZipFile(deck) as package:
-        xml = package.read("ppt/presentation.xml").decode("utf-8")
-    found = re.search(r'<p:sldSz cx="(\d+)" cy="(\d+)"', xml)
-    assert found is not None
-    return int(found[1]), int(found[2])
-
-
 # On disk ----------------------------------------------------------------------------------
 
 
@@ -172,10 +75,19 @@ def test_preview_renders_every_deck_and_says_so(gallery: Project):
     assert result is not None
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[-1] == f"wrote {(gallery.output / 'index.html').as_posix()} (3 decks)"
-    assert sum(line.endswith(".pdf") for line in lines) == 3
+    output = gallery.output.as_posix()
+    assert lines[-1] == f"wrote {output}/index.html (3 decks)"
+    # A PDF beside each deck, and one with every slide for the deck that hides one.
+    assert sorted(line for line in lines if line.endswith(".pdf")) == [
+        f"wrote {output}/preview/regionen-i-rorelse-varmland.pdf",
+        f"wrote {output}/regionen-i-rorelse-orebro.pdf",
+        f"wrote {output}/regionen-i-rorelse-varmland.pdf",
+        f"wrote {output}/regionen-i-rorelse.pdf",
+    ]
     assert sum(line.endswith("-sheet.png (10 slides)") for line in lines) == 2
     assert sum(line.endswith("-sheet.png (9 slides)") for line in lines) == 1
+    compare = sorted(line for line in lines if "/compare/" in line)
+    assert len(compare) == 10  # the national deck's nine slides, and the regions' own
 
 
 @needs_renderers
@@ -221,28 +133,28 @@ def test_each_deck_has_a_contact_sheet_with_every_slide_on_a_grid(gallery: Proje
         count = entry["slides"]
         with Image.open(gallery.output / "preview" / stem / "slide-01.png") as first:
             slide = first.size
-        columns = min(preview.SHEET_COLUMNS, count)
+        columns = min(raster.SHEET_COLUMNS, count)
         rows = math.ceil(count / columns)
-        tile = (preview.SHEET_TILE_WIDTH, round(slide[1] * preview.SHEET_TILE_WIDTH / slide[0]))
+        tile = (raster.SHEET_TILE_WIDTH, round(slide[1] * raster.SHEET_TILE_WIDTH / slide[0]))
         with Image.open(sheet) as image:
             assert image.format == "PNG"
             assert (
                 image.width
-                == 2 * preview.SHEET_MARGIN + columns * tile[0] + (columns - 1) * preview.SHEET_GAP
+                == 2 * raster.SHEET_MARGIN + columns * tile[0] + (columns - 1) * raster.SHEET_GAP
             )
             assert image.height == (
-                2 * preview.SHEET_MARGIN
-                + preview.SHEET_HEADING
-                + rows * (tile[1] + preview.SHEET_LABEL)
-                + (rows - 1) * preview.SHEET_GAP
+                2 * raster.SHEET_MARGIN
+                + raster.SHEET_HEADING
+                + rows * (tile[1] + raster.SHEET_LABEL)
+                + (rows - 1) * raster.SHEET_GAP
             )
             # The last slide sits in its cell: the tile matches slide N scaled down.
             row, column = divmod(count - 1, columns)
-            x = preview.SHEET_MARGIN + column * (tile[0] + preview.SHEET_GAP)
+            x = raster.SHEET_MARGIN + column * (tile[0] + raster.SHEET_GAP)
             y = (
-                preview.SHEET_MARGIN
-                + preview.SHEET_HEADING
-                + row * (tile[1] + preview.SHEET_LABEL + preview.SHEET_GAP)
+                raster.SHEET_MARGIN
+                + raster.SHEET_HEADING
+                + row * (tile[1] + raster.SHEET_LABEL + raster.SHEET_GAP)
             )
             cell = image.convert("RGB").crop((x, y, x + tile[0], y + tile[1]))
         last = gallery.output / "preview" / stem / f"slide-{count:02d}.png"
@@ -260,69 +172,192 @@ def test_contact_sheet_lays_out_any_number_of_slides(tmp_path: Path):
         Image.new("RGB", (1280, 720), colour).save(path)
         slides.append(path)
     target = tmp_path / "sheet.png"
-    preview.contact_sheet(slides, target, "Regionen i rörelse · Region Värmland", "5 slides")
-    margin, gap, tile = preview.SHEET_MARGIN, preview.SHEET_GAP, preview.SHEET_TILE_WIDTH
+    raster.contact_sheet(slides, target, "Regionen i rörelse · Region Värmland", "5 slides")
+    margin, gap, tile = raster.SHEET_MARGIN, raster.SHEET_GAP, raster.SHEET_TILE_WIDTH
     tile_height = 720 * tile // 1280
     with Image.open(target) as sheet:
-        assert sheet.size == preview.sheet_size(5, (1280, 720))
+        assert sheet.size == raster.sheet_size(5, (1280, 720))
         assert sheet.width == 2 * margin + 4 * tile + 3 * gap  # four to a row
-        top = margin + preview.SHEET_HEADING
+        top = margin + raster.SHEET_HEADING
         for index, colour in enumerate(colours):
             row, column = divmod(index, 4)
             centre = (
                 margin + column * (tile + gap) + tile // 2,
-                top + row * (tile_height + preview.SHEET_LABEL + gap) + tile_height // 2,
+                top + row * (tile_height + raster.SHEET_LABEL + gap) + tile_height // 2,
             )
             assert sheet.getpixel(centre) == colour, index
         # Where a sixth slide would go, there is only background.
-        empty = (margin + tile + gap + tile // 2, top + tile_height + preview.SHEET_LABEL + gap + 9)
+        empty = (margin + tile + gap + tile // 2, top + tile_height + raster.SHEET_LABEL + gap + 9)
         assert sheet.getpixel(empty) == sheet.getpixel((2, 2))
 
 
 @needs_renderers
-def test_read_core_gives_the_title_the_build_day_and_the_language(gallery: Project):
-    core = preview.read_core(gallery.output / "regionen-i-rorelse-varmland.pptx")
-    assert core.title == "Regionen i rörelse"
-    assert core.modified is not None
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", core.modified)
-    assert core.language == "sv-SE"
-
-
-def test_variant_labels_name_the_region_from_its_file(tmp_path: Path):
-    content = ROOT / "content" / "deck.yaml"
-    assert preview.variant_label(Variant(content)) == "National"
-    assert preview.variant_label(Variant(content, "varmland")) == "Region Värmland"
-    assert preview.variant_label(Variant(tmp_path / "deck.yaml", "nowhere")) == "nowhere"
-    overlay = ROOT / "content" / "overlays" / "exempel.yaml"
-    assert preview.variant_label(Variant(content, "skane", (overlay,))) == "Region Skåne + exempel"
+def test_read_deck_gives_the_title_language_slide_ids_hidden_slides_and_notes(gallery: Project):
+    deck = read_deck(gallery.output / "regionen-i-rorelse-varmland.pptx")
+    assert deck.title == "Regionen i rörelse"
+    assert deck.language == "sv-SE"
+    assert [s.id for s in deck.slides][:4] == ["title", "vad-handlar-det-om", HIDDEN, "regionen"]
+    assert [s.number for s in deck.slides if s.hidden] == [3]
+    assert deck.hidden == 1
+    assert deck.slides[0].notes == FIRST_NOTES
+    assert deck.slides[2].notes == ""
+    assert deck.slides[3].title == "Region Värmland"
 
 
 @needs_renderers
-def test_index_has_a_section_per_deck_with_its_title_variant_and_facts(gallery: Project):
+def test_the_manifest_records_each_decks_region_name_and_build_time(gallery: Project):
+    manifest = gallery.manifest()
+    assert {key: entry["name"] for key, entry in manifest.items()} == {
+        "national": None,
+        "orebro": "Region Örebro län",
+        "varmland": "Region Värmland",
+    }
+    for entry in manifest.values():
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", entry["built"])
+
+
+def test_an_old_manifest_without_build_times_loads_and_its_decks_are_built_again(tmp_path: Path):
+    deck = tmp_path / "regionen-i-rorelse.pptx"
+    deck.write_bytes(b"a deck")
+    old = {
+        "file": deck.name,
+        "sha256": hashlib.sha256(b"a deck").hexdigest(),
+        "slides": 9,
+        "inputs": "0" * 64,
+        "deckgen": "0.1.0",
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps({"decks": {"national": old}}), "utf-8")
+    manifest = Manifest(tmp_path)
+    entry = manifest.entries["national"]
+    assert (entry.name, entry.built) == (None, None)
+    variant = Variant(ROOT / "content" / "deck.yaml")
+    assert manifest.current(variant, "0" * 64, "0.1.0") is None
+    manifest.entries["national"] = replace(entry, built="2026-12-01T06:30:12Z")
+    assert manifest.current(variant, "0" * 64, "0.1.0") is not None
+
+
+def test_swedish_order_puts_a_ring_a_umlaut_and_o_umlaut_after_z():
+    names = [
+        yaml.safe_load(path.read_text("utf-8"))["region"]["name"]  # the test's own reading
+        for path in sorted((ROOT / "content" / "regions").glob("*.yaml"))
+    ]
+    ordered = sorted(names, key=lambda name: swedish_key(name.removeprefix("Region ")))
+    assert ordered == [
+        "Region Blekinge",
+        "Region Dalarna",
+        "Region Gotland",
+        "Region Gävleborg",
+        "Region Halland",
+        "Region Jämtland Härjedalen",
+        "Region Jönköpings län",
+        "Region Kalmar län",
+        "Region Kronoberg",
+        "Region Norrbotten",
+        "Region Skåne",
+        "Region Stockholm",
+        "Region Sörmland",
+        "Region Uppsala",
+        "Region Värmland",
+        "Region Västerbotten",
+        "Region Västernorrland",
+        "Region Västmanland",
+        "Västra Götalandsregionen",
+        "Region Örebro län",
+        "Region Östergötland",
+    ]
+    assert sorted(["ö", "z", "ä", "å", "a", "é", "e"], key=swedish_key) == [
+        "a", "e", "é", "z", "å", "ä", "ö"
+    ]  # fmt: skip
+
+
+def test_build_times_are_written_as_swedes_write_them_in_swedish_time():
+    zoneinfo = pytest.importorskip("zoneinfo")
+    try:
+        zoneinfo.ZoneInfo("Europe/Stockholm")
+    except zoneinfo.ZoneInfoNotFoundError:
+        pytest.skip("needs the time zone database: apt-get install tzdata, or pip install tzdata")
+    assert swedish_time("2026-12-01T06:30:12Z") == "1 december 2026 kl. 07.30"
+    assert swedish_time("2026-07-04T21:05:00Z") == "4 juli 2026 kl. 23.05"
+
+
+@needs_renderers
+def test_index_is_in_swedish_with_a_section_per_region_in_swedish_order(gallery: Project):
     page = parse(gallery.output / "index.html")
-    html = page.all("html")
-    assert html[0].attrs["lang"] == "en"
+    assert page.all("html")[0].attrs["lang"] == "sv"
     assert page.all("meta", charset="utf-8")
     assert not page.all("script")
     assert not page.all("link")  # the CSS is inline, and there are no web fonts
     assert "@import" not in page.all("style")[0].text
     assert "url(" not in page.all("style")[0].text
+    assert " ".join(page.all("title")[0].text.split()) == "Förhandsvisning · Regionen i rörelse"
+    headings = [" ".join(h.text.split()) for h in page.all("h2")]
+    assert headings[:2] == ["Innehåll", "Jämför en bild i alla bildspel"]
+    assert headings[2:] == list(NAMES.values())
     sections = page.all("section", class_="deck")
-    assert len(sections) == 3
+    assert [s.attrs["id"] for s in sections] == [f"deck-{key}" for key in NAMES]
     manifest = gallery.manifest()
-    for section, key in zip(sections, ["national", *REGIONS], strict=True):
+    for section, key in zip(sections, NAMES, strict=True):
         entry = manifest[key]
-        heading = next(
-            h for h in page.all("h2") if h.attrs.get("id") == f"{section.attrs['id']}-title"
-        )
-        assert " ".join(heading.text.split()) == f"Regionen i rörelse {LABELS[key]}"
         text = " ".join(section.text.split())
-        assert f"Content version {entry['inputs'][:12]}" in text
-        assert f"deckgen {entry['deckgen']}" in text
-        assert f"Slides {entry['slides']}" in text
-        assert re.search(r"Built \d{4}-\d{2}-\d{2}", text)
+        built = swedish_time(entry["built"])
+        hidden = "Dolda bilder 1 " if key == "varmland" else ""
+        assert f"Bilder {entry['slides']} {hidden}Byggd {built} " in text
+        assert f"Innehållsversion {entry['inputs'][:12]} deckgen {entry['deckgen']}" in text
+        assert "Ladda ned PowerPoint Ladda ned PDF Översiktsbild" in text
+        assert "Bild 1 Jämför Talaranteckningar " + FIRST_NOTES in text
+        assert "Bild 3 Jämför Inga talaranteckningar" in text
+        times = [t for t in page.all("time") if t.attrs["datetime"] == entry["built"]]
+        assert times
     toc = [a.attrs["href"] for a in page.all("a") if a.attrs["href"].startswith("#deck-")]
     assert toc[:3] == [f"#{s.attrs['id']}" for s in sections]
+
+
+@needs_renderers
+def test_a_hidden_slide_is_shown_and_marked_not_dropped(gallery: Project):
+    page = parse(gallery.output / "index.html")
+    hidden = [li.attrs["id"] for li in page.all("li", class_="is-hidden")]
+    assert hidden == ["deck-varmland-3"]
+    thumbs = [img.attrs["alt"] for img in page.all("img") if "/thumb-" in img.attrs["src"]]
+    assert "Bild 3 (dold)" in thumbs
+
+    # The PDF beside the deck is the talk as shown; the pictures come from one with every slide.
+    def pages(pdf: Path) -> int:
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+        return int(re.search(r"^Pages:\s+(\d+)$", info.stdout, re.M)[1])  # type: ignore[index]
+
+    assert pages(gallery.output / "regionen-i-rorelse-varmland.pdf") == 9
+    every = gallery.output / "preview" / "regionen-i-rorelse-varmland.pdf"
+    assert pages(every) == 10
+    text = subprocess.run(
+        ["pdftotext", "-f", "3", "-l", "3", str(every), "-"], capture_output=True, text=True
+    ).stdout
+    assert "Uppdraget är samhällsutveckling" in text
+    assert not (gallery.output / "preview" / "regionen-i-rorelse-orebro.pdf").exists()
+
+
+@needs_renderers
+def test_each_slide_id_has_a_compare_page_with_every_deck_that_has_it(gallery: Project):
+    index = parse(gallery.output / "index.html")
+    compare = [a.attrs["href"] for a in index.all("a") if a.attrs["href"].startswith("compare/")]
+    pages = sorted({href for href in compare})
+    assert pages == sorted(
+        f"compare/{path.name}" for path in (gallery.output / "compare").iterdir()
+    )
+    assert len(pages) == 10
+    page = parse(gallery.output / "compare" / f"{HIDDEN}.html")
+    assert page.all("html")[0].attrs["lang"] == "sv"
+    assert " ".join(page.all("title")[0].text.split()) == "Jämför: Uppdraget är samhällsutveckling"
+    assert [" ".join(h.text.split()) for h in page.all("h2")] == list(NAMES.values())
+    cards = page.all("li", class_="deck-card is-hidden")
+    assert len(cards) == 1
+    sources = [img.attrs["src"] for img in page.all("img")]
+    assert sources == [
+        f"../preview/regionen-i-rorelse{suffix}/slide-03.png"
+        for suffix in ("", "-varmland", "-orebro")
+    ]
+    region = (gallery.output / "compare" / "regionen.html").read_text("utf-8")
+    assert '<p class="missing">Finns inte i: Nationell version.</p>' in region
+    assert region.count('<span class="label">Bild 4</span>') == 2
 
 
 @needs_renderers
@@ -367,7 +402,7 @@ def test_a_second_run_writes_the_same_index_and_renders_only_what_changed(galler
     for name in ("slide-99.png", "thumb-99.png"):
         Image.new("RGB", (32, 18), "red").save(folder / name)
     pdf = gallery.output / "regionen-i-rorelse-orebro.pdf"
-    later = pdf.stat().st_mtime + 10
+    later = max(path.stat().st_mtime for path in folder.iterdir()) + 10
     os.utime(pdf, (later, later))
     third = gallery.run("preview", "--all")
     assert third.exit_code == 0, third.output
@@ -411,43 +446,6 @@ def test_preview_without_libreoffice_says_to_install_it(tmp_path: Path):
 # In a browser ------------------------------------------------------------------------------
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve `folder` over http on 127.0.0.1, on a free port; yield its address."""
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@contextlib.contextmanager
-def chromium() -> Iterator[Page]:
-    """Yield a page in headless Chromium, or skip saying what is missing."""
-    if CHROMIUM != "bundled" and not Path(CHROMIUM).exists():
-        pytest.skip(f"needs Chromium at {CHROMIUM}: apt-get install chromium")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="needs Playwright: pip install 'playwright>=1.40'"
-    )
-    executable = {} if CHROMIUM == "bundled" else {"executable_path": CHROMIUM}
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(args=CHROMIUM_ARGS, **executable)
-        try:
-            yield browser.new_page(viewport={"width": 1280, "height": 900})
-        finally:
-            browser.close()
-
-
 @pytest.fixture(scope="module")
 def served(gallery: Project) -> Iterator[str]:
     """The output folder over http on 127.0.0.1, on a free port."""
@@ -459,25 +457,6 @@ def served(gallery: Project) -> Iterator[str]:
 def browser_page(served: str) -> Iterator[Page]:
     with chromium() as page:
         yield page
-
-
-def assert_images_load_and_links_resolve(page: Page, served: str) -> None:
-    """Every image on the page has loaded, and every link is a file the server has or an
-    element on the page."""
-    images = page.evaluate(
-        "[...document.querySelectorAll('img:not([loading=lazy])')]"
-        ".map(img => [img.currentSrc, img.complete, img.naturalWidth])"
-    )
-    assert images
-    assert all(complete and width > 0 for _, complete, width in images), images
-    hrefs = sorted(set(page.eval_on_selector_all("a[href]", "a => a.map(e => e.href)")))
-    for href in hrefs:
-        assert href.startswith(served), href
-        if "#" in href:
-            fragment = href.split("#", 1)[1]
-            assert page.evaluate("id => !!document.getElementById(id)", fragment), href
-        else:
-            assert page.request.get(href).status == 200, href
 
 
 @pytest.mark.skipif(
@@ -492,6 +471,9 @@ def test_the_release_gallery_works_in_a_browser():
         assert response is not None
         assert response.status == 200
         assert page.locator("section.deck").count() == len(manifest)
+        headings = page.locator("section.deck h2").all_inner_texts()
+        assert headings[0] == "Nationell version"
+        assert headings[-2:] == ["Region Örebro län", "Region Östergötland"]
         assert_images_load_and_links_resolve(page, served)
         page.locator(".thumb").first.click()
         image = page.locator(".lightbox:target img")
@@ -500,6 +482,11 @@ def test_the_release_gallery_works_in_a_browser():
         page.goto(urljoin(served, "index.html"), wait_until="load")
         screenshot = folder / "gallery-screenshot.png"
         page.screenshot(path=str(screenshot), full_page=True)
+        page.locator(".compare-list a").nth(2).click()
+        page.wait_for_load_state("load")
+        assert page.locator(".deck-card").count() == len(manifest)
+        assert_images_load_and_links_resolve(page, served)
+        page.screenshot(path=str(folder / "compare-screenshot.png"), full_page=True)
     with Image.open(screenshot) as shot:
         assert shot.width == 1280
         assert shot.height > 900 * len(manifest) // 3
@@ -518,7 +505,7 @@ def test_the_gallery_works_in_a_browser(
     response = page.goto(index, wait_until="load")
     assert response is not None
     assert response.status == 200
-    assert page.title() == "Deck previews · Regionen i rörelse"
+    assert page.title() == "Förhandsvisning · Regionen i rörelse"
 
     # The thumbnails are there at once; a full-size slide loads when it is shown.
     thumbs = page.evaluate("document.querySelectorAll('img:not([loading=lazy])').length")
@@ -530,7 +517,7 @@ def test_the_gallery_works_in_a_browser(
     lightbox = page.locator(".lightbox:target")
     assert lightbox.count() == 0
     page.locator(".thumb").first.click()
-    assert page.url.endswith("#deck-national-slide-1")
+    assert page.url.endswith("#deck-national-1-full")
     image = lightbox.locator("img")
     image.wait_for(state="visible")
     page.wait_for_function("() => document.querySelector('.lightbox:target img').naturalWidth")
@@ -542,15 +529,15 @@ def test_the_gallery_works_in_a_browser(
     # Next goes through the deck; every slide's image loads; close returns to the thumbnail.
     for number in range(2, 10):
         lightbox.locator(".next").click()
-        assert page.url.endswith(f"#deck-national-slide-{number}")
+        assert page.url.endswith(f"#deck-national-{number}-full")
         page.wait_for_function(
             "() => document.querySelector('.lightbox:target img').naturalWidth === 1280"
         )
     assert lightbox.locator(".next").count() == 0  # the last slide
     lightbox.locator(".close").click()
-    assert page.url.endswith("#deck-national-thumb-9")
+    assert page.url.endswith("#deck-national-9")
     assert page.locator(".lightbox:target").count() == 0
-    assert not page.locator("#deck-national-slide-9 img").is_visible()
+    assert not page.locator("#deck-national-9-full img").is_visible()
 
     # The other decks' full-size images load too, when shown.
     for slide in page.eval_on_selector_all(".lightbox", "boxes => boxes.map(b => b.id)"):
@@ -573,3 +560,129 @@ def test_the_gallery_works_in_a_browser(
         assert shot.width == 1280
         assert shot.height > 1500  # the whole page: the contents and three decks' sections
         assert len(shot.convert("RGB").getcolors(1 << 24) or []) > 1000  # real slides, not blank
+
+
+def test_the_page_speaks_swedish_and_shows_notes_and_hidden_slides_in_a_browser(
+    gallery: Project, served: str, browser_page: Page
+):
+    page = browser_page
+    page.goto(urljoin(served, "index.html"), wait_until="load")
+    assert page.evaluate("document.documentElement.lang") == "sv"
+    assert page.locator("#toc-title").inner_text() == "INNEHÅLL"  # upper case by its style
+    assert page.locator(".toc-name").all_inner_texts() == list(NAMES.values())
+    assert page.locator("section.deck h2").all_inner_texts() == list(NAMES.values())
+    varmland = page.locator("#deck-varmland")
+    assert varmland.locator(".actions a").all_inner_texts() == [
+        "Ladda ned PowerPoint",
+        "Ladda ned PDF",
+        "Översiktsbild",
+    ]
+    assert varmland.locator(".slides .label").all_inner_texts() == [
+        f"Bild {number}" for number in range(1, 11)
+    ]
+
+    # The hidden slide is there, in its place, marked.
+    hidden = page.locator("#deck-varmland-3")
+    assert hidden.locator(".badge").inner_text() == "Dold bild"
+    assert hidden.locator(".badge").is_visible()
+    assert page.locator(".badge").count() == 1
+    hidden.locator(".thumb").click()
+    assert page.url.endswith("#deck-varmland-3-full")
+    caption = page.locator(".lightbox:target figcaption span")
+    assert caption.inner_text() == "Region Värmland · bild 3 av 10 · Dold bild"
+    page.locator(".lightbox:target .close").click()
+
+    # The speaker notes are one click away.
+    first = page.locator("#deck-varmland-1 details")
+    note = first.locator("p")
+    assert first.locator("summary").inner_text() == "Talaranteckningar"
+    assert not note.is_visible()
+    first.locator("summary").click()
+    assert note.is_visible()
+    assert note.inner_text() == FIRST_NOTES
+    assert page.locator("#deck-varmland-3 .notes").inner_text() == "Inga talaranteckningar"
+
+
+def test_the_compare_view_shows_one_slide_of_every_deck_in_a_browser(
+    gallery: Project, served: str, browser_page: Page
+):
+    page = browser_page
+    page.goto(urljoin(served, "index.html"), wait_until="load")
+    page.locator("#deck-varmland-3 .compare-link").click()
+    page.wait_for_load_state("load")
+    assert page.url == urljoin(served, f"compare/{HIDDEN}.html")
+    assert page.evaluate("document.documentElement.lang") == "sv"
+    assert page.locator("h1").inner_text() == "Uppdraget är samhällsutveckling"
+    assert page.locator(".deck-card h2").all_inner_texts() == list(NAMES.values())
+    assert page.locator(".deck-card .label").all_inner_texts() == ["Bild 3"] * 3
+    assert page.locator(".deck-card .badge").all_inner_texts() == ["Dold bild"]
+    assert page.locator(".pager .position").inner_text() == "3 av 10"
+    assert_images_load_and_links_resolve(page, served)
+    page.locator("a[rel=next]").click()
+    page.wait_for_load_state("load")
+    assert page.url == urljoin(served, "compare/regionen.html")
+    assert page.locator("h1").inner_text() == "Regionen"
+    assert page.locator(".deck-card h2").all_inner_texts() == [
+        "Region Värmland",
+        "Region Örebro län",
+    ]
+    assert page.locator(".missing").inner_text() == "Finns inte i: Nationell version."
+    page.locator(".deck-card .thumb").first.click()  # to that slide in its deck, full size
+    page.wait_for_load_state("load")
+    assert page.url == urljoin(served, "index.html#deck-varmland-4-full")
+    page.wait_for_function("() => document.querySelector('.lightbox:target img').naturalWidth")
+
+
+def test_preview_of_one_region_updates_its_section_and_keeps_the_others(
+    gallery: Project, served: str, browser_page: Page
+):
+    """Last in the module: it changes Värmland's deck."""
+    index = gallery.output / "index.html"
+
+    def section(html: str, key: str) -> str:
+        found = re.search(f'<section class="deck" id="deck-{key}".*?</section>', html, re.S)
+        assert found is not None, key
+        return found[0]
+
+    before = index.read_text("utf-8")
+    region = gallery.root / "content" / "regions" / "varmland.yaml"
+    region.write_text(region.read_text("utf-8").replace("kommuner: 16", "kommuner: 17"), "utf-8")
+    built = gallery.run("build", "--region", "varmland")
+    assert built.exit_code == 0, built.output
+    previewed = gallery.run("preview", "--region", "varmland")
+    assert previewed.exit_code == 0, previewed.output
+    lines = previewed.stdout.splitlines()
+    assert lines[-1] == f"wrote {index.as_posix()} (3 decks)"
+    assert not any("orebro" in line or "rorelse.pdf" in line for line in lines)
+
+    after = index.read_text("utf-8")
+    entry = gallery.manifest()["varmland"]
+    assert section(after, "national") == section(before, "national")
+    assert section(after, "orebro") == section(before, "orebro")
+    assert section(after, "varmland") != section(before, "varmland")
+    assert f'<code title="{entry["inputs"]}">' in section(after, "varmland")
+
+    page = browser_page
+    page.goto(urljoin(served, "index.html"), wait_until="load")
+    assert page.locator("section.deck h2").all_inner_texts() == list(NAMES.values())
+    built = page.locator("#deck-varmland .meta time")
+    assert built.inner_text() == swedish_time(entry["built"])
+    assert built.get_attribute("datetime") == entry["built"]
+    assert_images_load_and_links_resolve(page, served)
+    page.goto(urljoin(served, f"compare/{HIDDEN}.html"), wait_until="load")
+    assert page.locator(".deck-card h2").all_inner_texts() == list(NAMES.values())
+
+    # A deck built again but not previewed since keeps its section, which says so.
+    assert "Bilderna visar en äldre version" not in after
+    national = gallery.output / "regionen-i-rorelse.pptx"
+    later = national.stat().st_mtime + 100
+    os.utime(national, (later, later))
+    again = gallery.run("preview", "--region", "orebro")
+    assert again.exit_code == 0, again.output
+    page.goto(urljoin(served, "index.html"), wait_until="load")
+    assert page.locator("section.deck h2").all_inner_texts() == list(NAMES.values())
+    assert page.locator(".stale").all_inner_texts() == [
+        "Bilderna visar en äldre version av bildspelet: det har byggts om sedan. "
+        "Kör deckgen preview för att uppdatera dem."
+    ]
+    assert page.locator("#deck-national .stale").count() == 1

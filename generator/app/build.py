@@ -88,10 +88,8 @@ def _build_one(
     built = Pipeline(options).build(variant, output)
     report.line(f"wrote {display_path(built.path)} ({built.slides} slides)")
     report.warnings(built.warnings)
-    record(
-        output,
-        [(variant.key, manifest_entry(output, built.path, built.slides, digest, __version__))],
-    )
+    entry = manifest_entry(output, built.path, built.slides, digest, __version__, built.name)
+    record(output, [(variant.key, entry)])
 
 
 def _build(
@@ -116,7 +114,7 @@ def _build(
             report.advance(f"failed {outcome.variant.key} ({errors}, listed below)")
             return
         entry = manifest_entry(
-            output, built.path, built.slides, digests[outcome.variant], __version__
+            output, built.path, built.slides, digests[outcome.variant], __version__, built.name
         )
         updates.append((outcome.variant.key, entry))
         report.advance(f"wrote {display_path(built.path)} ({built.slides} slides)")

@@ -214,10 +214,12 @@ def preview(
     overlays: tuple[Path, ...],
     every: bool,
 ) -> None:
-    """Render built decks to PNG and write output/index.html, a gallery of them.
+    """Render built decks to PNG and write output/index.html, a gallery of them, in Swedish.
 
     LibreOffice (soffice) exports the decks to PDF in one run, and poppler's pdftoppm turns the
     pages into PNG. Each deck also gets a contact sheet, one PNG with every slide, for reviews.
+    The page keeps every deck previewed before: --region updates that deck's section only.
+    output/compare/<slide>.html shows one slide of every deck side by side.
 
     \b
     Examples:
@@ -228,8 +230,8 @@ def preview(
     from generator.gallery import write_gallery
 
     decks = built(output, options.variants(content, region, overlays, every))
-    page = write_gallery(decks, output, Reporter().line)
-    click.echo(f"wrote {page.as_posix()} ({len(decks)} decks)")
+    gallery = write_gallery(decks, output, Reporter().line)
+    click.echo(f"wrote {gallery.page.as_posix()} ({gallery.decks} decks)")
 
 
 @main.command(short_help="Check built decks: overflow, accessibility, package, links.")

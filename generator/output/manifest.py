@@ -8,6 +8,7 @@ answer without loading the pipeline (pydantic, Jinja, python-pptx).
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
 import hashlib
 import json
@@ -123,6 +124,11 @@ class Entry:
     """The hash of everything the deck was built from (see `Inputs.digest`)."""
     deckgen: str
     """The deckgen version that built it."""
+    name: str | None = None
+    """The region's name for people, "Region Värmland"; None for the national deck."""
+    built: str | None = None
+    """When it was built, in UTC: "2026-12-01T06:30:12Z". An entry without it (written by an
+    older deckgen) is not current, so the next build writes the deck and records it."""
 
 
 class Manifest:
@@ -142,6 +148,8 @@ class Manifest:
         entry = self.entries.get(variant.key)
         if entry is None or entry.inputs != inputs or entry.deckgen != version:
             return None
+        if entry.built is None:
+            return None
         deck = self.path.parent / entry.file
         try:
             return entry if sha256_file(deck) == entry.sha256 else None
@@ -155,14 +163,19 @@ class Manifest:
         return json.dumps({"decks": decks}, indent=2, ensure_ascii=False) + "\n"
 
 
-def manifest_entry(output: Path, file: Path, slides: int, inputs: str, version: str) -> Entry:
-    """Return the entry for a deck just written to `file`."""
+def manifest_entry(
+    output: Path, file: Path, slides: int, inputs: str, version: str, name: str | None = None
+) -> Entry:
+    """Return the entry for a deck just written to `file`, built now."""
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     return Entry(
         file=file.relative_to(output).as_posix(),
         sha256=sha256_file(file),
         slides=slides,
         inputs=inputs,
         deckgen=version,
+        name=name,
+        built=now.isoformat().replace("+00:00", "Z"),
     )
 
 

@@ -1,7 +1,13 @@
-"""Decks to PDF with LibreOffice: one `soffice` run for every deck whose PDF is stale."""
+"""Decks to PDF with LibreOffice: one `soffice` run for every deck whose PDF is stale.
+
+LibreOffice leaves hidden slides out of a PDF, as a slide show skips them: the PDF beside a
+deck is the talk as shown. `every_slide=True` keeps them (the PDF export's ExportHiddenSlides
+option, LibreOffice 7.4 or later), for a review of the whole deck.
+"""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -9,15 +15,24 @@ from pathlib import Path
 
 from generator.errors import Diagnostic, ToolError
 
+#: The PDF export filter's options that keep hidden slides (given as JSON, LibreOffice >= 7.4).
+_EVERY_SLIDE = {"ExportHiddenSlides": {"type": "boolean", "value": "true"}}
 
-def export_pdfs(decks: list[Path]) -> list[Path]:
-    """Export `decks` to PDF beside them, in one LibreOffice call, where the PDF is missing or
-    older than its deck; return the PDFs written."""
+
+def export_pdfs(
+    decks: list[Path], *, folder: Path | None = None, every_slide: bool = False
+) -> list[Path]:
+    """Export `decks` to PDF, in one LibreOffice call, where the PDF is missing or older than
+    its deck; return the PDFs written. Each PDF goes beside its deck, or into `folder`; with
+    `every_slide`, it has the hidden slides too."""
+
+    def target(deck: Path) -> Path:
+        return (folder or deck.parent) / f"{deck.stem}.pdf"
+
     stale = [
         deck
         for deck in decks
-        if not deck.with_suffix(".pdf").exists()
-        or deck.with_suffix(".pdf").stat().st_mtime < deck.stat().st_mtime
+        if not target(deck).exists() or target(deck).stat().st_mtime < deck.stat().st_mtime
     ]
     if not stale:
         return []
@@ -28,21 +43,26 @@ def export_pdfs(decks: list[Path]) -> list[Path]:
             "(apt-get install libreoffice-impress)"
         )
         raise ToolError([Diagnostic("soffice", None, None, message)])
+    convert = "pdf"
+    if every_slide:
+        convert = "pdf:impress_pdf_Export:" + json.dumps(_EVERY_SLIDE, separators=(",", ":"))
+    outdir = folder or stale[0].parent
+    outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="deckgen-soffice-") as profile:
         command = [
             soffice,
             f"-env:UserInstallation={Path(profile).as_uri()}",
             "--headless",
             "--convert-to",
-            "pdf",
+            convert,
             "--outdir",
-            str(stale[0].parent),
+            str(outdir),
             *map(str, stale),
         ]
         result = subprocess.run(command, capture_output=True, text=True, check=False)
-    missing = [deck for deck in stale if not deck.with_suffix(".pdf").exists()]
+    missing = [deck for deck in stale if not target(deck).exists()]
     if result.returncode != 0 or missing:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         message = f"LibreOffice could not export {len(missing) or len(stale)} deck(s): {detail[0]}"
         raise ToolError([Diagnostic("soffice", None, None, message)])
-    return [deck.with_suffix(".pdf") for deck in stale]
+    return [target(deck) for deck in stale]
