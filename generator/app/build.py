@@ -52,6 +52,7 @@ def build_decks(
         _build_one(todo[0], options, output, digests[todo[0]], report)
     elif todo:
         failed = _build(todo, options, output, digests, request.jobs, report)
+        failed.sort(key=lambda outcome: variants.index(outcome.variant))  # not finishing order
     if len(variants) > 1:
         written = len(todo) - len(failed)
         report.line(f"{written} written, {up_to_date} up to date, {len(failed)} failed")

@@ -58,8 +58,8 @@ def _slide(number: int, slide: Any) -> SlideFacts:
     notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
     return SlideFacts(
         number=number,
-        id=slide._element.cSld.get("name", ""),
+        id=slide.element.cSld.get("name", ""),
         title=" ".join((title.text_frame.text if title is not None else "").split()),
-        hidden=slide._element.get("show") == "0",
+        hidden=slide.element.get("show") == "0",
         notes=(notes or "").strip(),
     )
