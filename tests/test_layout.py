@@ -265,3 +265,12 @@ def test_a_template_that_still_quotes_is_told_to_stop(tmp_path: Path):
         f"{line}:1: error: template syntax error: No filter named 'q'. Every {{{{ … }}}} writes "
         "one value, which needs no quoting: remove '| q'"
     ]
+
+
+def test_an_undefined_name_inside_a_value_is_an_error_at_its_line(tmp_path: Path):
+    new = "{{ [slide.body, slide.nope] }}"
+    line, errors = broken(tmp_path, "statement", "{{ slide.body }}", new, STATEMENT)
+    assert errors == [
+        f"{line}:1: error: while laying out slide 's': slide: unknown field 'nope'; did you mean "
+        "'notes'? (known: body, hidden, id, kind, notes, only, title)"
+    ]

@@ -2,7 +2,8 @@
 
 The rules (which layout, which placeholder gets which text, where extra shapes go, how type
 steps down for long text) live in `templates/layouts/<kind>.yaml.j2`. This module only renders
-those templates, parses their YAML output and checks it against the master.
+those templates (under the contract in `values`: every `{{ … }}` is a value), parses their YAML
+output and checks it against the master, reporting every problem at the template's line.
 """
 
 from __future__ import annotations

@@ -57,6 +57,10 @@ class Record:
             raise AttributeError(name)
         return self.field(name, jinja2.StrictUndefined)
 
+    def __iter__(self) -> Iterator[Any]:
+        fields = ", ".join(sorted(self._fields))
+        raise TypeError(f"{self._name} is a record, not a list: use its fields ({fields})")
+
     def __bool__(self) -> bool:
         return bool(self._fields)
 
@@ -74,7 +78,10 @@ def record(value: Any, name: str) -> Any:
 
 
 def plain(value: Any) -> Any:
-    """Return `value` as data: records as the mappings they show."""
+    """Return `value` as data: records as the mappings they show. An undefined value in it,
+    such as `{{ [slide.nope] }}`, is an error here, where the template's line is known."""
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # StrictUndefined raises, naming what is undefined
     if isinstance(value, Record):
         return {key: plain(item) for key, item in value._fields.items()}
     if isinstance(value, list | tuple):
