@@ -54,6 +54,8 @@ shapes:
   - {type: box, name: {{ "Item " ~ loop.index }}, style: diagram-part,
      box: [56, {{ 140 + 64 * loop.index0 }}, 848, 56], text: {{ item }}}
 {% endfor %}
+reading_order: [Title{% for item in slide.items %}, {{ "Item " ~ loop.index }}{% endfor %}\
+{% if slide.keys %}, Keys{% endif %}]
 """
 
 CONTENT = """\
@@ -133,10 +135,10 @@ def test_a_kind_added_by_the_recipe_builds_with_its_list_items_resolved(project:
         ["Vi är #1 i landet"],
         [
             "Att göra",
-            "Nycklar till framgång",
             "Samla kommunerna",
             "SKR leder arbetet",
             "Följ upp: #2 av 3",
+            "Nycklar till framgång",
         ],
     ]
 

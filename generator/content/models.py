@@ -2,7 +2,8 @@
 
 This module is the content spec. `deckgen schema` generates the JSON Schema from it, and the
 docstring under each field is that field's documentation. To add a slide kind, add a model here,
-add it to `Slide`, and add `templates/layouts/<kind>.yaml.j2`.
+add it to `Slide`, add its layout to the master file and add `templates/layouts/<kind>.yaml.j2`
+(README, "Add a slide kind"). Text fields are `Text`, alone or in any container.
 """
 
 from __future__ import annotations
