@@ -274,3 +274,30 @@ def test_an_undefined_name_inside_a_value_is_an_error_at_its_line(tmp_path: Path
         f"{line}:1: error: while laying out slide 's': slide: unknown field 'nope'; did you mean "
         "'notes'? (known: body, hidden, id, kind, notes, only, title)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column", "said"),
+    [
+        (
+            '- {type: box, name: {{ "Rule "',
+            '- {name: {{ "Rule "',
+            5,
+            "shapes[0]: missing required field 'type' (known: box, connector, picture)",
+        ),
+        ("48, 5]}", "48]}", 1, "shapes[0].box: too few items: item 4 is missing"),
+        (
+            "style: rule, box",
+            "style: rule, colour: red, box",
+            1,
+            "shapes[0].colour: unknown key 'colour' (allowed: box, name, size, style, text, type)",
+        ),
+    ],
+)
+def test_errors_in_the_spec_are_said_in_the_template_authors_terms(
+    tmp_path: Path, old: str, new: str, column: int, said: str
+):
+    figures = [{"value": "21", "label": "regioner"}]
+    facts = {"id": "f", "kind": "facts", "title": "T", "lead": "L", "figures": figures}
+    line, errors = broken(tmp_path, "facts", old, new, facts)
+    assert errors == [f"{line}:{column}: error: {said} (slide 'f')"]

@@ -169,6 +169,8 @@ def _diagnostic(
         allowed = _fields_at(model, error["loc"][:-1])
         message = unknown("key", key, allowed, "allowed")
         return source.error(path, message, key=True)
+    if kind == "missing" and isinstance(path[-1], int):  # a fixed-length list, such as a box
+        return source.error(path[:-1], f"too few items: item {path[-1] + 1} is missing")
     if kind == "missing":
         return source.error(path[:-1], f"missing required field '{path[-1]}'")
     if kind in ("union_tag_not_found", "union_tag_invalid"):
