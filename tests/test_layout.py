@@ -231,7 +231,7 @@ def test_an_exception_in_a_template_is_reported_at_its_line(tmp_path: Path, new:
 
 def test_text_where_a_template_writes_no_text_is_an_error_in_its_terms(tmp_path: Path):
     line, errors = broken(tmp_path, "diagram", "{{ slide.core }}", "{{ [slide.core] }}", DIAGRAM)
-    assert errors == [f"{line}:1: error: shapes[0].text: expected text, got a list (slide 'd')"]
+    assert errors == [f"{line}:11: error: shapes[0].text: expected text, got a list (slide 'd')"]
 
 
 def test_a_value_inside_other_text_is_an_error(tmp_path: Path):
@@ -285,11 +285,11 @@ def test_an_undefined_name_inside_a_value_is_an_error_at_its_line(tmp_path: Path
             5,
             "shapes[0]: missing required field 'type' (known: box, connector, picture)",
         ),
-        ("48, 5]}", "48]}", 1, "shapes[0].box: too few items: item 4 is missing"),
+        ("48, 5]}", "48]}", 69, "shapes[0].box: too few items: item 4 is missing"),
         (
             "style: rule, box",
             "style: rule, colour: red, box",
-            1,
+            64,
             "shapes[0].colour: unknown key 'colour' (allowed: box, name, size, style, text, type)",
         ),
     ],

@@ -120,7 +120,9 @@ class LayoutEngine:
             spec = validate_model(source, SlideSpec, {"shapes": SHAPE_MODELS})
             return self._checked(spec, source, content_dir)
         except DeckgenError as exc:
-            raise DeckgenError([_placed(d, written, slide.id) for d in exc.diagnostics]) from None
+            lines = written_source(path)
+            placed = [_placed(d, written, lines, slide.id) for d in exc.diagnostics]
+            raise DeckgenError(placed) from None
 
     def _write(self, slide: SlideBase, meta: dict[str, Any], path: Path) -> Written:
         """Render the slide's template; raise `DeckgenError` at its line for any exception."""
@@ -243,11 +245,21 @@ class LayoutEngine:
         return found
 
 
-def _placed(diagnostic: Diagnostic, written: Written, slide_id: str) -> Diagnostic:
+def written_source(path: Path) -> list[str]:
+    """Return the lines of the template at `path`, to place errors in its output on them."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):  # changed since it was rendered: columns are 1
+        return []
+
+
+def _placed(
+    diagnostic: Diagnostic, written: Written, source: list[str], slide_id: str
+) -> Diagnostic:
     """Return a diagnostic about the template's output at the template line that wrote it."""
     line, column = diagnostic.line, diagnostic.column
     if line is not None:
-        line, column = written.place(line, column or 1)
+        line, column = written.place(line, column or 1, source)
     message = f"{diagnostic.message} (slide '{slide_id}')"
     return Diagnostic(diagnostic.file, line, column, message)
 

@@ -102,19 +102,48 @@ class Written:
     literal: list[bool] = field(default_factory=list)
     text: str = ""
 
-    def place(self, line: int, column: int) -> tuple[int, int]:
-        """Return the template line and column that wrote output `line`, `column` (1-based);
-        the column is 1 where the line does not stand as it is in the template."""
-        offset = _offset(self.text, line, column)
-        index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
+    def place(self, line: int, column: int, source: list[str]) -> tuple[int, int]:
+        """Return the template line and column that wrote output `line`, `column` (1-based),
+        given the template's `source` lines; the column is 1 where it cannot be told."""
         if not self.lines:
             return 1, 1
+        offset = _offset(self.text, line, column)
+        index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
         start, template_line = self.starts[index], self.lines[index]
-        if not self.literal[index]:
-            return template_line, 1
-        newlines = self.text.count("\n", start, offset)
         line_start = self.text.rfind("\n", 0, offset) + 1
-        return template_line + newlines, column if line_start >= start else 1
+        if self.literal[index] and line_start >= start:  # the line stands as in the template
+            return template_line + self.text.count("\n", start, offset), column
+        here = source[template_line - 1] if template_line <= len(source) else ""
+        found = self._column(index, here)
+        if found is None:
+            return template_line, 1
+        return template_line, found + 1 + (offset - start if self.literal[index] else 0)
+
+    def _column(self, index: int, here: str) -> int | None:
+        """Return where piece `index` starts in its template line `here` (0-based), finding the
+        pieces before it on that line in turn; None where they cannot be found."""
+        first = index
+        while first and self.lines[first - 1] == self.lines[index] and not self._opens(first):
+            first -= 1
+        floor, found = 0, -1
+        for piece in range(first, index + 1):
+            if self.literal[piece]:
+                start = self.starts[piece]
+                stop = self.starts[piece + 1] if piece + 1 < len(self.starts) else len(self.text)
+                text = self.text[start:stop].split("\n", 1)[0]
+                found = here.find(text[: len(here)], floor)
+                floor = found + len(text)
+            else:
+                found = here.find("{{", floor)
+                floor = here.find("}}", found) + 2
+            if found < 0:
+                return None
+        return found
+
+    def _opens(self, index: int) -> bool:
+        """Return whether piece `index` starts a line of the output."""
+        start = self.starts[index]
+        return start == 0 or self.text[start - 1] == "\n"
 
 
 def _offset(text: str, line: int, column: int) -> int:
