@@ -1,6 +1,7 @@
 """The README's "Add a slide kind" recipe, followed literally on a copy of the package: a kind
 with a `list[Text]` field named `items` (and a field named `keys`) builds, its list items are
-resolved and in the deck, and fidelity finds a list item that the template forgets."""
+resolved and in the deck, and fidelity finds a list item that the template forgets. And no
+slide model holds a string that is not `Text`, so none escapes resolving and fidelity."""
 
 from __future__ import annotations
 
@@ -9,10 +10,15 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated, Any, get_args, get_origin
 
 import pytest
 from pptx import Presentation
+from pydantic import BaseModel
+
+from generator.content.models import SLIDE_MODELS, ImageField, TextField
 
 from .conftest import ROOT
 
@@ -168,3 +174,28 @@ def test_a_list_item_with_an_undefined_name_is_an_error_at_its_line(project: Pat
         "deck.speakers, deck.organisation, deck.language, deck.date, deck.brand, region (none "
         "in the national deck))"
     )
+
+
+def plain_strings(annotation: Any, path: str) -> Iterator[str]:
+    """Yield the paths of strings under `annotation` that are neither Text nor an image."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        marked = any(isinstance(m, TextField | ImageField) for m in annotation.__metadata__)
+        if not marked:
+            yield from plain_strings(args[0], path)
+    elif annotation is str:
+        yield path
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, info in annotation.model_fields.items():
+            inner = (
+                Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            )
+            yield from plain_strings(inner, f"{path}.{name}")
+    else:
+        for arg in args:
+            yield from plain_strings(arg, path)
+
+
+def test_every_string_a_slide_holds_is_text_but_its_id_and_link_address():
+    found = sorted({p for model in SLIDE_MODELS.values() for p in plain_strings(model, "")})
+    assert found == [".id", ".link.url"]
