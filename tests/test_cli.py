@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.app.cli import main
+from generator.content.models import SLIDE_MODELS
 
 from .conftest import ROOT, Scratch
 
@@ -28,15 +29,7 @@ def test_the_schema_documents_each_key_and_every_kind():
     result = CliRunner().invoke(main, ["schema"])
     schema = json.loads(result.stdout)
     kinds = schema["properties"]["slides"]["items"]["discriminator"]["mapping"]
-    assert sorted(kinds) == [
-        "closing",
-        "diagram",
-        "facts",
-        "panel",
-        "quote",
-        "statement",
-        "title",
-    ]
+    assert sorted(kinds) == sorted(SLIDE_MODELS)
     quote = schema["$defs"]["QuoteSlide"]
     assert quote["additionalProperties"] is False
     assert quote["properties"]["attribution"]["description"] == "Who said it: a name or a role."

@@ -7,8 +7,12 @@ import sys
 
 import pytest
 
+from generator.content.models import SLIDE_MODELS
+
 from .conftest import ROOT, TEMPLATES, Scratch
 
+#: Every slide kind, as errors list them.
+KNOWN_KINDS = ", ".join(sorted(SLIDE_MODELS))
 SUMMARY_1 = "deckgen: 1 error; nothing was written.\n"
 CASES = {
     "yaml-syntax-error.yaml": (
@@ -17,7 +21,7 @@ CASES = {
     ),
     "unknown-kind.yaml": (
         "content/deck.yaml:11:11: error: slides[1].kind: unknown kind 'qoute'; did you mean "
-        "'quote'? (known: closing, diagram, facts, panel, quote, statement, title)\n"
+        f"'quote'? (known: {KNOWN_KINDS})\n"
     ),
     "unknown-key.yaml": (
         "content/deck.yaml:10:5: error: slides[0].attributon: unknown key 'attributon'; did you "
@@ -78,7 +82,7 @@ def test_every_problem_in_a_file_is_reported_in_one_run(scratch: Scratch):
         "content/deck.yaml:6:1: error: colour: unknown key 'colour' (allowed: authors, brand, "
         "date, language, organisation, slides, speakers, subtitle, title)",
         "content/deck.yaml:9:11: error: slides[0].kind: unknown kind 'titel'; did you mean "
-        "'title'? (known: closing, diagram, facts, panel, quote, statement, title)",
+        f"'title'? (known: {KNOWN_KINDS})",
         "content/deck.yaml:14:5: error: slides[1].attributon: unknown key 'attributon'; did you "
         "mean 'attribution'? (allowed: attribution, hidden, id, kind, notes, only, text)",
         "content/deck.yaml:15:5: error: slides[2]: missing required field 'body'",

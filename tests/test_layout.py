@@ -5,12 +5,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
+from pptx import Presentation
 
 from generator.content.models import Deck
 from generator.errors import DeckgenError
 from generator.layout.engine import LayoutEngine, load_master
 from generator.layout.spec import BoxShape
+from generator.layout.values import LayoutEnvironment, fill, record
+from generator.source.load import parse_yaml
 
 from .conftest import TEMPLATES
 
@@ -77,10 +81,12 @@ def test_a_template_that_fills_a_placeholder_the_layout_lacks_is_an_error(tmp_pa
     quote.write_text(quote.read_text(encoding="utf-8").replace("Attribution:", "Atribution:"))
     with pytest.raises(DeckgenError) as caught:
         lay_out({"id": "q", "kind": "quote", "text": "x", "attribution": "A"}, templates=templates)
-    assert caught.value.diagnostics[0].message == (
-        "layout 'quote': unknown placeholder 'Atribution'; did you mean 'Attribution'? "
-        "(has: Attribution, Title)"
-    )
+    lines = quote.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, row in enumerate(lines, 1) if "Atribution:" in row)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        f"{quote}:{line}:3: error: layout 'quote': unknown placeholder 'Atribution'; did you mean "
+        "'Attribution'? (has: Attribution, Title) (slide 'q')"
+    ]
 
 
 def test_an_undefined_name_in_a_layout_template_names_its_line(tmp_path: Path):
@@ -98,7 +104,8 @@ def test_an_undefined_name_in_a_layout_template_names_its_line(tmp_path: Path):
         len(lines),
     )
     assert problem.message == (
-        "while laying out slide 's': 'dict object' has no attribute 'length'"
+        "while laying out slide 's': slide: unknown field 'length' "
+        "(known: body, hidden, id, kind, notes, only, title)"
     )
 
 
@@ -119,8 +126,8 @@ def test_a_master_decoration_in_an_unknown_style_is_an_error_at_its_line(tmp_pat
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "Quote bar" in row)
     assert (problem.line, problem.message) == (
         line,
-        "unknown style 'rul'; did you mean 'rule'? (known: diagram-core, diagram-link, "
-        "diagram-part, figure-label, figure-value, person-name, person-role, rule)",
+        "unknown style 'rul'; did you mean 'rule'? "
+        f"(known: {', '.join(sorted(load_master(TEMPLATES).styles))})",
     )
 
 
@@ -142,13 +149,155 @@ def two_part_diagram_errors(tmp_path: Path, old: str, new: str) -> list[str]:
 
 def test_a_connector_to_a_shape_not_yet_drawn_is_an_error(tmp_path: Path):
     assert two_part_diagram_errors(tmp_path, "begin_shape: Core,", "begin_shape: Kärna,") == [
-        "connector 'Link 1': unknown shape 'Kärna' (drawn before it: Core, Part 1, Part 2)",
-        "connector 'Link 2': unknown shape 'Kärna' (drawn before it: Core, Link 1, Part 1, Part 2)",
+        "connector 'Link 1': unknown shape 'Kärna' (drawn before it: Core, Part 1, Part 2) "
+        "(slide 'd')",
+        "connector 'Link 2': unknown shape 'Kärna' (drawn before it: Core, Link 1, Part 1, Part 2) "
+        "(slide 'd')",
     ]
 
 
 def test_a_connector_in_a_style_without_a_line_is_an_error(tmp_path: Path):
     assert two_part_diagram_errors(tmp_path, "style: diagram-link,", "style: rule,") == [
-        "connector 'Link 1': style 'rule' has no line",
-        "connector 'Link 2': style 'rule' has no line",
+        "connector 'Link 1': style 'rule' has no line (slide 'd')",
+        "connector 'Link 2': style 'rule' has no line (slide 'd')",
     ]
+
+
+def test_a_title_with_a_hash_builds_and_reads_back_whole(scratch):
+    scratch.write(
+        "title: T\nauthors: [A]\norganisation: SKR\ndate: 2026-01-01\nbrand: skr\n"
+        "slides:\n  - {id: start, kind: title, title: 'Vi är #1 i landet'}\n"
+        "  - {id: fakta, kind: facts, title: 'Nr #1: Vi', lead: 'a: b # c',\n"
+        "     figures: [{value: '#1', label: '- [x]: {y}'}]}\n"
+    )
+    result = scratch.run("build")
+    assert (result.exit_code, result.output) == (0, "wrote output/t.pptx (2 slides)\n")
+    slides = Presentation(str(scratch.output / "t.pptx")).slides
+    texts = [[s.text_frame.text for s in slide.shapes if s.has_text_frame] for slide in slides]
+    assert texts == [["Vi är #1 i landet"], ["Nr #1: Vi", "a: b # c", "", "#1", "- [x]: {y}"]]
+
+
+def test_templates_see_fields_named_like_mapping_methods():
+    environment = LayoutEnvironment(
+        loader=jinja2.DictLoader({"t": "a: {{ data.items }}\nb: {{ data['keys'] }}\n"})
+    )
+    data = record({"items": ["x", "#y"], "keys": "k"}, "data")
+    written = environment.write(environment.get_template("t"), {"data": data})
+    source = parse_yaml(written.text, Path("t"), "t")
+    assert (fill(source, written), source.data) == ([], {"a": ["x", "#y"], "b": "k"})
+
+
+def test_no_layout_template_quotes_by_hand():
+    quoted = [p.name for p in (TEMPLATES / "layouts").glob("*.j2") if "| q" in p.read_text("utf-8")]
+    assert quoted == []
+
+
+def broken(tmp_path: Path, kind: str, old: str, new: str, slide: dict) -> tuple[int, list[str]]:
+    """Lay out `slide` with `old` replaced by `new` in its kind's template; return the line of
+    the change and the errors as printed."""
+    templates = copy_templates(tmp_path)
+    template = templates / "layouts" / f"{kind}.yaml.j2"
+    text = template.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    template.write_text(text.replace(old, new), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    with pytest.raises(DeckgenError) as caught:
+        lay_out(slide, templates=templates)
+    return line, [str(d).replace(f"{template}:", "") for d in caught.value.diagnostics]
+
+
+STATEMENT = {"id": "s", "kind": "statement", "title": "T", "body": "B"}
+DIAGRAM = {
+    "id": "d",
+    "kind": "diagram",
+    "title": "T",
+    "core": "K",
+    "parts": [{"title": "A.", "text": "a"}, {"title": "B.", "text": "b"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("new", "said"),
+    [
+        ("{{ 1 / 0 }}", "ZeroDivisionError: division by zero"),
+        ("{{ slide.title + 1 }}", 'TypeError: can only concatenate str (not "int") to str'),
+        ("{{ slide.title.nope() }}", "'str object' has no attribute 'nope'"),
+    ],
+)
+def test_an_exception_in_a_template_is_reported_at_its_line(tmp_path: Path, new: str, said: str):
+    line, errors = broken(tmp_path, "statement", "{{ slide.body }}", new, STATEMENT)
+    assert errors == [f"{line}:1: error: while laying out slide 's': {said}"]
+
+
+def test_text_where_a_template_writes_no_text_is_an_error_in_its_terms(tmp_path: Path):
+    line, errors = broken(tmp_path, "diagram", "{{ slide.core }}", "{{ [slide.core] }}", DIAGRAM)
+    assert errors == [f"{line}:11: error: shapes[0].text: expected text, got a list (slide 'd')"]
+
+
+def test_a_value_inside_other_text_is_an_error(tmp_path: Path):
+    old = '{{ "Link " ~ (start + 2 * i + 1) }}'
+    line, errors = broken(tmp_path, "diagram", old, "Link {{ start + 2 * i + 1 }}", DIAGRAM)
+    message = (
+        "a {{ … }} stands inside other text; each {{ … }} is one whole value: join text inside "
+        "it, as in {{ \"Part \" ~ loop.index }} (slide 'd')"
+    )
+    assert errors == [
+        f"{line}:29: error: shapes[3].name: {message}",
+        f"{line}:29: error: shapes[4].name: {message}",
+    ]
+
+
+def test_an_unknown_style_is_reported_at_the_template_line_that_names_it(tmp_path: Path):
+    old = "style: diagram-core"
+    line, errors = broken(tmp_path, "diagram", old, "style: diagram-kore", DIAGRAM)
+    assert errors == [
+        f"{line}:12: error: shape 'Core': unknown style 'diagram-kore'; did you mean "
+        f"'diagram-core'? (known: {', '.join(sorted(load_master(TEMPLATES).styles))}) "
+        "(slide 'd')"
+    ]
+
+
+def test_a_template_that_still_quotes_is_told_to_stop(tmp_path: Path):
+    line, errors = broken(
+        tmp_path, "statement", "{{ slide.body }}", "{{ slide.body | q }}", STATEMENT
+    )
+    assert errors == [
+        f"{line}:1: error: template syntax error: No filter named 'q'. Every {{{{ … }}}} writes "
+        "one value, which needs no quoting: remove '| q'"
+    ]
+
+
+def test_an_undefined_name_inside_a_value_is_an_error_at_its_line(tmp_path: Path):
+    new = "{{ [slide.body, slide.nope] }}"
+    line, errors = broken(tmp_path, "statement", "{{ slide.body }}", new, STATEMENT)
+    assert errors == [
+        f"{line}:1: error: while laying out slide 's': slide: unknown field 'nope'; did you mean "
+        "'notes'? (known: body, hidden, id, kind, notes, only, title)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column", "said"),
+    [
+        (
+            '- {type: box, name: {{ "Rule "',
+            '- {name: {{ "Rule "',
+            5,
+            "shapes[0]: missing required field 'type' (known: box, connector, picture)",
+        ),
+        ("48, 5]}", "48]}", 69, "shapes[0].box: too few items: item 4 is missing"),
+        (
+            "style: rule, box",
+            "style: rule, colour: red, box",
+            64,
+            "shapes[0].colour: unknown key 'colour' (allowed: box, name, size, style, text, type)",
+        ),
+    ],
+)
+def test_errors_in_the_spec_are_said_in_the_template_authors_terms(
+    tmp_path: Path, old: str, new: str, column: int, said: str
+):
+    figures = [{"value": "21", "label": "regioner"}]
+    facts = {"id": "f", "kind": "facts", "title": "T", "lead": "L", "figures": figures}
+    line, errors = broken(tmp_path, "facts", old, new, facts)
+    assert errors == [f"{line}:{column}: error: {said} (slide 'f')"]

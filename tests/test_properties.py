@@ -70,6 +70,7 @@ from pptx import Presentation
 
 from generator.app.cli import main
 from generator.check.package import package
+from generator.content.models import SLIDE_MODELS
 from generator.output import save
 
 from .conftest import CONTENT, ROOT, TEMPLATES
@@ -106,7 +107,8 @@ REGION_DATA: Any = yaml.safe_load(REGION.read_text(encoding="utf-8"))
 #: The deck's slide ids, in the file's order (the region-only slide too).
 SLIDE_IDS: list[str] = [slide["id"] for slide in DECK_DATA["slides"]]
 QUOTE_IDS = [slide_id for slide_id in SLIDE_IDS if slide_id.startswith("citat-")]
-KINDS = ["title", "statement", "diagram", "panel", "quote", "facts", "closing"]
+#: Every slide kind, from the content models.
+KINDS = list(SLIDE_MODELS)
 #: Every key of the content format, for renames and additions that land on a real key.
 KEYS = [
     *("title", "subtitle", "authors", "speakers", "organisation", "language", "date", "brand"),

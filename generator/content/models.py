@@ -2,14 +2,16 @@
 
 This module is the content spec. `deckgen schema` generates the JSON Schema from it, and the
 docstring under each field is that field's documentation. To add a slide kind, add a model here,
-add it to `Slide`, and add `templates/layouts/<kind>.yaml.j2`.
+add it to `Slide`, add its layout to the master file and add `templates/layouts/<kind>.yaml.j2`
+(README, "Add a slide kind"). Text fields are `Text`, alone or in any container.
 """
 
 from __future__ import annotations
 
 import datetime
+import types
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -313,25 +315,53 @@ class RegionFile(Overlay):
 def marked_fields(
     value: Any, marker: type, path: tuple[str | int, ...] = ()
 ) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Yield (path, text) for every non-empty field of `value` annotated with `marker`."""
-    if isinstance(value, list):
+    """Yield (path, text) for every non-empty text of `value` whose type is annotated with
+    `marker`, whatever holds it: a field, an optional field, a list or a mapping of them."""
+    yield from _marked(value, (), marker, path)
+
+
+def _marked(
+    value: Any, annotations: tuple[Any, ...], marker: type, path: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            own = (Annotated[(info.annotation, *info.metadata)],) if info.metadata else ()
+            found = own or (info.annotation,)
+            yield from _marked(getattr(value, name), found, marker, (*path, name))
+    elif isinstance(value, str):
+        if any(_is_marked(a, marker) for a in annotations):
+            yield path, value
+    elif isinstance(value, list | tuple):
+        items = _inner(annotations, (list, tuple), 0)
         for index, item in enumerate(value):
-            yield from marked_fields(item, marker, (*path, index))
-        return
-    if not isinstance(value, BaseModel):
-        return
-    for name, info in type(value).model_fields.items():
-        item = getattr(value, name)
-        marked = any(isinstance(m, marker) for m in info.metadata)
-        if isinstance(item, str) and (marked or _optional_marked(info.annotation, marker)):
-            yield (*path, name), item
-        else:
-            yield from marked_fields(item, marker, (*path, name))
+            yield from _marked(item, items, marker, (*path, index))
+    elif isinstance(value, dict):
+        items = _inner(annotations, (dict,), 1)
+        for key, item in value.items():
+            yield from _marked(item, items, marker, (*path, key))
 
 
-def _optional_marked(annotation: Any, marker: type) -> bool:
-    """Return True for `Annotated[str, marker] | None`."""
-    for arg in getattr(annotation, "__args__", ()):
-        if any(isinstance(m, marker) for m in getattr(arg, "__metadata__", ())):
-            return True
-    return False
+def _is_marked(annotation: Any, marker: type) -> bool:
+    """Return whether `annotation` is, or is a union with, an `Annotated[str, marker]`."""
+    if get_origin(annotation) is Annotated:
+        return any(isinstance(m, marker) for m in annotation.__metadata__)
+    return any(_is_marked(arg, marker) for arg in get_args(annotation) if _is_union(annotation))
+
+
+def _inner(annotations: tuple[Any, ...], containers: tuple[type, ...], at: int) -> tuple[Any, ...]:
+    """Return the item types of the `containers` among `annotations` (unions looked into)."""
+    found: list[Any] = []
+    for annotation in annotations:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            found += _inner((get_args(annotation)[0],), containers, at)
+        elif _is_union(annotation):
+            found += _inner(get_args(annotation), containers, at)
+        elif isinstance(origin, type) and issubclass(origin, containers):
+            args = get_args(annotation)
+            found += args[at : at + 1]
+    return tuple(found)
+
+
+def _is_union(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, types.UnionType)

@@ -11,7 +11,7 @@ import jinja2
 import jinja2.nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from generator.content.models import SLIDE_ADAPTER, Deck, RegionFacts, TextField, marked_fields
 from generator.content.validate import slide_diagnostics
@@ -254,7 +254,10 @@ def _remove(data: Any, path: DataPath) -> None:
 
 
 def _required(model: Any, path: DataPath) -> bool:
-    """Return whether the field at `path` of `model` must have a value."""
+    """Return whether the value at `path` of `model` must be there: a required field, or an item
+    of a list or a mapping (which is there because the file gives it)."""
     for step in path[:-1]:
-        model = model[step] if isinstance(step, int) else getattr(model, step)
+        model = getattr(model, str(step)) if isinstance(model, BaseModel) else model[step]
+    if not isinstance(model, BaseModel):
+        return True
     return bool(type(model).model_fields[str(path[-1])].is_required())

@@ -36,6 +36,7 @@ M = TypeVar("M", bound=BaseModel)
 
 _EXPECTED = {
     "string_type": "text",
+    "text_type": "text",
     "int_type": "a whole number",
     "int_parsing": "a whole number",
     "float_type": "a number",
@@ -71,13 +72,32 @@ def validate(source: Source, roots: tuple[Path, ...] = ()) -> Deck:
     return Deck.model_construct(**dict(meta), slides=[slide for _, slide in slides])
 
 
-def validate_model(source: Source, model: type[M]) -> M:
-    """Return `source.data` as `model`; raise `DeckgenError` listing every problem at its line."""
+def validate_model(
+    source: Source, model: type[M], unions: dict[str, dict[str, type[BaseModel]]] | None = None
+) -> M:
+    """Return `source.data` as `model`; raise `DeckgenError` listing every problem at its line.
+
+    `unions` names list fields of tagged unions, with their models by tag: an error in an item
+    is said as the file writes it (`shapes[1].text`, not `shapes[1].box.text`)."""
     try:
         return model.model_validate(source.data)
     except ValidationError as exc:
-        fail_if_any([_diagnostic(source, (), error, model) for error in _errors(exc)])
+        fail_if_any([_untagged(source, error, model, unions or {}) for error in _errors(exc)])
         raise  # unreachable: fail_if_any raised
+
+
+def _untagged(
+    source: Source,
+    error: ErrorDetails,
+    model: type[BaseModel],
+    unions: dict[str, dict[str, type[BaseModel]]],
+) -> Diagnostic:
+    loc = error["loc"]
+    models = unions.get(str(loc[0])) if len(loc) > 2 and isinstance(loc[1], int) else None
+    if models is None or loc[2] not in models:
+        return _diagnostic(source, (), error, model)
+    error["loc"] = loc[3:]
+    return _diagnostic(source, loc[:2], error, models[str(loc[2])])
 
 
 def _position(diagnostic: Diagnostic) -> tuple[int, int]:
@@ -149,6 +169,8 @@ def _diagnostic(
         allowed = _fields_at(model, error["loc"][:-1])
         message = unknown("key", key, allowed, "allowed")
         return source.error(path, message, key=True)
+    if kind == "missing" and isinstance(path[-1], int):  # a fixed-length list, such as a box
+        return source.error(path[:-1], f"too few items: item {path[-1] + 1} is missing")
     if kind == "missing":
         return source.error(path[:-1], f"missing required field '{path[-1]}'")
     if kind in ("union_tag_not_found", "union_tag_invalid"):

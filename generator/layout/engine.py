@@ -2,13 +2,13 @@
 
 The rules (which layout, which placeholder gets which text, where extra shapes go, how type
 steps down for long text) live in `templates/layouts/<kind>.yaml.j2`. This module only renders
-those templates, parses their YAML output and checks it against the master.
+those templates (under the contract in `values`: every `{{ … }}` is a value), parses their YAML
+output and checks it against the master, reporting every problem at the template's line.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from pathlib import Path
 from types import TracebackType
@@ -21,6 +21,7 @@ from generator.content.models import Deck, SlideBase
 from generator.content.validate import validate_model
 from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any, unknown
 from generator.layout.spec import (
+    SHAPE_MODELS,
     ConnectorShape,
     Decoration,
     LayoutDef,
@@ -29,7 +30,8 @@ from generator.layout.spec import (
     Shape,
     SlideSpec,
 )
-from generator.source.load import DataPath, load_yaml, parse_yaml
+from generator.layout.values import CONTRACT, LayoutEnvironment, Written, fill, record
+from generator.source.load import DataPath, Source, load_yaml, parse_yaml
 
 
 def load_master(templates: Path, name: str = "default") -> MasterSpec:
@@ -53,11 +55,6 @@ def load_master(templates: Path, name: str = "default") -> MasterSpec:
     return master
 
 
-def _quote(value: Any) -> str:
-    """Return `value` as a YAML flow scalar (JSON is YAML), keeping å, ä, ö and ” as they are."""
-    return json.dumps(value, ensure_ascii=False)
-
-
 def _escape_markdown(text: str) -> str:
     """Return `text` with inline Markdown's special characters escaped, to show it as it is."""
     return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
@@ -66,6 +63,10 @@ def _escape_markdown(text: str) -> str:
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     """Compiled layout templates, kept between runs as Python keeps .pyc files (in Jinja's own
     per-user folder, keyed by each template's text); a cache it cannot write is skipped."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        # The same text compiles differently under another contract (line marks, finalize).
+        return super().get_cache_key(f"{name}\0{CONTRACT}", filename)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):
@@ -85,16 +86,9 @@ class LayoutEngine:
     def __init__(self, templates: Path, master: MasterSpec) -> None:
         self.folder = templates / "layouts"
         self.master = master
-        self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(self.folder),
-            bytecode_cache=_bytecode_cache(),
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
+        self.environment = LayoutEnvironment(
+            loader=jinja2.FileSystemLoader(self.folder), bytecode_cache=_bytecode_cache()
         )
-        self.environment.filters["q"] = _quote
         self.environment.filters["md"] = _escape_markdown
 
     def warm(self) -> None:
@@ -117,35 +111,55 @@ class LayoutEngine:
         return specs
 
     def _slide(self, slide: SlideBase, meta: dict[str, Any], content_dir: Path) -> SlideSpec:
-        name = f"{slide.kind}.yaml.j2"
-        path = self.folder / name
+        path = self.folder / f"{slide.kind}.yaml.j2"
+        written = self._write(slide, meta, path)
+        display = display_path(path)
+        try:
+            source = parse_yaml(written.text, path, display)
+            self._fill(source, written, slide)
+            spec = validate_model(source, SlideSpec, {"shapes": SHAPE_MODELS})
+            return self._checked(spec, source, content_dir)
+        except DeckgenError as exc:
+            lines = written_source(path)
+            placed = [_placed(d, written, lines, slide.id) for d in exc.diagnostics]
+            raise DeckgenError(placed) from None
+
+    def _write(self, slide: SlideBase, meta: dict[str, Any], path: Path) -> Written:
+        """Render the slide's template; raise `DeckgenError` at its line for any exception."""
         context = {
-            "slide": slide.model_dump(),
-            "deck": meta,
-            "master": {
-                "width": self.master.size[0],
-                "height": self.master.size[1],
-                "margin": self.master.margin,
-            },
+            "slide": record(slide.model_dump(), "slide"),
+            "deck": record(meta, "deck"),
+            "master": record(
+                {
+                    "width": self.master.size[0],
+                    "height": self.master.size[1],
+                    "margin": self.master.margin,
+                },
+                "master",
+            ),
         }
         try:
-            text = self.environment.get_template(name).render(context)
+            return self.environment.write(self.environment.get_template(path.name), context)
         except jinja2.TemplateNotFound:
             message = f"no layout template for kind '{slide.kind}'"
             raise DeckgenError([Diagnostic(display_path(path), None, None, message)]) from None
         except jinja2.TemplateSyntaxError as exc:
-            diagnostic = Diagnostic(
-                display_path(path), exc.lineno, 1, f"template syntax error: {exc.message}"
-            )
+            message = f"template syntax error: {exc.message}"
+            if exc.message == "No filter named 'q'.":
+                message += " Every {{ … }} writes one value, which needs no quoting: remove '| q'"
+            diagnostic = Diagnostic(display_path(path), exc.lineno, 1, message)
             raise DeckgenError([diagnostic]) from None
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - any exception is the template's, at its line
             line = _template_line(exc.__traceback__, path)
-            message = f"while laying out slide '{slide.id}': {exc}"
+            said = str(exc) if isinstance(exc, jinja2.TemplateError) else _said(exc)
+            message = f"while laying out slide '{slide.id}': {said}"
             raise DeckgenError(
                 [Diagnostic(display_path(path), line, 1 if line else None, message)]
             ) from None
-        display = f"{display_path(path)} (output for slide '{slide.id}')"
-        source = parse_yaml(text, path, display)
+
+    def _fill(self, source: Source, written: Written, slide: SlideBase) -> None:
+        """Put the template's values in `source` and the slide's own keys beside them."""
+        fail_if_any(source.error(where, message) for where, message in fill(source, written))
         if isinstance(source.data, dict):
             source.data = {
                 **source.data,
@@ -153,16 +167,14 @@ class LayoutEngine:
                 "notes": slide.notes,
                 "hidden": slide.hidden,
             }
-        spec = validate_model(source, SlideSpec)
-        return self._checked(spec, display, content_dir)
 
-    def _checked(self, spec: SlideSpec, display: str, content_dir: Path) -> SlideSpec:
+    def _checked(self, spec: SlideSpec, source: Source, content_dir: Path) -> SlideSpec:
         """Return `spec` with picture paths resolved, if everything it names exists."""
         layout = self.master.layout(spec.layout)
         if layout is None:
             known = [item.name for item in self.master.layouts]
             raise DeckgenError(
-                [Diagnostic(display, None, None, unknown("layout", spec.layout, known))]
+                [source.diagnostic(("layout",), unknown("layout", spec.layout, known))]
             )
         shapes = [
             shape.model_copy(update={"path": str((content_dir / shape.path).resolve())})
@@ -170,44 +182,91 @@ class LayoutEngine:
             else shape
             for shape in spec.shapes
         ]
-        messages = self._problems(spec, layout, shapes)
-        fail_if_any(Diagnostic(display, None, None, message) for message in messages)
+        fail_if_any(
+            source.diagnostic(where, message, key=where[0] == "placeholders")
+            for where, message in self._problems(spec, layout, shapes)
+        )
         return spec.model_copy(update={"shapes": shapes})
 
-    def _problems(self, spec: SlideSpec, layout: LayoutDef, shapes: list[Shape]) -> list[str]:
+    def _problems(
+        self, spec: SlideSpec, layout: LayoutDef, shapes: list[Shape]
+    ) -> list[tuple[DataPath, str]]:
         slots = [item.name for item in layout.placeholders]
-        found = [
-            f"layout '{layout.name}': " + unknown("placeholder", name, slots, "has")
+        found: list[tuple[DataPath, str]] = [
+            (
+                ("placeholders", name),
+                f"layout '{layout.name}': " + unknown("placeholder", name, slots, "has"),
+            )
             for name in spec.placeholders
             if name not in slots
         ]
         drawn: list[str] = []
-        for shape in shapes:
+        for index, shape in enumerate(shapes):
+            at: DataPath = ("shapes", index)
             if shape.name in drawn or shape.name in slots:
-                found.append(f"shape '{shape.name}': the name is used twice on the slide")
+                found.append(
+                    ((*at, "name"), f"shape '{shape.name}': the name is used twice on the slide")
+                )
             if isinstance(shape, PictureShape):
                 if not Path(shape.path).is_file():
-                    found.append(f"shape '{shape.name}': image file not found: '{shape.path}'")
+                    found.append(
+                        (
+                            (*at, "path"),
+                            f"shape '{shape.name}': image file not found: '{shape.path}'",
+                        )
+                    )
             elif shape.style not in self.master.styles:
-                found.append(
-                    f"shape '{shape.name}': " + unknown("style", shape.style, self.master.styles)
-                )
+                message = unknown("style", shape.style, self.master.styles)
+                found.append(((*at, "style"), f"shape '{shape.name}': {message}"))
             if isinstance(shape, ConnectorShape):
-                style = self.master.styles.get(shape.style)
-                if style is not None and style.line is None:
-                    found.append(f"connector '{shape.name}': style '{shape.style}' has no line")
-                for end in (shape.begin_shape, shape.end_shape):
-                    if end is not None and end not in drawn:
-                        message = unknown("shape", end, drawn, "drawn before it")
-                        found.append(f"connector '{shape.name}': {message}")
+                found += self._connector(shape, at, drawn)
             drawn.append(shape.name)
         names = [*slots, *drawn]
         found += [
-            "reading_order: " + unknown("shape", name, names)
-            for name in spec.reading_order or []
+            (("reading_order", index), "reading_order: " + unknown("shape", name, names))
+            for index, name in enumerate(spec.reading_order or [])
             if name not in names
         ]
         return found
+
+    def _connector(
+        self, shape: ConnectorShape, at: DataPath, drawn: list[str]
+    ) -> list[tuple[DataPath, str]]:
+        found: list[tuple[DataPath, str]] = []
+        style = self.master.styles.get(shape.style)
+        if style is not None and style.line is None:
+            found.append(
+                ((*at, "style"), f"connector '{shape.name}': style '{shape.style}' has no line")
+            )
+        for field, end in (("begin_shape", shape.begin_shape), ("end_shape", shape.end_shape)):
+            if end is not None and end not in drawn:
+                message = unknown("shape", end, drawn, "drawn before it")
+                found.append(((*at, field), f"connector '{shape.name}': {message}"))
+        return found
+
+
+def written_source(path: Path) -> list[str]:
+    """Return the lines of the template at `path`, to place errors in its output on them."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):  # changed since it was rendered: columns are 1
+        return []
+
+
+def _placed(
+    diagnostic: Diagnostic, written: Written, source: list[str], slide_id: str
+) -> Diagnostic:
+    """Return a diagnostic about the template's output at the template line that wrote it."""
+    line, column = diagnostic.line, diagnostic.column
+    if line is not None:
+        line, column = written.place(line, column or 1, source)
+    message = f"{diagnostic.message} (slide '{slide_id}')"
+    return Diagnostic(diagnostic.file, line, column, message)
+
+
+def _said(exc: Exception) -> str:
+    """Return an exception as a template author reads it: its kind and its message."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _template_line(traceback: TracebackType | None, path: Path) -> int | None:

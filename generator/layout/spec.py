@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from generator.content.base import Model, union_tags
 from generator.content.inline import Paragraph, parse_inline
@@ -39,7 +40,12 @@ Point = tuple[float, float]
 
 
 def _paragraphs(value: object) -> object:
-    return parse_inline(value) if isinstance(value, str) else value
+    """Return text as paragraphs; refuse anything else as not text, whatever it is."""
+    if isinstance(value, str):
+        return parse_inline(value)
+    if isinstance(value, list) and all(isinstance(item, Paragraph) for item in value):
+        return value
+    raise PydanticCustomError("text_type", "expected text")
 
 
 RichText = Annotated[list[Paragraph], BeforeValidator(_paragraphs)]
