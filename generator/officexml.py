@@ -18,6 +18,9 @@ CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types
 PACKAGE_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 #: The relationship type of a hyperlink.
 HYPERLINK = NSMAP["r"] + "/hyperlink"
+#: docProps/app.xml: the extended properties and their variant types.
+EXTENDED_PROPERTIES_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 #: Dublin Core, in docProps/core.xml.
 DC_NS = "http://purl.org/dc/elements/1.1/"
 DCTERMS_NS = "http://purl.org/dc/terms/"

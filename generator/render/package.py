@@ -11,15 +11,17 @@ from pptx.presentation import Presentation
 from pptx.util import Emu
 
 from generator.content.models import DeckMeta
+from generator.officexml import EXTENDED_PROPERTIES_NS, VT_NS
 from generator.render.pptx_private import package_relationships
 from generator.render.xml import child, emu
 
-_APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" \
-xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">\
-<Application>deckgen</Application><PresentationFormat>Widescreen</PresentationFormat>\
-<Slides>{slides}</Slides><Notes>{notes}</Notes><HiddenSlides>{hidden}</HiddenSlides>\
-<Company>{company}</Company></Properties>"""
+_APP = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<Properties xmlns="{EXTENDED_PROPERTIES_NS}" xmlns:vt="{VT_NS}">'
+    "<Application>deckgen</Application><PresentationFormat>Widescreen</PresentationFormat>"
+    "<Slides>{slides}</Slides><Notes>{notes}</Notes><HiddenSlides>{hidden}</HiddenSlides>"
+    "<Company>{company}</Company></Properties>"
+)
 
 
 def set_size(prs: Presentation, size: tuple[float, float]) -> None:
