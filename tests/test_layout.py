@@ -301,3 +301,34 @@ def test_errors_in_the_spec_are_said_in_the_template_authors_terms(
     facts = {"id": "f", "kind": "facts", "title": "T", "lead": "L", "figures": figures}
     line, errors = broken(tmp_path, "facts", old, new, facts)
     assert errors == [f"{line}:{column}: error: {said} (slide 'f')"]
+
+
+def _written(template: str, **context: object) -> tuple[list[object], object]:
+    environment = LayoutEnvironment(loader=jinja2.DictLoader({"t": template}))
+    values = {name: record(value, name) for name, value in context.items()}
+    written = environment.write(environment.get_template("t"), values)
+    source = parse_yaml(written.text, Path("t"), "t")
+    return fill(source, written), source.data
+
+
+def test_content_joined_to_a_macros_text_is_one_value_never_yaml():
+    template = "{% macro bullet() %}☐ {% endmacro %}text: {{ bullet() ~ item }}\nsize: 20\n"
+    problems, data = _written(template, item="Fisk & potatis\nsize: 4 # x")
+    assert (problems, data) == ([], {"text": "☐ Fisk & potatis\nsize: 4 # x", "size": 20})
+
+
+def test_a_macros_values_joined_to_text_keep_their_text():
+    template = "{% macro tag(n) %}[{{ n }}]{% endmacro %}name: {{ tag(3) ~ ' ' ~ title }}\n"
+    assert _written(template, title="Vi är #1") == ([], {"name": "[3] Vi är #1"})
+
+
+def test_content_added_to_a_macros_text_with_plus_is_an_error_not_yaml():
+    template = "{% macro bullet() %}☐ {% endmacro %}text: {{ bullet() + item }}\n"
+    problems, _ = _written(template, item="a: b")
+    assert problems == [
+        (
+            ("text",),
+            "a {{ … }} stands inside other text; each {{ … }} is one whole value: "
+            'join text inside it, as in {{ "Part " ~ loop.index }}',
+        )
+    ]

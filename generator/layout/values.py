@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.compiler
 import jinja2.ext
 import jinja2.lexer
+import jinja2.nodes
 from markupsafe import Markup
 
 from generator.errors import unknown
@@ -68,12 +70,27 @@ class Record:
         return f"<{self._name}>"
 
 
+class ContentText(str):
+    """Text from the content, as templates see it. Where Jinja would escape it into YAML text
+    (joined to a macro's text with `~` or `+`), it goes in as a value's token instead: the
+    token then stands inside other text, which is an error at the template's line, so content
+    text can never become YAML."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return _token(str(self))
+
+
 def record(value: Any, name: str) -> Any:
-    """Return `value` as templates see it: mappings as records, lists of them as lists."""
+    """Return `value` as templates see it: mappings as records, lists of them as lists, text
+    as `ContentText`."""
     if isinstance(value, dict):
         return Record(value, name)
     if isinstance(value, list):
         return [record(item, f"{name}[{index}]") for index, item in enumerate(value)]
+    if isinstance(value, str):
+        return ContentText(value)
     return value
 
 
@@ -88,6 +105,8 @@ def plain(value: Any) -> Any:
         return [plain(item) for item in value]
     if isinstance(value, dict):
         return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, str):
+        return str(value)  # ContentText, and Markup a filter made, as the plain text they are
     return value
 
 
@@ -163,13 +182,51 @@ def _finalize(context: jinja2.runtime.Context, value: Any) -> Markup:
     It takes the context so that Jinja calls it at render time, never folding a constant."""
     if isinstance(value, Markup):
         return value
+    return _token(value)
+
+
+def _token(value: Any) -> Markup:
+    """Keep `value` among the values being written and return its token."""
     written = _WRITING.get()
     written.values.append(plain(value))
     return Markup(f"\ue000{len(written.values) - 1}\ue001")
 
 
+def _as_text(markup: Markup) -> str:
+    """Return a macro's or block's text as plain text: line marks out, values' tokens
+    replaced by the values' text."""
+    text = _MARKS.sub("", str.__str__(markup))
+    written = _WRITING.get(None)
+    if written is None:
+        return text
+    return _TOKEN.sub(lambda match: str(written.values[int(match.group(1))]), text)
+
+
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Compiles `~` to `LayoutEnvironment.join_parts`, not to Jinja's `markup_join`, which would
+    escape content text into a macro's YAML text."""
+
+    def visit_Concat(self, node: jinja2.nodes.Concat, frame: jinja2.compiler.Frame) -> None:
+        self.write("environment.join_parts((")
+        for argument in node.nodes:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
+
+
 class LayoutEnvironment(jinja2.Environment):
     """Jinja for layout templates: records for data, a value for every `{{ … }}`."""
+
+    code_generator_class = _CodeGenerator
+
+    @staticmethod
+    def join_parts(parts: tuple[Any, ...]) -> Any:
+        """Join the parts of a `~`: the template's own text (macros' and blocks' Markup) stays
+        YAML text; anything joined to a value is a value, text."""
+        texts = [part if isinstance(part, str) else str(part) for part in parts]
+        if all(type(part) is Markup for part in texts):
+            return Markup("".join(texts))
+        return "".join(_as_text(part) if type(part) is Markup else str(part) for part in texts)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(
@@ -185,10 +242,14 @@ class LayoutEnvironment(jinja2.Environment):
         self.globals[_MARK] = _line_mark
         for name in _TEXT_FILTERS:
             self.filters.pop(name, None)
+        # Joining content text makes text, a value: not Markup, which would escape each item.
+        self.filters["join"] = _join
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, Record):
             return obj.field(attribute, self.undefined)
+        if isinstance(obj, ContentText):
+            obj = str(obj)  # its methods and errors are those of text
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -215,6 +276,13 @@ class LayoutEnvironment(jinja2.Environment):
             offset += len(pieces[index])
         written.text = "".join(pieces[::3])
         return written
+
+
+def _join(items: Any, separator: str = "", attribute: Any = None) -> str:
+    """Jinja's `join` that makes plain text, whatever the items are."""
+    if attribute is not None:
+        items = [getattr(item, attribute) for item in items]
+    return str(separator).join(str(item) for item in items)
 
 
 #: A line mark: the template line and whether template text (d) or a `{{ … }}` (v) follows.
