@@ -332,3 +332,12 @@ def test_content_added_to_a_macros_text_with_plus_is_an_error_not_yaml():
             'join text inside it, as in {{ "Part " ~ loop.index }}',
         )
     ]
+
+
+def test_a_box_with_a_negative_width_is_an_error_at_its_line(tmp_path: Path):
+    old = "{{ core_w }}, {{ core_h }}]"
+    line, errors = broken(tmp_path, "diagram", old, "{{ -core_w }}, {{ core_h }}]", DIAGRAM)
+    assert errors == [
+        f"{line}:41: error: shapes[0].box[2]: expected a number of at least 0, got a number -270 "
+        "(slide 'd')"
+    ]

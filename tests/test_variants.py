@@ -248,8 +248,9 @@ def test_when_every_deck_fails_the_summary_says_nothing_was_written(tmp_path: Pa
     assert result.exit_code == 1
     assert result.stdout.splitlines()[-1] == "0 written, 0 up to date, 2 failed"
     assert result.stderr.splitlines()[-1] == (
-        "deckgen: 2 errors; 2 of 2 decks failed (blekinge, orebro); nothing was written."
+        "deckgen: 1 error; 2 of 2 decks failed (blekinge, orebro); nothing was written."
     )
+    assert result.stderr.count("unknown kind 'titel'") == 1
     assert broken.decks() == {}
 
 

@@ -58,7 +58,8 @@ def build_decks(
         report.line(f"{written} written, {up_to_date} up to date, {len(failed)} failed")
     if failed:
         error = InternalError if any(outcome.internal for outcome in failed) else DeckgenError
-        diagnostics = [d for outcome in failed for d in outcome.diagnostics]
+        # An error in what decks share (the base deck, an overlay) is said once, not per deck.
+        diagnostics = list(dict.fromkeys(d for outcome in failed for d in outcome.diagnostics))
         if len(variants) == 1:
             raise error(diagnostics)
         names = ", ".join(outcome.variant.key for outcome in failed)

@@ -195,7 +195,8 @@ def _diagnostic(
         bound, later, more = _BOUNDS[kind]
         limit = (error.get("ctx") or {}).get(bound)
         how = later if isinstance(value, datetime.date) else more
-        return source.error(path, f"expected {how} {limit}, got {_kind(value)}")
+        shown_limit = f"{limit:g}" if isinstance(limit, float) else limit  # 0, not 0.0
+        return source.error(path, f"expected {how} {shown_limit}, got {_kind(value)}")
     return source.error(path, f"{_lower_first(error['msg'])} (got {_kind(value)})")
 
 

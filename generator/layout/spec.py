@@ -34,8 +34,10 @@ SchemeColor = Literal[
 ]
 ThemeFont = Literal["major", "minor"]
 Geometry = Literal["rect", "roundRect", "ellipse", "line", "chevron", "homePlate"]
+#: A width or height in points: DrawingML has no negative extents.
+Extent = Annotated[float, Field(ge=0)]
 #: x, y, width, height in points.
-Box = tuple[float, float, float, float]
+Box = tuple[float, float, Extent, Extent]
 Point = tuple[float, float]
 
 
