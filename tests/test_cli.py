@@ -118,3 +118,13 @@ def test_an_empty_region_is_a_usage_error_not_the_national_deck(
     )
     assert result.stdout == ""
     assert not scratch.output.exists()
+
+
+@pytest.mark.parametrize("command", [["schema"], ["logo", "SKR"]])
+def test_a_file_that_cannot_be_written_is_an_error_not_a_bug(scratch: Scratch, command: list[str]):
+    result = CliRunner().invoke(main, [*command, "-o", "missing/folder/file"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "missing/folder/file: error: cannot write: No such file or directory\n"
+        "deckgen: 1 error; nothing was written.\n"
+    )

@@ -195,7 +195,7 @@ def schema(output: Path | None, kind: str) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        _write(output, text.encode("utf-8"))
         click.echo(f"wrote {output.as_posix()}")
 
 
@@ -348,7 +348,18 @@ def logo(
     from generator.theme.logo import LogoFontMissing
 
     try:
-        output.write_bytes(text_logo(text, color))
+        _write(output, text_logo(text, color))
     except LogoFontMissing as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {output.as_posix()}")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a file a command was asked for; a path that cannot be written is the user's error."""
+    from generator.errors import DeckgenError, Diagnostic, display_path
+
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        message = f"cannot write: {exc.strerror or exc}"
+        raise DeckgenError([Diagnostic(display_path(path), None, None, message)]) from None
