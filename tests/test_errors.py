@@ -138,8 +138,21 @@ def test_a_bad_slide_id_and_link_say_what_is_allowed(scratch: Scratch):
         "content/deck.yaml:7:9: error: slides[0].id: expected up to 64 lower-case letters, "
         "digits and dashes, such as 'citat-1', got text 'Tack Så Mycket'",
         "content/deck.yaml:10:17: error: slides[0].link.url: expected an http, https or mailto "
-        "address, got text 'file:///etc/passwd'",
+        "address, without spaces, '<' or '>' (write them %3C, %3E), got text 'file:///etc/passwd'",
     ]
+
+
+def test_a_link_with_angle_brackets_is_an_error_not_garbled_text(scratch: Scratch):
+    scratch.write(
+        "title: T\nauthors: [A]\norganisation: SKR\ndate: 2026-01-01\nbrand: skr\nslides:\n"
+        "  - id: tack\n    kind: closing\n    message: Tack!\n"
+        "    link: {url: 'https://x.se/a>b', text: Läs mer}\n"
+    )
+    result = scratch.run("validate")
+    assert result.stderr.splitlines()[0] == (
+        "content/deck.yaml:10:17: error: slides[0].link.url: expected an http, https or mailto "
+        "address, without spaces, '<' or '>' (write them %3C, %3E), got text 'https://x.se/a>b'"
+    )
 
 
 def test_text_that_resolves_to_nothing_is_an_error(scratch: Scratch):

@@ -341,3 +341,12 @@ def test_a_box_with_a_negative_width_is_an_error_at_its_line(tmp_path: Path):
         f"{line}:41: error: shapes[0].box[2]: expected a number of at least 0, got a number -270 "
         "(slide 'd')"
     ]
+
+
+def test_a_diagram_parts_title_with_spaces_around_it_is_still_bold():
+    (spec,) = lay_out(
+        {**DIAGRAM, "parts": [{"title": " Aktivt ledarskap. ", "text": "a"}, DIAGRAM["parts"][1]]}
+    )
+    (part,) = [box for box in boxes(spec, "Part 1")]
+    runs = [(run.text, run.bold) for paragraph in part.text for run in paragraph.runs if run.text]
+    assert runs == [("Aktivt ledarskap.", True), (" a", False)]

@@ -153,7 +153,13 @@ class QuoteSlide(SlideBase):
 
 
 class Link(Model):
-    url: Annotated[str, pattern(r"^(https?://|mailto:)\S+$", "an http, https or mailto address")]
+    url: Annotated[
+        str,
+        pattern(
+            r"^(https?://|mailto:)[^\s<>]+$",
+            "an http, https or mailto address, without spaces, '<' or '>' (write them %3C, %3E)",
+        ),
+    ]
     """An http, https or mailto address."""
     text: Text | None = None
     """The link's text; the address itself where it is left out."""
