@@ -217,3 +217,15 @@ def test_typographic_quotes_and_dashes_inside_straight_quotes_are_text(scratch: 
     result = scratch.use("quoted-typographic.yaml").run("validate")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == "content/deck.yaml: ok (2 slides)\n"
+
+
+def test_a_number_where_text_belongs_says_to_quote_it(scratch: Scratch):
+    scratch.write(
+        "title: T\nauthors: [A]\norganisation: SKR\ndate: 2026-01-01\nbrand: skr\nslides:\n"
+        "  - {id: fakta, kind: facts, title: F, lead: L, figures: [{value: 1:30, label: tid}]}\n"
+    )
+    result = scratch.run("validate")
+    assert result.stderr.splitlines()[0] == (
+        "content/deck.yaml:7:67: error: slides[0].figures[0].value: expected text, got a number "
+        "90; put it in quotes to keep it as text"
+    )

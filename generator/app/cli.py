@@ -11,7 +11,7 @@ import click
 from generator import __version__
 from generator.app import options
 from generator.app.report import Reporter
-from generator.errors import EXIT_FINDINGS, EXIT_INTERNAL
+from generator.errors import EXIT_FINDINGS, EXIT_INTERNAL, counted
 from generator.source.variant import Options
 
 
@@ -139,7 +139,7 @@ def validate(
     content: Path, templates: Path, region: str | None, overlays: tuple[Path, ...], every: bool
 ) -> None:
     """Check the content, brand and layouts without writing anything."""
-    from generator.errors import DeckgenError, counted
+    from generator.errors import DeckgenError
     from generator.pipeline import Pipeline
 
     variants = options.variants(content, region, overlays, every)
@@ -231,7 +231,7 @@ def preview(
 
     decks = built(output, options.variants(content, region, overlays, every))
     gallery = write_gallery(decks, output, Reporter().line)
-    click.echo(f"wrote {gallery.page.as_posix()} ({gallery.decks} decks)")
+    click.echo(f"wrote {gallery.page.as_posix()} ({counted(gallery.decks, 'deck')})")
 
 
 @main.command(short_help="Check built decks: overflow, accessibility, package, links.")
@@ -270,7 +270,6 @@ def check(
     """
     from generator.app.variants import built
     from generator.check import check_decks
-    from generator.errors import counted
 
     decks = built(output, options.variants(content, region, overlays, every))
     findings = check_decks(decks, Options.from_environment(templates))

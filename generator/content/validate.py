@@ -185,7 +185,13 @@ def _diagnostic(
     if kind in ("link_scheme", "authors_length"):
         return source.error(path, error["msg"])
     if kind in _EXPECTED:
-        return source.error(path, f"expected {_EXPECTED[kind]}, got {_kind(value)}")
+        # YAML reads 290 as a number and 1:30 as 90 (base 60): quoting keeps it text.
+        hint = (
+            "; put it in quotes to keep it as text"
+            if kind == "string_type" and isinstance(value, int | float)
+            else ""
+        )
+        return source.error(path, f"expected {_EXPECTED[kind]}, got {_kind(value)}{hint}")
     if kind in _LENGTHS:
         return source.error(path, _length(kind, error.get("ctx") or {}, value))
     if kind == "literal_error":

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from generator.errors import Diagnostic, ToolError
+from generator.errors import Diagnostic, ToolError, counted
 
 #: The PDF export filter's options that keep hidden slides (given as JSON, LibreOffice >= 7.4).
 _EVERY_SLIDE = {"ExportHiddenSlides": {"type": "boolean", "value": "true"}}
@@ -63,6 +63,7 @@ def export_pdfs(
     missing = [deck for deck in stale if not target(deck).exists()]
     if result.returncode != 0 or missing:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-        message = f"LibreOffice could not export {len(missing) or len(stale)} deck(s): {detail[0]}"
+        failed = counted(len(missing) or len(stale), "deck")
+        message = f"LibreOffice could not export {failed}: {detail[0]}"
         raise ToolError([Diagnostic("soffice", None, None, message)])
     return [target(deck) for deck in stale]
