@@ -17,7 +17,7 @@ def test_help_lists_the_commands_with_an_example():
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
     for line in (
-        "deckgen build             write output/<deck title>.pptx",
+        "deckgen build             write the deck to output/, named after its title",
         "build     Build decks: the national one, a region's, or all of them.",
         "validate  Check the content, brand and layouts without writing anything.",
         "schema    Print a content format as JSON Schema, for editors.",

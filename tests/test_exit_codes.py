@@ -42,7 +42,7 @@ def test_the_codes_are_the_documented_ones():
     for line in (
         "0   success",
         "1   an error in the content, a region file, an overlay, a brand or a template",
-        "2   a usage error: an unknown option or a missing argument",
+        "2   a usage error: an unknown option, a missing argument, an empty --region",
         "3   deckgen check found problems at or above --fail-on",
         "4   an external tool (LibreOffice's soffice, poppler's pdftoppm) is missing or failed",
         "70  an internal error: a bug in deckgen (DECKGEN_TRACEBACK=1 shows where)",

@@ -47,7 +47,7 @@ def main() -> None:
     \b
     Typical use, from the project folder:
       deckgen validate --all    check every deck's content; write nothing
-      deckgen build             write output/<deck title>.pptx
+      deckgen build             write the deck to output/, named after its title
       deckgen build --region varmland
                                 a region's deck, in its brand, with its facts
       deckgen build --all       every deck, in parallel; unchanged ones are skipped
@@ -62,7 +62,7 @@ def main() -> None:
     Exit status:
       0   success
       1   an error in the content, a region file, an overlay, a brand or a template
-      2   a usage error: an unknown option or a missing argument
+      2   a usage error: an unknown option, a missing argument, an empty --region
       3   deckgen check found problems at or above --fail-on
       4   an external tool (LibreOffice's soffice, poppler's pdftoppm) is missing or failed
       70  an internal error: a bug in deckgen (DECKGEN_TRACEBACK=1 shows where)
@@ -138,7 +138,17 @@ def build(
 def validate(
     content: Path, templates: Path, region: str | None, overlays: tuple[Path, ...], every: bool
 ) -> None:
-    """Check the content, brand and layouts without writing anything."""
+    """Check the content, brand and layouts without writing anything.
+
+    Every deck is planned as far as rendering: content, region files and overlays, brand,
+    layouts. Errors name file:line:column; warnings do not change the exit status.
+
+    \b
+    Examples:
+      deckgen validate                       the national deck
+      deckgen validate --all                 every deck: "22 decks valid"
+      deckgen validate --region dalarna --overlay content/overlays/exempel.yaml
+    """
     from generator.errors import DeckgenError
     from generator.pipeline import Pipeline
 
