@@ -28,7 +28,7 @@ class Reporter:
     def warnings(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Print each warning on standard error, once per command: decks built with the same
         overlay share its warnings. Under a progress bar they wait until it is taken down."""
-        for diagnostic in diagnostics:
+        for diagnostic in sorted(diagnostics, key=_position):
             if diagnostic in self._warned:
                 continue
             self._warned.add(diagnostic)
@@ -81,3 +81,8 @@ class Reporter:
         for text in self._held:
             click.echo(text, err=True)
         self._held.clear()
+
+
+def _position(diagnostic: Diagnostic) -> tuple[str, int, int]:
+    """A deck's warnings in the order of their files' lines."""
+    return (diagnostic.file, diagnostic.line or 0, diagnostic.column or 0)
