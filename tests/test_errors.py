@@ -138,7 +138,7 @@ def test_a_bad_slide_id_and_link_say_what_is_allowed(scratch: Scratch):
         "content/deck.yaml:7:9: error: slides[0].id: expected up to 64 lower-case letters, "
         "digits and dashes, such as 'citat-1', got text 'Tack Så Mycket'",
         "content/deck.yaml:10:17: error: slides[0].link.url: expected an http, https or mailto "
-        "address, without spaces, '<' or '>' (write them %3C, %3E), got text 'file:///etc/passwd'",
+        "address without spaces, '<' or '>', got text 'file:///etc/passwd'",
     ]
 
 
@@ -151,7 +151,7 @@ def test_a_link_with_angle_brackets_is_an_error_not_garbled_text(scratch: Scratc
     result = scratch.run("validate")
     assert result.stderr.splitlines()[0] == (
         "content/deck.yaml:10:17: error: slides[0].link.url: expected an http, https or mailto "
-        "address, without spaces, '<' or '>' (write them %3C, %3E), got text 'https://x.se/a>b'"
+        "address without spaces, '<' or '>', got text 'https://x.se/a>b'"
     )
 
 

@@ -157,7 +157,7 @@ class Link(Model):
         str,
         pattern(
             r"^(https?://|mailto:)[^\s<>]+$",
-            "an http, https or mailto address, without spaces, '<' or '>' (write them %3C, %3E)",
+            "an http, https or mailto address without spaces, '<' or '>'",
         ),
     ]
     """An http, https or mailto address."""
