@@ -13,6 +13,8 @@ from generator.errors import shown as quoted
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 #: The most pixels an image may have (Pillow's decompression-bomb guard warns at 89 million).
 MAX_IMAGE_PIXELS = 40_000_000
+#: The longest name one folder or file in a path may have, in bytes (Linux's NAME_MAX).
+MAX_NAME_BYTES = 255
 #: What an image's first bytes are, for each format deckgen embeds.
 _SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": "PNG",
@@ -27,9 +29,18 @@ def inside(value: str, folder: Path, roots: tuple[Path, ...]) -> tuple[Path | No
     else None and what is wrong with it."""
     if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
         return None, f"absolute paths are not allowed: {quoted(value)}"
-    if ".." in PurePosixPath(value.replace("\\", "/")).parts:
+    if ".." in parts(value):
         return None, f"'..' is not allowed in a path: {quoted(value)}"
-    resolved = (folder / value).resolve()
+    if any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for part in parts(value)):
+        return None, (
+            f"{quoted(value)}: a name in the path is longer than {MAX_NAME_BYTES} bytes, the limit"
+        )
+    try:
+        resolved = (folder / value).resolve()
+    except RuntimeError:  # Python 3.11's pathlib says "Symlink loop"
+        return None, f"{quoted(value)}: the path's symbolic links form a loop"
+    except OSError as exc:
+        return None, f"{quoted(value)}: the path cannot be read: {exc.strerror or exc}"
     if not any(resolved.is_relative_to(root.resolve()) for root in roots):
         folders = " or ".join(f"{display_path(root)}/" for root in roots)
         written = (folder / value).absolute()
@@ -44,6 +55,11 @@ def inside(value: str, folder: Path, roots: tuple[Path, ...]) -> tuple[Path | No
             )
         return None, f"{quoted(value)} leads outside {folders}{how}"
     return resolved, None
+
+
+def parts(value: str) -> tuple[str, ...]:
+    """Return the folders and file that `value` names, with either kind of slash."""
+    return PurePosixPath(value.replace("\\", "/")).parts
 
 
 def image_problem(path: Path) -> str | None:

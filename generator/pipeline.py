@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,10 +15,11 @@ from generator.content.validate import validate, validate_model
 from generator.errors import DeckgenError, Diagnostic, display_path, shown, unknown
 from generator.layout.engine import LayoutEngine, load_master
 from generator.layout.spec import MasterSpec, SlideSpec, TemplateInfo, TemplatePlan
+from generator.output.manifest import MANIFEST, Manifest
 from generator.output.save import build_moment, normalize_zip, save
 from generator.source.load import Source, load_yaml
 from generator.source.merge import merge
-from generator.source.variant import Options, Variant, region_paths
+from generator.source.variant import NATIONAL, Options, Variant, region_paths
 from generator.theme.brand import Brand, Branding, load_brand, template_plan
 
 OverlayT = TypeVar("OverlayT", bound=Overlay)
@@ -65,6 +67,7 @@ class Pipeline:
         self._bases: dict[Path, Source] = {}
         self._brands: dict[str, Branding] = {}
         self._templates: dict[Path, TemplateInfo] = {}
+        self._titles: dict[Path, str] = {}
 
     @property
     def master(self) -> MasterSpec:
@@ -85,6 +88,20 @@ class Pipeline:
             validate(source, (content.parent, self.templates))
             self._bases[content] = source
         return self._bases[content]
+
+    def base_title(self, content: Path) -> str:
+        """Return the national deck's title, which decks' file names start with (see
+        `file_name`); its text as written if the national deck does not resolve."""
+        if content not in self._titles:
+            base = self.base(content)
+            try:
+                merged = merge(base, [], regional=False).source
+                title = resolve(validate(merged, (content.parent, self.templates)), merged).title
+            except DeckgenError:
+                raw = base.data.get("title") if isinstance(base.data, dict) else None
+                title = raw if isinstance(raw, str) else ""
+            self._titles[content] = title
+        return self._titles[content]
 
     def brand(self, name: str) -> Branding:
         if name not in self._brands:
@@ -139,19 +156,62 @@ class Pipeline:
         blob = render(
             meta, ready.specs, ready.master, ready.brand, ready.logo, moment, ready.template
         )
-        target = output / file_name(ready, variant)
+        base_title = self.base_title(variant.content)
+        target = output / file_name(ready.deck.title, base_title, variant)
+        _refuse_another_decks_file(target, variant)
         save(normalize_zip(blob, moment), target)
         name = ready.region.name if ready.region else None
         return Built(path=target, slides=len(ready.specs), warnings=ready.warnings, name=name)
 
 
-def file_name(ready: Plan, variant: Variant) -> str:
-    """Return the deck's file name: its title, its region, its overlays' names:
-    `regionen-i-rorelse-dalarna-anna.pptx`."""
-    region = [ready.region.slug] if ready.region else []
-    return (
-        slug(" ".join([ready.deck.title, *region, *(p.stem for p in variant.overlays)])) + ".pptx"
-    )
+#: The longest file name (less `.pptx`) a deck gets: under the file systems' 255 bytes with
+#: room for what is written beside it (`.<name>.pptx.<random>.tmp`, `<name>-sheet.png`).
+MAX_STEM = 200
+#: How many hex digits of a hash a file name ends with when it is not the plain name.
+HASH_DIGITS = 10
+
+
+def file_name(title: str, base_title: str, variant: Variant) -> str:
+    """Return the deck's file name, unique to its variant by construction.
+
+    The plain name is the title, then the region, then each overlay after `--`:
+    `regionen-i-rorelse.pptx`, `regionen-i-rorelse-varmland.pptx`,
+    `regionen-i-rorelse-dalarna--exempel.pptx`. A slug holds no `--` and no `_`, so the plain
+    names of one content folder differ from each other: the title is the national deck's, the
+    same for every deck, the region is what follows it up to the first `--`, and each overlay
+    is what stands between two `--`. A deck gets its plain name only where that reading holds:
+    its title's slug is the national deck's (no region file or overlay changed it), the region
+    and overlays' names are slugs already (`dalarna`, not `Anna` or `a--b`), and it is at most
+    `MAX_STEM` characters. Any other deck is named by its slug cut short, `_` and a hash of its
+    manifest key (`Variant.key`, unique to the variant): `regionen-i_3f2a9c01d4.pptx`. No
+    plain name holds `_`, so the two kinds never meet.
+    """
+    region = [variant.region] if variant.region else []
+    overlays = [path.stem for path in variant.overlays]
+    plain = "-".join([slug(title), *region]) + "".join(f"--{name}" for name in overlays)
+    if (
+        slug(title) == slug(base_title)
+        and all(slug(name) == name for name in [*region, *overlays])
+        and len(plain) <= MAX_STEM
+    ):
+        return plain + ".pptx"
+    digest = hashlib.sha256(variant.key.encode("utf-8")).hexdigest()[:HASH_DIGITS]
+    readable = slug(" ".join([title, *region, *overlays]))[: MAX_STEM - HASH_DIGITS - 1]
+    return f"{readable.rstrip('-')}_{digest}.pptx"
+
+
+def _refuse_another_decks_file(target: Path, variant: Variant) -> None:
+    """Raise `DeckgenError` if the manifest records another deck in `target` (built from
+    another content folder, or by an older deckgen), naming both, before anything is written."""
+    entries = Manifest(target.parent).entries
+    others = [key for key, e in entries.items() if e.file == target.name and key != variant.key]
+    if others and target.is_file():
+        message = (
+            f"the decks '{variant.key}' and '{others[0]}' would both be written to this file"
+            f" ({display_path(target.parent / MANIFEST)} records '{others[0]}' in it); build"
+            " one of them into another --output"
+        )
+        raise DeckgenError([Diagnostic(display_path(target), None, None, message)])
 
 
 def load_region(content: Path, name: str) -> tuple[Source, RegionFile]:
@@ -162,6 +222,12 @@ def load_region(content: Path, name: str) -> tuple[Source, RegionFile]:
         where = display_path(content.parent / "regions") + "/"
         raise DeckgenError([Diagnostic(where, None, None, message)])
     source, region = load_overlay(paths[name], RegionFile)
+    if region.region.slug == NATIONAL:
+        message = (
+            f"region.slug: '{NATIONAL}' is reserved for the national deck (its key in the"
+            " manifest); rename the region's file and its slug"
+        )
+        raise DeckgenError([source.diagnostic(("region", "slug"), message)])
     if region.region.slug != name:
         message = (
             f"region.slug: expected '{name}', the file's name, got {shown(region.region.slug)}"

@@ -39,6 +39,10 @@ def symlink_out(content: Path) -> None:
     os.symlink(outside, content.parent / "img" / "outside.png")
 
 
+def symlink_loop(content: Path) -> None:
+    os.symlink("loop", content.parent / "img" / "loop")
+
+
 def long_text(content: Path) -> None:
     text = "Ett mycket långt citat. " * 40_000
     content.write_text(
@@ -77,6 +81,7 @@ RECIPES: dict[str, Callable[[Path], None]] = {
     "deep-nesting.yaml": deep_nesting,
     "image-too-large.yaml": huge_image,
     "path-symlink.yaml": symlink_out,
+    "path-symlink-loop.yaml": symlink_loop,
     "template-zip-bomb.yaml": template({"ppt/media/bomb.bin": bytes(300 * 1024 * 1024)}),
     "template-zip-slip.yaml": template({"../../evil.xml": b"<x/>"}),
     "template-dtd.yaml": template(

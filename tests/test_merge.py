@@ -145,10 +145,10 @@ def test_hide_keeps_the_slide_but_skips_it_in_the_show(scratch: Scratch):
     result = scratch.run("build", "--overlay", str(talk))
     assert result.exit_code == 0, result.stderr
 
-    prs = Presentation(str(scratch.output / "regionen-i-rorelse-talk.pptx"))
+    prs = Presentation(str(scratch.output / "regionen-i-rorelse--talk.pptx"))
     shown = [s._element.get("show") for s in prs.slides]
     assert shown == [None, None, None, "0", None, None, None, None, None]
-    with zipfile.ZipFile(scratch.output / "regionen-i-rorelse-talk.pptx") as deck:
+    with zipfile.ZipFile(scratch.output / "regionen-i-rorelse--talk.pptx") as deck:
         assert b"<HiddenSlides>1</HiddenSlides>" in deck.read("docProps/app.xml")
 
 

@@ -146,7 +146,7 @@ REGIONEN = (
 def test_build_prints_the_warnings_on_stderr_and_succeeds(project: Scratch):
     result = project.run("build", "--overlay", "content/overlays/talk.yaml")
     assert result.exit_code == 0
-    assert result.stdout == "wrote output/regionen-i-rorelse-talk.pptx (9 slides)\n"
+    assert result.stdout == "wrote output/regionen-i-rorelse--talk.pptx (9 slides)\n"
     assert result.stderr == PANEL + REGIONEN
 
 

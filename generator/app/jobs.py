@@ -92,6 +92,7 @@ def _warm(pipeline: Pipeline, variants: list[Variant]) -> None:
         pipeline.engine.warm()
         for content in {variant.content for variant in variants}:
             pipeline.base(content)
+            pipeline.base_title(content)
     except DeckgenError:
         pass  # each deck reports it
 

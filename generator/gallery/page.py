@@ -102,7 +102,8 @@ def section(
     """Return the section of the deck `entry` names, with its facts and rendered `slides`."""
     deck = output / entry.file
     anchor = anchor_of(key)
-    overlays = key.split("+")[1:]
+    # An overlay's own '+' and '%' are escaped in the key (`Variant.key`).
+    overlays = [part.replace("%2B", "+").replace("%25", "%") for part in key.split("+")[1:]]
     name = " + ".join([entry.name or NATIONAL, *overlays])
     cards = [
         Card(

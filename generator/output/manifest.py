@@ -139,9 +139,12 @@ class Manifest:
         self.entries: dict[str, Entry] = {}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            self.entries = {key: Entry(**value) for key, value in data["decks"].items()}
-        except (OSError, ValueError, KeyError, TypeError):
-            self.entries = {}  # no manifest, or one that is not ours: rebuild everything
+        except (OSError, ValueError):
+            return  # no manifest, or one that is not JSON: rebuild everything
+        entries = _entries(data)
+        # An entry whose file leads out of the output folder is not built: check and preview
+        # write beside a deck, so they must not be sent elsewhere.
+        self.entries = {key: e for key, e in entries.items() if _inside(e.file, output)}
 
     def current(self, variant: Variant, inputs: str, version: str) -> Entry | None:
         """Return the entry of `variant` if its deck is there, unchanged, from these inputs."""
@@ -161,6 +164,55 @@ class Manifest:
         entries = {**self.entries, **dict(updates)}
         decks = {key: asdict(entries[key]) for key in sorted(entries)}
         return json.dumps({"decks": decks}, indent=2, ensure_ascii=False) + "\n"
+
+
+#: Each field of an entry and the types its JSON value may have.
+_SCHEMA: dict[str, tuple[type, ...]] = {
+    "file": (str,),
+    "sha256": (str,),
+    "slides": (int,),
+    "inputs": (str,),
+    "deckgen": (str,),
+    "name": (str, type(None)),
+    "built": (str, type(None)),
+}
+
+
+def _entries(data: object) -> dict[str, Entry]:
+    """Return the entries of a manifest's JSON; none if it does not match the schema (a
+    manifest that is not ours, or was edited by hand, counts as absent: everything rebuilds)."""
+    decks = data.get("decks") if isinstance(data, dict) else None
+    if not isinstance(decks, dict):
+        return {}
+    entries = {}
+    for key, value in decks.items():
+        if not isinstance(value, dict) or not _matches(value):
+            return {}
+        entries[key] = Entry(**value)
+    return entries
+
+
+def _matches(value: dict[str, object]) -> bool:
+    """Whether `value` has the fields of an `Entry`, each of its type (a bool is no number)."""
+    required = {name for name in _SCHEMA if name not in ("name", "built")}
+    if not required <= value.keys() <= _SCHEMA.keys():
+        return False
+    return all(
+        isinstance(item, _SCHEMA[name]) and not isinstance(item, bool)
+        for name, item in value.items()
+    )
+
+
+def _inside(file: str, output: Path) -> bool:
+    """Whether `file` names a deck in `output` itself: one `.pptx` name, no folder, that stays
+    there once symbolic links are resolved."""
+    name = Path(file)
+    if name.name != file or "\\" in file or name.suffix != ".pptx" or file.startswith("."):
+        return False
+    try:
+        return (output / file).resolve().parent == output.resolve()
+    except (OSError, RuntimeError):  # a link that loops, a name too long
+        return False
 
 
 def manifest_entry(

@@ -11,6 +11,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+#: The national deck's name and manifest key; no region may take it.
+NATIONAL = "national"
+
 
 @dataclass(frozen=True)
 class Variant:
@@ -23,12 +26,19 @@ class Variant:
     @property
     def name(self) -> str:
         """The variant's name: "national" or the region's slug."""
-        return self.region or "national"
+        return self.region or NATIONAL
 
     @property
     def key(self) -> str:
-        """The manifest's key: the name, then each overlay's file name: `dalarna+anna`."""
-        return "+".join([self.name, *(path.stem for path in self.overlays)])
+        """The manifest's key: the name, then each overlay's file name: `dalarna+anna`.
+
+        Unique to the variant by construction: a region's slug holds no `+` (lower-case
+        letters, digits and dashes) and may not be `national`, which is reserved for the
+        national deck (`pipeline.load_region` refuses it), and an overlay's `+` and `%` are
+        written `%2B` and `%25`, so `+` only ever separates.
+        """
+        overlays = (path.stem.replace("%", "%25").replace("+", "%2B") for path in self.overlays)
+        return "+".join([self.name, *overlays])
 
 
 def region_paths(content: Path) -> dict[str, Path]:
