@@ -3,10 +3,12 @@ by what they are, not by what they are called."""
 
 from __future__ import annotations
 
+import os
+import stat
 import warnings
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from generator.errors import display_path
+from generator.errors import DeckgenError, Diagnostic, display_path
 from generator.errors import shown as quoted
 
 #: The largest image file deckgen embeds.
@@ -20,6 +22,50 @@ _SIGNATURES = {
     b"GIF87a": "GIF",
     b"GIF89a": "GIF",
 }
+
+
+#: What a file that is not a regular one is, for the error that refuses it.
+_KINDS = (
+    (stat.S_ISFIFO, "a pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def special(mode: int) -> str | None:
+    """Return what a file of `mode` is ("a pipe", "a device") if it is not a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def not_regular(path: Path, kind: str) -> DeckgenError:
+    """Return the error that refuses `path`, a pipe, a device or another special file."""
+    message = (
+        f"not a regular file but {kind}: deckgen reads its inputs from regular files only"
+        " (save what it holds as a file)"
+    )
+    return DeckgenError([Diagnostic(display_path(path), None, None, message)])
+
+
+def read_input(path: Path, limit: int) -> bytes:
+    """Return the bytes of the regular file at `path`, at most `limit` + 1 of them (the caller
+    refuses more); raise `DeckgenError` for a pipe, a device or a socket, without waiting on it,
+    and `OSError` if it cannot be read.
+
+    A FIFO blocks `open` until someone writes to it, and /dev/zero never ends: the mode is
+    checked before opening, and the opened file's again (non-blocking), in case it changed."""
+    kind = special(os.stat(path).st_mode)
+    if kind is not None:
+        raise not_regular(path, kind)
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(handle, "rb") as stream:
+        kind = special(os.fstat(handle).st_mode)
+        if kind is not None:
+            raise not_regular(path, kind)
+        return stream.read(limit + 1)
 
 
 def inside(value: str, folder: Path, roots: tuple[Path, ...]) -> tuple[Path | None, str | None]:
@@ -50,7 +96,11 @@ def image_problem(path: Path) -> str | None:
     """Return what is wrong with the image at `path` (missing, too big, not a PNG, JPEG or GIF
     by its content, too many pixels), or None."""
     try:
-        size = path.stat().st_size
+        found = path.stat()
+        kind = special(found.st_mode)
+        if kind is not None:  # opening a pipe would wait for a writer forever
+            return f"not a regular file but {kind}"
+        size = found.st_size
         with path.open("rb") as stream:
             head = stream.read(16)
     except OSError:

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from generator.errors import DeckgenError, Diagnostic, display_path, shown
+from generator.files import read_input
 
 #: A path into the loaded data: mapping keys and sequence indexes, from the root.
 DataPath = tuple[str | int, ...]
@@ -116,8 +117,7 @@ def load_yaml(path: Path) -> Source:
     malformed file."""
     display = display_path(path)
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)
+        raw = read_input(path, MAX_FILE_BYTES)  # a pipe or a device is refused, never waited on
     except FileNotFoundError:
         raise DeckgenError([Diagnostic(display, None, None, "file not found")]) from None
     except OSError as exc:
