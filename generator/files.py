@@ -41,16 +41,20 @@ def special(mode: int) -> str | None:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
-def not_regular(path: Path, kind: str) -> DeckgenError:
+#: What to do about a special file that was named as an input (`--overlay <(cat overlay.yaml)`).
+SAVE_IT = "save what it holds as a file and name that"
+
+
+def not_regular(path: Path, kind: str, advice: str = SAVE_IT) -> DeckgenError:
     """Return the error that refuses `path`, a pipe, a device or another special file."""
     message = (
         f"not a regular file but {kind}: deckgen reads its inputs from regular files only"
-        " (save what it holds as a file)"
+        f" ({advice})"
     )
     return DeckgenError([Diagnostic(display_path(path), None, None, message)])
 
 
-def read_input(path: Path, limit: int) -> bytes:
+def read_input(path: Path, limit: int, advice: str = SAVE_IT) -> bytes:
     """Return the bytes of the regular file at `path`, at most `limit` + 1 of them (the caller
     refuses more); raise `DeckgenError` for a pipe, a device or a socket, without waiting on it,
     and `OSError` if it cannot be read.
@@ -59,12 +63,12 @@ def read_input(path: Path, limit: int) -> bytes:
     checked before opening, and the opened file's again (non-blocking), in case it changed."""
     kind = special(os.stat(path).st_mode)
     if kind is not None:
-        raise not_regular(path, kind)
+        raise not_regular(path, kind, advice)
     handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with open(handle, "rb") as stream:
         kind = special(os.fstat(handle).st_mode)
         if kind is not None:
-            raise not_regular(path, kind)
+            raise not_regular(path, kind, advice)
         return stream.read(limit + 1)
 
 
@@ -96,11 +100,7 @@ def image_problem(path: Path) -> str | None:
     """Return what is wrong with the image at `path` (missing, too big, not a PNG, JPEG or GIF
     by its content, too many pixels), or None."""
     try:
-        found = path.stat()
-        kind = special(found.st_mode)
-        if kind is not None:  # opening a pipe would wait for a writer forever
-            return f"not a regular file but {kind}"
-        size = found.st_size
+        size = path.stat().st_size
         with path.open("rb") as stream:
             head = stream.read(16)
     except OSError:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import DeckgenError
 from generator.output.manifest import Inputs
 from generator.source.variant import Options, Variant
 
@@ -74,3 +75,30 @@ def test_another_regions_file_is_not_in_the_hash(project: Path):
     other = project / "content" / "regions" / "gotland.yaml"
     other.write_text(other.read_text("utf-8") + "\n# changed\n", encoding="utf-8")
     assert digest(project, variant) == before
+
+
+def test_a_file_larger_than_any_stage_reads_is_refused_not_read_whole(project: Path):
+    variant = Variant(project / "content" / "deck.yaml")
+    with (project / "content" / "huge.bin").open("wb") as stream:
+        stream.truncate(50 * 1024 * 1024 + 1)  # sparse: no disk is used
+    with pytest.raises(DeckgenError) as caught:
+        digest(project, variant)
+    assert [d.message for d in caught.value.diagnostics] == [
+        "the file is larger than 50 MB, the limit for an input"
+    ]
+    assert caught.value.diagnostics[0].file.endswith("content/huge.bin")
+
+
+def test_the_hash_is_of_the_bytes_read_each_file_read_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from generator.output import manifest
+
+    reads: list[Path] = []
+    read_input = manifest.read_input
+    monkeypatch.setattr(manifest, "read_input", lambda p, *a: reads.append(p) or read_input(p, *a))
+    inputs = Inputs(Options(project / "templates"), "1.0")
+    for region in ("varmland", "gotland", None):
+        inputs.digest(Variant(project / "content" / "deck.yaml", region))
+    assert len(reads) == len(set(reads))
+    assert project / "content" / "deck.yaml" in reads

@@ -18,7 +18,8 @@ from .conftest import ROOT
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
 
 REFUSED = "not a regular file but {kind}: deckgen reads its inputs from regular files only"
-SAVE = " (save what it holds as a file)\n"
+SAVE = " (save what it holds as a file and name that)\n"
+MOVE = " (every file under the content and templates folders is an input: move it out)\n"
 NOTHING = "deckgen: 1 error; nothing was written.\n"
 
 
@@ -41,21 +42,22 @@ def deckgen(project: Path, *args: str, pass_fds: tuple[int, ...] = ()):
     )
 
 
-def refused(path: str, kind: str) -> str:
-    return f"{path}: error: {REFUSED.format(kind=kind)}{SAVE}{NOTHING}"
+def refused(path: str, kind: str, advice: str = SAVE) -> str:
+    return f"{path}: error: {REFUSED.format(kind=kind)}{advice}{NOTHING}"
 
 
 def test_a_fifo_that_nothing_names_under_content_is_refused_not_waited_on(project: Path):
     os.mkfifo(project / "content" / "stray.fifo")
     result = deckgen(project, "build")
-    assert (result.returncode, result.stderr) == (1, refused("content/stray.fifo", "a pipe"))
+    assert (result.returncode, result.stderr) == (1, refused("content/stray.fifo", "a pipe", MOVE))
     assert not (project / "output").exists()
 
 
 def test_a_link_to_dev_zero_under_templates_is_refused_not_read_forever(project: Path):
     os.symlink("/dev/zero", project / "templates" / "zero.yaml")
     result = deckgen(project, "build", "--all")
-    assert (result.returncode, result.stderr) == (1, refused("templates/zero.yaml", "a device"))
+    expected = refused("templates/zero.yaml", "a device", MOVE)
+    assert (result.returncode, result.stderr) == (1, expected)
     assert not (project / "output").exists()
 
 

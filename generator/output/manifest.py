@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from generator.errors import DeckgenError, Diagnostic, display_path
-from generator.files import read_input
+from generator.files import SAVE_IT, read_input
 from generator.output.save import save
 from generator.source.variant import Options, Variant
 
@@ -26,6 +26,8 @@ from generator.source.variant import Options, Variant
 MANIFEST = "manifest.json"
 #: Files under the content folder that no deck reads.
 _NOT_INPUTS = (".schema.json",)
+#: What to do about a pipe or a device found under the content or templates folder.
+_UNNAMED = "every file under the content and templates folders is an input: move it out"
 #: The largest input file the hash reads: the largest that any stage accepts (a template).
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 
@@ -43,6 +45,8 @@ class Inputs:
     version: str
     _digests: dict[Path, str] = field(default_factory=dict)
     _listed: dict[Path, list[Path]] = field(default_factory=dict)
+    _walked: set[Path] = field(default_factory=set)
+    """The files found under a folder, not named: the advice for a pipe among them differs."""
 
     def digest(self, variant: Variant) -> str:
         """Return the hash of every input of `variant`: the content folder (less other regions'
@@ -69,12 +73,14 @@ class Inputs:
     def _files(self, folder: Path) -> list[Path]:
         if folder not in self._listed:
             self._listed[folder] = _files(folder)
+            self._walked.update(self._listed[folder])
         return self._listed[folder]
 
     def _file(self, path: Path) -> str:
         if path not in self._digests:
+            advice = _UNNAMED if path in self._walked else SAVE_IT
             try:
-                data = read_input(path, MAX_INPUT_BYTES)
+                data = read_input(path, MAX_INPUT_BYTES, advice)
             except OSError:
                 data = None  # the stage that reads it says why it cannot
             if data is not None and len(data) > MAX_INPUT_BYTES:
