@@ -244,7 +244,7 @@ def test_an_error_in_merged_content_points_at_the_overlay(tmp_path: Path):
     overlay = "slides:\n  tack:\n    link: {url: 'ftp://example.org'}\n"
     assert errors(tmp_path, overlay) == [
         "TMP/talk.yaml:3:17: error: slides.tack.link.url: expected an http, https or mailto "
-        "address, got text 'ftp://example.org'"
+        "address, without spaces, '<' or '>' (write them %3C, %3E), got text 'ftp://example.org'"
     ]
 
 
