@@ -3,9 +3,11 @@ by what they are, not by what they are called."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import warnings
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from generator.errors import DeckgenError, Diagnostic, display_path
@@ -54,13 +56,41 @@ def not_regular(path: Path, kind: str, advice: str = SAVE_IT) -> DeckgenError:
     return DeckgenError([Diagnostic(display_path(path), None, None, message)])
 
 
+#: Inside `read_once`: each input's whole bytes as first read, by absolute path.
+_READ: dict[str, bytes] | None = None
+
+
+@contextlib.contextmanager
+def read_once() -> Iterator[None]:
+    """Within this block, `read_input` reads each file from disk once and gives the same bytes
+    after, so the stages build from what the rebuild check hashed even if the file changes in
+    between. Worker processes forked inside the block inherit what was read."""
+    global _READ
+    outer = _READ
+    _READ = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _READ = outer
+
+
 def read_input(path: Path, limit: int, advice: str = SAVE_IT) -> bytes:
     """Return the bytes of the regular file at `path`, at most `limit` + 1 of them (the caller
     refuses more); raise `DeckgenError` for a pipe, a device or a socket, without waiting on it,
-    and `OSError` if it cannot be read.
+    and `OSError` if it cannot be read. Inside `read_once`, a file is read from disk once."""
+    key = os.path.abspath(path)
+    if _READ is not None and key in _READ:
+        return _READ[key][: limit + 1]
+    data = _read(path, limit, advice)
+    if _READ is not None and len(data) <= limit:  # whole: a larger limit may ask for it again
+        _READ[key] = data
+    return data
 
-    A FIFO blocks `open` until someone writes to it, and /dev/zero never ends: the mode is
-    checked before opening, and the opened file's again (non-blocking), in case it changed."""
+
+def _read(path: Path, limit: int, advice: str) -> bytes:
+    """Read a regular file. A FIFO blocks `open` until someone writes to it, and /dev/zero never
+    ends: the mode is checked before opening, and the opened file's again (non-blocking), in
+    case it changed in between."""
     kind = special(os.stat(path).st_mode)
     if kind is not None:
         raise not_regular(path, kind, advice)

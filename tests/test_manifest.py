@@ -102,3 +102,18 @@ def test_the_hash_is_of_the_bytes_read_each_file_read_once(
         inputs.digest(Variant(project / "content" / "deck.yaml", region))
     assert len(reads) == len(set(reads))
     assert project / "content" / "deck.yaml" in reads
+
+
+def test_in_a_build_the_stages_load_the_bytes_that_the_hash_read(project: Path):
+    from generator.files import read_once
+    from generator.source.load import load_yaml
+
+    deck = project / "content" / "deck.yaml"
+    inputs = Inputs(Options(project / "templates"), "1.0")
+    with read_once():
+        hashed = inputs.digest(Variant(deck))
+        deck.write_text(deck.read_text("utf-8").replace("Regionen i rörelse", "Ändrad"), "utf-8")
+        assert load_yaml(deck).data["title"] == "Regionen i rörelse"  # as hashed
+        assert inputs.digest(Variant(deck)) == hashed
+    assert load_yaml(deck).data["title"] == "Ändrad"
+    assert Inputs(Options(project / "templates"), "1.0").digest(Variant(deck)) != hashed
