@@ -3,10 +3,14 @@ by what they are, not by what they are called."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 import warnings
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from generator.errors import display_path
+from generator.errors import DeckgenError, Diagnostic, display_path
 from generator.errors import shown as quoted
 
 #: The largest image file deckgen embeds.
@@ -22,6 +26,82 @@ _SIGNATURES = {
     b"GIF87a": "GIF",
     b"GIF89a": "GIF",
 }
+
+
+#: What a file that is not a regular one is, for the error that refuses it.
+_KINDS = (
+    (stat.S_ISFIFO, "a pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def special(mode: int) -> str | None:
+    """Return what a file of `mode` is ("a pipe", "a device") if it is not a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+#: What to do about a special file that was named as an input (`--overlay <(cat overlay.yaml)`).
+SAVE_IT = "save what it holds as a file and name that"
+
+
+def not_regular(path: Path, kind: str, advice: str = SAVE_IT) -> DeckgenError:
+    """Return the error that refuses `path`, a pipe, a device or another special file."""
+    message = (
+        f"not a regular file but {kind}: deckgen reads its inputs from regular files only"
+        f" ({advice})"
+    )
+    return DeckgenError([Diagnostic(display_path(path), None, None, message)])
+
+
+#: Inside `read_once`: each input's whole bytes as first read, by absolute path.
+_READ: dict[str, bytes] | None = None
+
+
+@contextlib.contextmanager
+def read_once() -> Iterator[None]:
+    """Within this block, `read_input` reads each file from disk once and gives the same bytes
+    after, so the stages build from what the rebuild check hashed even if the file changes in
+    between. Worker processes forked inside the block inherit what was read."""
+    global _READ
+    outer = _READ
+    _READ = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _READ = outer
+
+
+def read_input(path: Path, limit: int, advice: str = SAVE_IT) -> bytes:
+    """Return the bytes of the regular file at `path`, at most `limit` + 1 of them (the caller
+    refuses more); raise `DeckgenError` for a pipe, a device or a socket, without waiting on it,
+    and `OSError` if it cannot be read. Inside `read_once`, a file is read from disk once."""
+    key = os.path.abspath(path)
+    if _READ is not None and key in _READ:
+        return _READ[key][: limit + 1]
+    data = _read(path, limit, advice)
+    if _READ is not None and len(data) <= limit:  # whole: a larger limit may ask for it again
+        _READ[key] = data
+    return data
+
+
+def _read(path: Path, limit: int, advice: str) -> bytes:
+    """Read a regular file. A FIFO blocks `open` until someone writes to it, and /dev/zero never
+    ends: the mode is checked before opening, and the opened file's again (non-blocking), in
+    case it changed in between."""
+    kind = special(os.stat(path).st_mode)
+    if kind is not None:
+        raise not_regular(path, kind, advice)
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(handle, "rb") as stream:
+        kind = special(os.fstat(handle).st_mode)
+        if kind is not None:
+            raise not_regular(path, kind, advice)
+        return stream.read(limit + 1)
 
 
 def inside(value: str, folder: Path, roots: tuple[Path, ...]) -> tuple[Path | None, str | None]:

@@ -219,13 +219,26 @@ def test_typographic_quotes_and_dashes_inside_straight_quotes_are_text(scratch: 
     assert result.stdout == "content/deck.yaml: ok (2 slides)\n"
 
 
-def test_a_number_where_text_belongs_says_to_quote_it(scratch: Scratch):
-    scratch.write(
-        "title: T\nauthors: [A]\norganisation: SKR\ndate: 2026-01-01\nbrand: skr\nslides:\n"
-        "  - {id: fakta, kind: facts, title: F, lead: L, figures: [{value: 1:30, label: tid}]}\n"
-    )
-    result = scratch.run("validate")
+FACTS = (
+    "title: T\nauthors: [A]\norganisation: SKR\ndate: 2026-01-01\nbrand: skr\nslides:\n"
+    "  - {{id: fakta, kind: facts, title: F, lead: L, figures: [{{value: {}, label: tid}}]}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "got"),
+    [("290", "a number 290"), ("020", "a number 20"), ("true", "true/false True")],
+)
+def test_a_number_where_text_belongs_says_to_quote_it(scratch: Scratch, written: str, got: str):
+    result = scratch.write(FACTS.format(written)).run("validate")
     assert result.stderr.splitlines()[0] == (
-        "content/deck.yaml:7:67: error: slides[0].figures[0].value: expected text, got a number "
-        "90; put it in quotes to keep it as text"
+        "content/deck.yaml:7:67: error: slides[0].figures[0].value: expected text, got "
+        f"{got}; put it in quotes to keep it as text"
     )
+
+
+@pytest.mark.parametrize("written", ["1:30", "no", "on", "yes", "off"])
+def test_a_time_or_a_word_where_text_belongs_is_text_as_written(scratch: Scratch, written: str):
+    """YAML 1.1 read these as 90 (base 60) and booleans; the 1.2 core schema reads them as text."""
+    result = scratch.write(FACTS.format(written)).run("validate")
+    assert (result.exit_code, result.stderr) == (0, "")

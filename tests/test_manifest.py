@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import DeckgenError
 from generator.output.manifest import Inputs
 from generator.source.variant import Options, Variant
 
@@ -74,3 +75,45 @@ def test_another_regions_file_is_not_in_the_hash(project: Path):
     other = project / "content" / "regions" / "gotland.yaml"
     other.write_text(other.read_text("utf-8") + "\n# changed\n", encoding="utf-8")
     assert digest(project, variant) == before
+
+
+def test_a_file_larger_than_any_stage_reads_is_refused_not_read_whole(project: Path):
+    variant = Variant(project / "content" / "deck.yaml")
+    with (project / "content" / "huge.bin").open("wb") as stream:
+        stream.truncate(50 * 1024 * 1024 + 1)  # sparse: no disk is used
+    with pytest.raises(DeckgenError) as caught:
+        digest(project, variant)
+    assert [d.message for d in caught.value.diagnostics] == [
+        "the file is larger than 50 MB, the limit for an input"
+    ]
+    assert caught.value.diagnostics[0].file.endswith("content/huge.bin")
+
+
+def test_the_hash_is_of_the_bytes_read_each_file_read_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from generator.output import manifest
+
+    reads: list[Path] = []
+    read_input = manifest.read_input
+    monkeypatch.setattr(manifest, "read_input", lambda p, *a: reads.append(p) or read_input(p, *a))
+    inputs = Inputs(Options(project / "templates"), "1.0")
+    for region in ("varmland", "gotland", None):
+        inputs.digest(Variant(project / "content" / "deck.yaml", region))
+    assert len(reads) == len(set(reads))
+    assert project / "content" / "deck.yaml" in reads
+
+
+def test_in_a_build_the_stages_load_the_bytes_that_the_hash_read(project: Path):
+    from generator.files import read_once
+    from generator.source.load import load_yaml
+
+    deck = project / "content" / "deck.yaml"
+    inputs = Inputs(Options(project / "templates"), "1.0")
+    with read_once():
+        hashed = inputs.digest(Variant(deck))
+        deck.write_text(deck.read_text("utf-8").replace("Regionen i rörelse", "Ändrad"), "utf-8")
+        assert load_yaml(deck).data["title"] == "Regionen i rörelse"  # as hashed
+        assert inputs.digest(Variant(deck)) == hashed
+    assert load_yaml(deck).data["title"] == "Ändrad"
+    assert Inputs(Options(project / "templates"), "1.0").digest(Variant(deck)) != hashed

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from generator import __version__
 from generator.app.report import Reporter
 from generator.errors import DeckgenError, InternalError, counted, display_path
+from generator.files import read_once
 from generator.output.manifest import Entry, Inputs, Manifest, manifest_entry, record
 from generator.source.variant import Options, Variant
 
@@ -30,7 +31,16 @@ def build_decks(
     variants: list[Variant], options: Options, request: Request, report: Reporter
 ) -> None:
     """Build what is out of date, report each deck and a summary, update the manifest; raise
-    `DeckgenError` with every failing deck's diagnostics if any failed."""
+    `DeckgenError` with every failing deck's diagnostics if any failed.
+
+    Each input file is read once: the stages load the bytes that the rebuild check hashed."""
+    with read_once():
+        _build_decks(variants, options, request, report)
+
+
+def _build_decks(
+    variants: list[Variant], options: Options, request: Request, report: Reporter
+) -> None:
     output = request.output
     inputs = Inputs(options, __version__)
     manifest = Manifest(output)

@@ -185,7 +185,7 @@ def _diagnostic(
     if kind in ("link_scheme", "authors_length"):
         return source.error(path, error["msg"])
     if kind in _EXPECTED:
-        # YAML reads 290 as a number and 1:30 as 90 (base 60): quoting keeps it text.
+        # YAML reads 290, 020 and true as a number or a boolean: quoting keeps it text.
         hint = (
             "; put it in quotes to keep it as text"
             if kind == "string_type" and isinstance(value, int | float)

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from generator.errors import DeckgenError, Diagnostic, display_path
+from generator.files import SAVE_IT, read_input
 from generator.output.save import save
 from generator.source.variant import Options, Variant
 
@@ -24,16 +26,27 @@ from generator.source.variant import Options, Variant
 MANIFEST = "manifest.json"
 #: Files under the content folder that no deck reads.
 _NOT_INPUTS = (".schema.json",)
+#: What to do about a pipe or a device found under the content or templates folder.
+_UNNAMED = "every file under the content and templates folders is an input: move it out"
+#: The largest input file the hash reads: the largest that any stage accepts (a template).
+MAX_INPUT_BYTES = 50 * 1024 * 1024
 
 
 @dataclass
 class Inputs:
-    """Hashes of what a deck is built from, reading each file once."""
+    """Hashes of what a deck is built from, reading each file once, into memory.
+
+    Every file under the content and templates folders is an input, named or not; a pipe, a
+    device or a socket among them is refused (`DeckgenError`), never opened: reading a FIFO
+    would wait forever, /dev/zero never ends, and a pipe given as `--overlay` would be read
+    empty by the stage that comes after the hash."""
 
     options: Options
     version: str
     _digests: dict[Path, str] = field(default_factory=dict)
     _listed: dict[Path, list[Path]] = field(default_factory=dict)
+    _walked: set[Path] = field(default_factory=set)
+    """The files found under a folder, not named: the advice for a pipe among them differs."""
 
     def digest(self, variant: Variant) -> str:
         """Return the hash of every input of `variant`: the content folder (less other regions'
@@ -60,14 +73,21 @@ class Inputs:
     def _files(self, folder: Path) -> list[Path]:
         if folder not in self._listed:
             self._listed[folder] = _files(folder)
+            self._walked.update(self._listed[folder])
         return self._listed[folder]
 
     def _file(self, path: Path) -> str:
         if path not in self._digests:
+            advice = _UNNAMED if path in self._walked else SAVE_IT
             try:
-                self._digests[path] = sha256_file(path)
+                data = read_input(path, MAX_INPUT_BYTES, advice)
             except OSError:
-                self._digests[path] = "missing"
+                data = None  # the stage that reads it says why it cannot
+            if data is not None and len(data) > MAX_INPUT_BYTES:
+                limit = MAX_INPUT_BYTES // (1024 * 1024)
+                message = f"the file is larger than {limit} MB, the limit for an input"
+                raise DeckgenError([Diagnostic(display_path(path), None, None, message)])
+            self._digests[path] = "missing" if data is None else hashlib.sha256(data).hexdigest()
         return self._digests[path]
 
 

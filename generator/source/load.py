@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 
 from generator.errors import DeckgenError, Diagnostic, display_path, shown
+from generator.files import read_input
+from generator.source.core_schema import strict
 
 #: A path into the loaded data: mapping keys and sequence indexes, from the root.
 DataPath = tuple[str | int, ...]
@@ -116,8 +118,7 @@ def load_yaml(path: Path) -> Source:
     malformed file."""
     display = display_path(path)
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)
+        raw = read_input(path, MAX_FILE_BYTES)  # a pipe or a device is refused, never waited on
     except FileNotFoundError:
         raise DeckgenError([Diagnostic(display, None, None, "file not found")]) from None
     except OSError as exc:
@@ -146,11 +147,15 @@ def parse_yaml(text: str, path: Path, display: str) -> Source:
             return _parse(_FAST_LOADER, text, path, display)
         except DeckgenError:
             pass  # say it in the pure-Python parser's words
-    return _parse(yaml.SafeLoader, text, path, display)
+    return _parse(_LOADER, text, path, display)
 
 
-#: libyaml's safe loader, where PyYAML was built with it.
-_FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+#: The pure-Python safe loader, reading scalars by the YAML 1.2 core schema (see `core_schema`).
+_LOADER = strict(yaml.SafeLoader)
+#: libyaml's safe loader, where PyYAML was built with it, reading scalars the same way.
+_FAST_LOADER: type[yaml.SafeLoader] | None = (
+    strict(yaml.CSafeLoader) if hasattr(yaml, "CSafeLoader") else None
+)
 
 
 def _parse(loader_type: Any, text: str, path: Path, display: str) -> Source:
