@@ -99,6 +99,8 @@ BUDGET = settings(
 
 #: A build that runs longer than this is a hang (a normal one takes well under a second).
 HANG_SECONDS = 15.0
+#: A build blocked (not computing) is taken for hung after this many times HANG_SECONDS.
+BLOCKED_FACTOR = 8
 
 REGION = ROOT / "content" / "regions" / "varmland.yaml"
 DECK_DATA: Any = yaml.safe_load(CONTENT.read_text(encoding="utf-8"))
@@ -756,16 +758,24 @@ class Hung(BaseException):
 
 @contextlib.contextmanager
 def _watchdog(seconds: float) -> Iterator[None]:
-    def expire(signum: int, frame: FrameType | None) -> None:
-        raise Hung(f"the build ran for more than {seconds:g} s")
+    """Stop a build that spends more than `seconds` of CPU time, which a loaded machine does
+    not stretch, or that waits, blocked, for `BLOCKED_FACTOR` times as long on the clock."""
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    def expire(signum: int, frame: FrameType | None) -> None:
+        if signum == signal.SIGPROF:
+            raise Hung(f"the build ran for more than {seconds:g} s of CPU time")
+        raise Hung(f"the build waited for more than {seconds * BLOCKED_FACTOR:g} s")
+
+    previous = {sig: signal.signal(sig, expire) for sig in (signal.SIGPROF, signal.SIGALRM)}
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds * BLOCKED_FACTOR)
     try:
         yield
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _images(folder: Path) -> None:
@@ -1046,13 +1056,27 @@ def test_the_check_catches_an_internal_error(
 
 
 def test_the_check_catches_a_hang(pristine: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(5)
+    def spinning(*args: Any, **kwargs: Any) -> Any:
+        while True:
+            pass
 
-    monkeypatch.setattr("generator.pipeline.merge", slow)
+    monkeypatch.setattr("generator.pipeline.merge", spinning)
     monkeypatch.setattr(f"{__name__}.HANG_SECONDS", 0.5)
-    with _scratch(pristine) as root, pytest.raises(AssertionError, match="deckgen hung"):
+    message = "deckgen hung: the build ran for more than 0.5 s of CPU time"
+    with _scratch(pristine) as root, pytest.raises(AssertionError, match=message):
         build_and_check(root, ["--region", "varmland"], "(a planted hang)")
+
+
+def test_the_check_catches_a_blocked_build(pristine: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def blocked(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(60)
+
+    monkeypatch.setattr("generator.pipeline.merge", blocked)
+    monkeypatch.setattr(f"{__name__}.HANG_SECONDS", 1.0)  # of CPU: more than reaching merge takes
+    monkeypatch.setattr(f"{__name__}.BLOCKED_FACTOR", 1.5)
+    message = "deckgen hung: the build waited for more than 1.5 s"
+    with _scratch(pristine) as root, pytest.raises(AssertionError, match=message):
+        build_and_check(root, ["--region", "varmland"], "(a planted wait)")
 
 
 def test_the_check_catches_an_invalid_package(
