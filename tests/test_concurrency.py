@@ -112,3 +112,26 @@ def test_all_beside_another_shard_records_every_deck(
     lines = again.stdout.splitlines()
     assert [line for line in lines[:-1] if not line.startswith("up to date")] == []
     assert lines[-1] == "0 written, 22 up to date, 0 failed"
+
+
+def test_a_reader_that_goes_away_loses_no_deck(tmp_path: Path) -> None:
+    """`deckgen build --all | head -1`: the lines after the first go nowhere, and every deck is
+    still built and recorded (the manifest once kept only the decks reported before the pipe
+    closed)."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    deckgen = Path(sys.executable).parent / "deckgen"
+    result = subprocess.run(
+        f"'{deckgen}' build --all --force | head -n 1; echo \"status ${{PIPESTATUS[0]}}\"",
+        shell=True,
+        executable="/bin/bash",
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert (result.stdout.splitlines()[-1], result.stderr) == ("status 0", "")
+    manifest = json.loads((tmp_path / "output" / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["decks"]) == 22
+    assert len(list((tmp_path / "output").glob("*.pptx"))) == 22

@@ -7,6 +7,8 @@ standard output, and the content's warnings on standard error.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -42,7 +44,7 @@ class Reporter:
         if self._bar is not None:
             self._bar.console.print(text, highlight=False, markup=False)
         else:
-            click.echo(text)
+            _echo(text)
 
     def start(self, total: int, label: str) -> None:
         """Show a progress bar of `total` steps if standard error is a terminal; rich loads only
@@ -86,3 +88,15 @@ class Reporter:
 def _position(diagnostic: Diagnostic) -> tuple[str, int, int]:
     """A deck's warnings in the order of their files' lines."""
     return (diagnostic.file, diagnostic.line or 0, diagnostic.column or 0)
+
+
+def _echo(text: str) -> None:
+    """Print a line on standard output. If its reader has gone (`deckgen build --all | head -1`),
+    the lines after it go nowhere, and the work goes on: every deck is still built and recorded."""
+    try:
+        click.echo(text)
+    except BrokenPipeError:
+        # Python's own advice: point stdout at /dev/null, so its last flush cannot fail (there is
+        # no file descriptor under a test runner).
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
