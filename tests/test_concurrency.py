@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -135,3 +136,45 @@ def test_a_reader_that_goes_away_loses_no_deck(tmp_path: Path) -> None:
     manifest = json.loads((tmp_path / "output" / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["decks"]) == 22
     assert len(list((tmp_path / "output").glob("*.pptx"))) == 22
+
+
+def _start_all(root: Path) -> subprocess.Popen[str]:
+    """Start `deckgen build --all` in two processes and wait for its first deck."""
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    build = subprocess.Popen(
+        [str(Path(sys.executable).parent / "deckgen"), "build", "--all", "--force", "-j", "2"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert build.stdout is not None
+    assert build.stdout.readline().startswith("wrote ")
+    return build
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_an_interrupt_stops_the_queue_and_records_every_deck_written(
+    tmp_path: Path, signum: int, status: int
+) -> None:
+    build = _start_all(tmp_path)
+    build.send_signal(signum)
+    rest, errors = build.communicate(timeout=60)  # every worker has let go of standard output
+    decks = sorted(path.name for path in (tmp_path / "output").glob("*.pptx"))
+    manifest = json.loads((tmp_path / "output" / "manifest.json").read_text(encoding="utf-8"))
+    recorded = sorted(entry["file"] for entry in manifest["decks"].values())
+    assert (build.returncode, errors) == (status, "")
+    assert rest.splitlines()[-1] == (
+        f"interrupted: {len(decks)} written and recorded, the rest not started"
+    )
+    assert recorded == decks
+    assert len(decks) < 22  # the queued decks were not started
+    assert not list((tmp_path / "output").glob(".*.tmp"))
+
+
+def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
+    build = _start_all(tmp_path)
+    build.kill()
+    build.communicate(timeout=30)  # returns once no worker holds standard output open
+    assert build.returncode == -signal.SIGKILL

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import click
+
 from generator import __version__
 from generator.app.report import Reporter
 from generator.errors import DeckgenError, InternalError, counted, display_path
@@ -113,7 +115,7 @@ def _build(
     report: Reporter,
 ) -> list[Outcome]:
     """Build `variants`, one line each; record the written ones; return the failed ones."""
-    from generator.app.jobs import cpu_count, run  # the pipeline loads only when there is work
+    from generator.app.jobs import Interrupted, cpu_count, run  # loads the pipeline: there is work
 
     updates: list[tuple[str, Entry]] = []
     failed: list[Outcome] = []
@@ -135,6 +137,10 @@ def _build(
     report.start(len(variants), "building")
     try:
         run(variants, options, output, jobs or cpu_count(), done)
+    except Interrupted as stop:
+        report.stop()
+        report.line(f"interrupted: {len(updates)} written and recorded, the rest not started")
+        raise click.exceptions.Exit(stop.status) from None
     finally:
         report.stop()
         if updates:

@@ -7,8 +7,11 @@ pool forks from a process that has loaded them already, so the workers start war
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -35,15 +38,36 @@ class Outcome:
         return self.built.warnings if self.built is not None else ()
 
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM reached the process that runs a batch. The decks being built are
+    finished and reported, the queued ones are not started; `status` is the exit status that
+    the signal asks for: 130 for SIGINT, 143 for SIGTERM."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.status = 128 + signum
+
+
 _PIPELINE: Pipeline | None = None
 
 
 def _start(options: Options) -> None:
     """Start a worker: a forked one inherits the parent's warm pipeline, a spawned one (where
     the platform cannot fork) makes its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; a worker ends its deck
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     global _PIPELINE
     if _PIPELINE is None:
         _PIPELINE = Pipeline(options)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to send this worker SIGTERM when its parent dies, however it dies, so no
+    worker outlives a killed build holding its standard output open (prctl PR_SET_PDEATHSIG);
+    elsewhere the pool's own shutdown has to do."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
 
 
 def _build(variant: Variant, output: Path) -> Outcome:
@@ -112,5 +136,31 @@ def _outcomes(
         initargs=(options,),
     ) as pool:
         futures = [pool.submit(_build, variant, output) for variant in variants]
-        for future in as_completed(futures):
-            yield future.result()
+        given = set()
+        try:
+            with _interruptible():
+                for future in as_completed(futures):
+                    given.add(future)
+                    yield future.result()
+        except Interrupted:
+            for future in futures:
+                future.cancel()  # the queued decks; the ones being built finish
+            for future in futures:
+                if future not in given and not future.cancelled():
+                    yield future.result()
+            raise
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into `Interrupted` while the pool runs."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
