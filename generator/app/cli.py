@@ -66,6 +66,7 @@ def main() -> None:
       3   deckgen check found problems at or above --fail-on
       4   an external tool (LibreOffice's soffice, poppler's pdftoppm) is missing or failed
       70  an internal error: a bug in deckgen (DECKGEN_TRACEBACK=1 shows where)
+      130, 143  build --all stopped by SIGINT (Ctrl-C) or SIGTERM; written decks recorded
     """
 
 
