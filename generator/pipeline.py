@@ -85,22 +85,14 @@ class Pipeline:
         """Return the base deck, loaded and checked alone so that its errors point at it."""
         if content not in self._bases:
             source = load_yaml(content)
-            validate(source, (content.parent, self.templates))
+            self._titles[content] = validate(source, (content.parent, self.templates)).title
             self._bases[content] = source
         return self._bases[content]
 
     def base_title(self, content: Path) -> str:
         """Return the national deck's title, which decks' file names start with (see
-        `file_name`); its text as written if the national deck does not resolve."""
-        if content not in self._titles:
-            base = self.base(content)
-            try:
-                merged = merge(base, [], regional=False).source
-                title = resolve(validate(merged, (content.parent, self.templates)), merged).title
-            except DeckgenError:
-                raw = base.data.get("title") if isinstance(base.data, dict) else None
-                title = raw if isinstance(raw, str) else ""
-            self._titles[content] = title
+        `file_name`). The title is plain text, which neither merging nor resolving changes."""
+        self.base(content)
         return self._titles[content]
 
     def brand(self, name: str) -> Branding:
