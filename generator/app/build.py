@@ -17,6 +17,7 @@ from generator.source.variant import Options, Variant
 
 if TYPE_CHECKING:
     from generator.app.jobs import Outcome
+    from generator.pipeline import Built
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,6 @@ def _build_decks(
         error = InternalError if any(outcome.internal for outcome in failed) else DeckgenError
         # An error in what decks share (the base deck, an overlay) is said once, not per deck.
         diagnostics = list(dict.fromkeys(d for outcome in failed for d in outcome.diagnostics))
-        if len(variants) == 1:
-            raise error(diagnostics)
         names = ", ".join(outcome.variant.key for outcome in failed)
         others = _others(len(todo) - len(failed), up_to_date)
         raise error(
@@ -100,10 +99,15 @@ def _build_one(
     from generator.pipeline import Pipeline  # the pipeline loads only when there is work
 
     built = Pipeline(options).build(variant, output)
-    report.line(f"wrote {display_path(built.path)} ({built.slides} slides)")
-    report.warnings(built.warnings)
+    record(output, [(variant.key, _wrote(built, output, digest, report))])
+
+
+def _wrote(built: Built, output: Path, digest: str, report: Reporter) -> Entry:
+    """Report a deck that was written, with its warnings; return its manifest entry."""
     entry = manifest_entry(output, built.path, built.slides, digest, __version__, built.name)
-    record(output, [(variant.key, entry)])
+    report.advance(f"wrote {display_path(built.path)} ({built.slides} slides)")
+    report.warnings(built.warnings)
+    return entry
 
 
 def _build(
@@ -127,12 +131,8 @@ def _build(
             errors = counted(len(outcome.diagnostics), "error")
             report.advance(f"failed {outcome.variant.key} ({errors}, listed below)")
             return
-        entry = manifest_entry(
-            output, built.path, built.slides, digests[outcome.variant], __version__, built.name
-        )
+        entry = _wrote(built, output, digests[outcome.variant], report)
         updates.append((outcome.variant.key, entry))
-        report.advance(f"wrote {display_path(built.path)} ({built.slides} slides)")
-        report.warnings(outcome.warnings)
 
     report.start(len(variants), "building")
     try:
