@@ -137,28 +137,29 @@ def _outcomes(
     ) as pool:
         futures = [pool.submit(_build, variant, output) for variant in variants]
         given = set()
-        try:
-            with _interruptible():
-                for future in as_completed(futures):
-                    given.add(future)
-                    yield future.result()
-        except Interrupted:
-            for future in futures:
-                future.cancel()  # the queued decks; the ones being built finish
-            for future in futures:
-                if future not in given and not future.cancelled():
-                    yield future.result()
-            raise
+        signals: list[int] = []
+        with _interruptible(signals):
+            for future in as_completed(futures):
+                given.add(future)
+                yield future.result()
+                if signals:  # checked between decks, so each deck reported is also recorded
+                    for queued in futures:
+                        queued.cancel()  # the decks not started; the ones being built finish
+                    for running in futures:
+                        if running not in given and not running.cancelled():
+                            yield running.result()
+                    raise Interrupted(signals[0])
 
 
 @contextlib.contextmanager
-def _interruptible() -> Iterator[None]:
-    """Turn SIGINT and SIGTERM into `Interrupted` while the pool runs."""
+def _interruptible(signals: list[int]) -> Iterator[None]:
+    """Note SIGINT and SIGTERM in `signals` while the pool runs, instead of stopping wherever the
+    process is (it could be between writing a deck and recording it)."""
 
-    def stop(signum: int, frame: object) -> None:
-        raise Interrupted(signum)
+    def note(signum: int, frame: object) -> None:
+        signals.append(signum)
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, note) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
