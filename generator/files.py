@@ -4,6 +4,8 @@ by what they are, not by what they are called."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import os
 import stat
 import warnings
@@ -60,6 +62,8 @@ def not_regular(path: Path, kind: str, advice: str = SAVE_IT) -> DeckgenError:
 
 #: Inside `read_once`: each input's whole bytes as first read, by absolute path.
 _READ: dict[str, bytes] | None = None
+#: Inside `track` blocks, innermost last: the files read in each, by path, with their sha256.
+_USED: list[dict[str, str]] = []
 
 
 @contextlib.contextmanager
@@ -76,17 +80,89 @@ def read_once() -> Iterator[None]:
         _READ = outer
 
 
-def read_input(path: Path, limit: int, advice: str = SAVE_IT) -> bytes:
+@contextlib.contextmanager
+def track() -> Iterator[dict[str, str]]:
+    """Within this block, note every file that `read_input` reads (or gives from `read_once`),
+    by its path as written, with the sha256 of its bytes: what one deck was built from, for
+    the rebuild check. Blocks nest; a file read inside the inner is noted in the outer too."""
+    used: dict[str, str] = {}
+    _USED.append(used)
+    try:
+        yield used
+    finally:
+        _USED.pop()  # blocks nest, so it is the last; `remove` would compare, not match
+
+
+def note_used(files: dict[str, str]) -> None:
+    """Note `files` (path: sha256), read before, as read again in every open `track` block:
+    for what a cache kept from an earlier deck."""
+    for used in _USED:
+        used.update(files)
+
+
+def read_input(path: Path, limit: int, roots: tuple[Path, ...], advice: str = SAVE_IT) -> bytes:
     """Return the bytes of the regular file at `path`, at most `limit` + 1 of them (the caller
-    refuses more); raise `DeckgenError` for a pipe, a device or a socket, without waiting on it,
-    and `OSError` if it cannot be read. Inside `read_once`, a file is read from disk once."""
+    refuses more).
+
+    Raise `DeckgenError`, before opening it, if `path` leads outside every folder of `roots`
+    once its symbolic links are resolved, or is a pipe, a device or a socket (never waited on);
+    raise `OSError` if it cannot be read. Inside `read_once`, a file is read from disk once;
+    inside `track`, it is noted."""
+    refused = outside(path, roots)
+    if refused is not None:
+        raise DeckgenError([Diagnostic(display_path(path), None, None, refused)])
     key = os.path.abspath(path)
     if _READ is not None and key in _READ:
-        return _READ[key][: limit + 1]
-    data = _read(path, limit, advice)
-    if _READ is not None and len(data) <= limit:  # whole: a larger limit may ask for it again
-        _READ[key] = data
-    return data
+        data = _READ[key]
+    else:
+        data = _read(path, limit, advice)
+        if _READ is not None and len(data) <= limit:  # whole: a larger limit may ask again
+            _READ[key] = data
+    if _USED and len(data) <= limit:
+        note_used({noted(path): hashlib.sha256(data).hexdigest()})
+    return data[: limit + 1]
+
+
+def noted(path: Path) -> str:
+    """Return how `track` names `path`: relative to the working directory where it lies below
+    it (links not resolved: a link is read again through itself), else absolute."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def outside(path: Path, roots: tuple[Path, ...]) -> str | None:
+    """Return why `path` may not be read, if it leads outside every folder of `roots` once its
+    symbolic links are resolved; the message quotes nothing of what it leads to."""
+    try:
+        resolved = path.resolve()
+    except RuntimeError:  # Python 3.11's pathlib says "Symlink loop"
+        return "the path's symbolic links form a loop"
+    if any(resolved.is_relative_to(root.resolve()) for root in roots):
+        return None
+    outer = [
+        root
+        for root in dict.fromkeys(roots)
+        if not any(root != other and _below(root, other) for other in roots)
+    ]
+    folders = " or ".join(f"{display_path(root)}/" for root in outer)
+    how = " through a symbolic link" if path.is_symlink() or _linked(path) else ""
+    return (
+        f"the file leads outside {folders}{how}; deckgen reads only files inside"
+        f" {'them' if len(outer) > 1 else 'it'}"
+    )
+
+
+def _below(folder: Path, other: Path) -> bool:
+    """Whether `folder` lies inside `other`, both resolved."""
+    return folder.resolve().is_relative_to(other.resolve())
+
+
+def _linked(path: Path) -> bool:
+    """Whether a folder on the way to `path` is a symbolic link."""
+    return any(parent.is_symlink() for parent in path.absolute().parents)
 
 
 def _read(path: Path, limit: int, advice: str) -> bytes:
@@ -142,18 +218,14 @@ def parts(value: str) -> tuple[str, ...]:
     return PurePosixPath(value.replace("\\", "/")).parts
 
 
-def image_problem(path: Path) -> str | None:
-    """Return what is wrong with the image at `path` (missing, too big, not a PNG, JPEG or GIF
-    by its content, too many pixels), or None."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as stream:
-            head = stream.read(16)
-    except OSError:
-        return None  # reported as not found by the caller
-    if size > MAX_IMAGE_BYTES:
+def image_problem(path: Path, roots: tuple[Path, ...]) -> str | None:
+    """Return what is wrong with the image at `path` (too big, not a PNG, JPEG or GIF by its
+    content, too many pixels), or None; raise `DeckgenError` if it leads outside `roots` or is
+    not a regular file, and `OSError` if it cannot be read."""
+    data = read_input(path, MAX_IMAGE_BYTES, roots)
+    if len(data) > MAX_IMAGE_BYTES:
         return f"the image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB, the limit"
-    kind = next((name for magic, name in _SIGNATURES.items() if head.startswith(magic)), None)
+    kind = next((name for magic, name in _SIGNATURES.items() if data.startswith(magic)), None)
     if kind is None:
         return "not a PNG, JPEG or GIF image, by its content"
     from PIL import Image
@@ -161,7 +233,7 @@ def image_problem(path: Path) -> str | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:  # reads the header, not the pixels
+            with Image.open(io.BytesIO(data)) as image:  # reads the header, not the pixels
                 width, height = image.size
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         return f"the image has more than {MAX_IMAGE_PIXELS} pixels, the limit"
@@ -170,3 +242,8 @@ def image_problem(path: Path) -> str | None:
     if width * height > MAX_IMAGE_PIXELS:
         return f"the image is {width} x {height} pixels; the limit is {MAX_IMAGE_PIXELS} pixels"
     return None
+
+
+def read_image(path: Path, roots: tuple[Path, ...]) -> io.BytesIO:
+    """Return the bytes of an image that `image_problem` passed, to embed or measure."""
+    return io.BytesIO(read_input(path, MAX_IMAGE_BYTES, roots))

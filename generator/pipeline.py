@@ -5,24 +5,27 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from generator.content.models import Deck, Overlay, RegionFacts, RegionFile
 from generator.content.resolve import resolve
 from generator.content.validate import validate, validate_model
 from generator.errors import DeckgenError, Diagnostic, display_path, shown, unknown
+from generator.files import note_used, track
 from generator.layout.engine import LayoutEngine, load_master
 from generator.layout.spec import MasterSpec, SlideSpec, TemplateInfo, TemplatePlan
 from generator.output.manifest import MANIFEST, Manifest
 from generator.output.save import build_moment, normalize_zip, save
 from generator.source.load import Source, load_yaml
 from generator.source.merge import merge
-from generator.source.variant import NATIONAL, Options, Variant, region_paths
+from generator.source.variant import NATIONAL, Options, Variant, overlay_roots, region_paths
 from generator.theme.brand import Brand, Branding, load_brand, template_plan
 
 OverlayT = TypeVar("OverlayT", bound=Overlay)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class Built:
     warnings: tuple[Diagnostic, ...] = ()
     name: str | None = None
     """The region's name, "Region Värmland"; None for the national deck."""
+    inputs: tuple[tuple[str, str], ...] = ()
+    """Every file the deck was built from, by path as read, with the sha256 of the bytes read:
+    what the rebuild check hashes again (`generator.output.manifest.Inputs`)."""
 
 
 class Pipeline:
@@ -56,24 +62,30 @@ class Pipeline:
 
     The master, the layout templates, the base deck and the brands are read and checked the first
     time a deck needs them and kept for the next: `deckgen build --all` makes one pipeline per
-    worker process.
+    worker process. Each kept value remembers the files it was made from, and a deck that uses
+    it notes them again (`files.track`), so every deck knows its own inputs.
     """
 
     def __init__(self, options: Options) -> None:
         self.options = options
         self.templates = options.templates
-        self._master: MasterSpec | None = None
         self._engine: LayoutEngine | None = None
-        self._bases: dict[Path, Source] = {}
-        self._brands: dict[str, Branding] = {}
-        self._templates: dict[Path, TemplateInfo] = {}
-        self._titles: dict[Path, str] = {}
+        self._kept: dict[object, tuple[Any, dict[str, str]]] = {}
+
+    def _keep(self, key: object, make: Callable[[], T]) -> T:
+        """Return `make()`, made the first time only; each time, note the files it was made
+        from as read by the deck being built."""
+        if key not in self._kept:
+            with track() as used:
+                value = make()
+            self._kept[key] = (value, used)
+        value, used = self._kept[key]
+        note_used(used)
+        return cast(T, value)
 
     @property
     def master(self) -> MasterSpec:
-        if self._master is None:
-            self._master = load_master(self.templates)
-        return self._master
+        return self._keep("master", lambda: load_master(self.templates))
 
     @property
     def engine(self) -> LayoutEngine:
@@ -83,30 +95,32 @@ class Pipeline:
 
     def base(self, content: Path) -> Source:
         """Return the base deck, loaded and checked alone so that its errors point at it."""
-        if content not in self._bases:
-            source = load_yaml(content)
-            self._titles[content] = validate(source, (content.parent, self.templates)).title
-            self._bases[content] = source
-        return self._bases[content]
+        return self._base(content)[0]
 
     def base_title(self, content: Path) -> str:
         """Return the national deck's title, which decks' file names start with (see
         `file_name`). The title is plain text, which neither merging nor resolving changes."""
-        self.base(content)
-        return self._titles[content]
+        return self._base(content)[1]
+
+    def _base(self, content: Path) -> tuple[Source, str]:
+        def load() -> tuple[Source, str]:
+            source = load_yaml(content, (content.parent,))
+            return source, validate(source, (content.parent, self.templates)).title
+
+        return self._keep(("base", content), load)
 
     def brand(self, name: str) -> Branding:
-        if name not in self._brands:
-            self._brands[name] = load_brand(self.templates, name, self.master)
-        return self._brands[name]
+        return self._keep(("brand", name), lambda: load_brand(self.templates, name, self.master))
 
     def template(self, path: Path) -> TemplateInfo:
         """Return what a user template offers; python-pptx reads it."""
-        if path not in self._templates:
+
+        def load() -> TemplateInfo:
             from generator.render.template import describe
 
-            self._templates[path] = describe(path)
-        return self._templates[path]
+            return describe(path, (self.templates,))
+
+        return self._keep(("template", path), load)
 
     def plan(self, variant: Variant) -> Plan:
         """Load, merge, validate, resolve and lay out a variant; raise `DeckgenError` on any
@@ -114,7 +128,10 @@ class Pipeline:
         base = self.base(variant.content)
         region = load_region(variant.content, variant.region) if variant.region else None
         overlays = [region[0]] if region else []
-        overlays += [load_overlay(path, Overlay)[0] for path in variant.overlays]
+        overlays += [
+            load_overlay(path, Overlay, overlay_roots(variant.content, path))[0]
+            for path in variant.overlays
+        ]
         merged = merge(base, overlays, regional=region is not None)
         source = merged.source
         facts = region[1].region if region else None
@@ -139,21 +156,34 @@ class Pipeline:
         )
 
     def build(self, variant: Variant, output: Path) -> Built:
-        """Build a variant into `output/`; return where it went."""
-        ready = self.plan(variant)
-        from generator.render import render  # python-pptx loads only when there is a deck to draw
+        """Build a variant into `output/`; return where it went and what it was built from."""
+        with track() as used:
+            ready = self.plan(variant)
+            from generator.render import render  # python-pptx loads only for a deck to draw
 
-        moment = build_moment(ready.deck.date, self.options.source_date_epoch)
-        meta = ready.deck.meta()
-        blob = render(
-            meta, ready.specs, ready.master, ready.brand, ready.logo, moment, ready.template
-        )
-        base_title = self.base_title(variant.content)
+            moment = build_moment(ready.deck.date, self.options.source_date_epoch)
+            blob = render(
+                ready.deck.meta(),
+                ready.specs,
+                ready.master,
+                ready.brand,
+                ready.logo,
+                moment,
+                ready.template,
+                (variant.content.parent, self.templates),
+            )
+            base_title = self.base_title(variant.content)
         target = output / file_name(ready.deck.title, base_title, variant)
         _refuse_another_decks_file(target, variant)
         save(normalize_zip(blob, moment), target)
         name = ready.region.name if ready.region else None
-        return Built(path=target, slides=len(ready.specs), warnings=ready.warnings, name=name)
+        return Built(
+            path=target,
+            slides=len(ready.specs),
+            warnings=ready.warnings,
+            name=name,
+            inputs=tuple(sorted(used.items())),
+        )
 
 
 #: The longest file name (less `.pptx`) a deck gets: under the file systems' 255 bytes with
@@ -213,7 +243,7 @@ def load_region(content: Path, name: str) -> tuple[Source, RegionFile]:
         message = unknown("region", name, paths)
         where = display_path(content.parent / "regions") + "/"
         raise DeckgenError([Diagnostic(where, None, None, message)])
-    source, region = load_overlay(paths[name], RegionFile)
+    source, region = load_overlay(paths[name], RegionFile, (content.parent,))
     if region.region.slug == NATIONAL:
         message = (
             f"region.slug: '{NATIONAL}' is reserved for the national deck (its key in the"
@@ -228,9 +258,11 @@ def load_region(content: Path, name: str) -> tuple[Source, RegionFile]:
     return source, region
 
 
-def load_overlay(path: Path, model: type[OverlayT]) -> tuple[Source, OverlayT]:
+def load_overlay(
+    path: Path, model: type[OverlayT], roots: tuple[Path, ...]
+) -> tuple[Source, OverlayT]:
     """Load an overlay or region file and check it alone, before it is merged."""
-    source = load_yaml(path)
+    source = load_yaml(path, roots)
     if source.data is None:
         source.data = {}
     return source, validate_model(source, model)

@@ -34,13 +34,13 @@ def test_text_that_is_not_utf8_names_the_byte_offset(tmp_path: Path):
     path = tmp_path / "deck.yaml"
     path.write_bytes(b"title: Regionen i r" + b"\xf6relse\n")
     with pytest.raises(DeckgenError) as caught:
-        load_yaml(path)
+        load_yaml(path, (tmp_path,))
     assert caught.value.diagnostics[0].message == "not valid UTF-8 at byte offset 19"
 
 
 def test_a_missing_file_is_an_error(tmp_path: Path):
     with pytest.raises(DeckgenError) as caught:
-        load_yaml(tmp_path / "nowhere.yaml")
+        load_yaml(tmp_path / "nowhere.yaml", (tmp_path,))
     assert caught.value.diagnostics[0].message == "file not found"
 
 

@@ -1,119 +1,171 @@
-"""The input hash: everything that changes a deck's bytes changes its hash, so no stale deck is
-called up to date; nothing else does, so unchanged decks are skipped."""
+"""The input hash: a deck's entry names the files its build read, and the rebuild check hashes
+those files and no other. Everything that changes a deck's bytes changes its hash, so no stale
+deck is called up to date; nothing else does, so unchanged decks are skipped."""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.errors import DeckgenError
-from generator.output.manifest import Inputs
+from generator.files import read_input, read_once
+from generator.output.manifest import MAX_INPUT_BYTES, Inputs
+from generator.pipeline import Built, Pipeline
 from generator.source.variant import Options, Variant
 
 from .conftest import ROOT
 
+#: What every deck on the built-in master reads, besides its own content, brand and logo (the
+#: facts slide is only in regional decks).
+SHARED = [
+    "templates/layouts/closing.yaml.j2",
+    "templates/layouts/diagram.yaml.j2",
+    "templates/layouts/panel.yaml.j2",
+    "templates/layouts/quote.yaml.j2",
+    "templates/layouts/statement.yaml.j2",
+    "templates/layouts/title.yaml.j2",
+    "templates/masters/default.yaml",
+]
+
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "content", tmp_path / "content")
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    monkeypatch.chdir(tmp_path)  # files are named relative to the working folder
     return tmp_path
 
 
-def digest(project: Path, variant: Variant, options: Options | None = None) -> str:
-    return Inputs(options or Options(project / "templates"), "1.0").digest(variant)
+def files(built: Built) -> list[str]:
+    return [path for path, _ in built.inputs]
+
+
+def now(variant: Variant, built: Built, options: Options | None = None) -> str | None:
+    return Inputs(options or Options(Path("templates")), "1.0").now(variant, files(built))
+
+
+def test_a_deck_is_built_from_the_files_it_reads_and_no_other(project: Path):
+    pipeline = Pipeline(Options(Path("templates")))
+    national = pipeline.build(Variant(Path("content/deck.yaml")), project / "output")
+    varmland = pipeline.build(Variant(Path("content/deck.yaml"), "varmland"), project / "output")
+    assert files(national) == sorted(
+        [
+            "content/deck.yaml",
+            "templates/brands/logos/skr.png",
+            "templates/brands/skr.yaml",
+            *SHARED,
+        ]
+    )
+    # The second deck of a pipeline gets the master, the layouts and the base deck from its
+    # cache, and still names them: each deck knows its own inputs.
+    assert files(varmland) == sorted(
+        [
+            "content/deck.yaml",
+            "content/regions/varmland.yaml",
+            "templates/brands/logos/varmland.png",
+            "templates/brands/varmland.yaml",
+            "templates/layouts/facts.yaml.j2",
+            *SHARED,
+        ]
+    )
+    digests = dict(varmland.inputs)
+    deck = (project / "content" / "deck.yaml").read_bytes()
+    assert digests["content/deck.yaml"] == hashlib.sha256(deck).hexdigest()
 
 
 def test_every_option_is_in_the_hash(project: Path):
-    variant = Variant(project / "content" / "deck.yaml")
-    base = Options(project / "templates", None)
-    other_templates = project / "other"
-    shutil.copytree(project / "templates", other_templates)
-    changed = {"templates": other_templates, "source_date_epoch": "1700000000"}
+    base = Options(Path("templates"), None)
+    changed = {"templates": Path("other"), "source_date_epoch": "1700000000"}
     assert sorted(changed) == sorted(field.name for field in dataclasses.fields(Options))
     for name, value in changed.items():
-        assert digest(project, variant, dataclasses.replace(base, **{name: value})) != digest(
-            project, variant, base
-        ), name
+        other = dataclasses.replace(base, **{name: value})
+        assert Inputs(other, "1.0").digest(()) != Inputs(base, "1.0").digest(()), name
 
 
-def test_an_option_added_later_is_in_the_hash_without_more_code(project: Path):
+def test_an_option_added_later_is_in_the_hash_without_more_code():
     @dataclasses.dataclass(frozen=True)
     class Wider(Options):
         colour_mode: str = "colour"
 
-    variant = Variant(project / "content" / "deck.yaml")
-    templates = project / "templates"
-    assert digest(project, variant, Wider(templates)) != digest(
-        project, variant, Wider(templates, colour_mode="greyscale")
+    templates = Path("templates")
+    assert Inputs(Wider(templates), "1.0").digest(()) != Inputs(
+        Wider(templates, colour_mode="greyscale"), "1.0"
+    ).digest(())
+
+
+def test_a_layout_template_the_deck_uses_is_in_the_hash_and_one_it_does_not_is_not(
+    project: Path,
+):
+    variant = Variant(Path("content/deck.yaml"))
+    built = Pipeline(Options(Path("templates"))).build(variant, project / "output")
+    recorded = Inputs(Options(Path("templates")), "1.0").digest(built.inputs)
+    assert now(variant, built) == recorded
+    (project / "templates" / "layouts" / "unused.yaml.j2").write_text("new", encoding="utf-8")
+    assert now(variant, built) == recorded
+    (project / "templates" / "layouts" / "quote.yaml.j2").write_text("changed", "utf-8")
+    assert now(variant, built) != recorded
+
+
+def test_a_photo_an_overlay_names_is_in_the_hash(project: Path):
+    overlay = project / "content" / "overlays" / "foto.yaml"
+    overlay.write_text(
+        "slides:\n  panel:\n    people:\n      - {name: Ett Namn, role: Roll, photo: ett.png}\n",
+        "utf-8",
     )
-
-
-def test_a_file_in_the_templates_folder_is_in_the_hash(project: Path):
-    variant = Variant(project / "content" / "deck.yaml")
-    before = digest(project, variant)
-    (project / "templates" / "layouts" / "quote.yaml.j2").write_text("changed", encoding="utf-8")
-    assert digest(project, variant) != before
-
-
-def test_a_photo_beside_the_region_files_is_in_each_regions_hash(project: Path):
-    variant = Variant(project / "content" / "deck.yaml", "varmland")
-    before = digest(project, variant)
-    photo = project / "content" / "regions" / "anna.jpg"
-    photo.write_bytes(b"one")
-    with_photo = digest(project, variant)
-    photo.write_bytes(b"two")
-    assert len({before, with_photo, digest(project, variant)}) == 3
+    photo = project / "tests-photo.png"
+    shutil.copy(ROOT / "templates" / "brands" / "logos" / "skr.png", photo)
+    shutil.copy(photo, project / "content" / "overlays" / "ett.png")
+    variant = Variant(Path("content/deck.yaml"), None, (Path("content/overlays/foto.yaml"),))
+    built = Pipeline(Options(Path("templates"))).build(variant, project / "output")
+    assert "content/overlays/ett.png" in files(built)
+    recorded = Inputs(Options(Path("templates")), "1.0").digest(built.inputs)
+    (project / "content" / "overlays" / "ett.png").write_bytes(photo.read_bytes()[:-1])
+    assert now(variant, built) != recorded
 
 
 def test_another_regions_file_is_not_in_the_hash(project: Path):
-    variant = Variant(project / "content" / "deck.yaml", "varmland")
-    before = digest(project, variant)
+    variant = Variant(Path("content/deck.yaml"), "varmland")
+    built = Pipeline(Options(Path("templates"))).build(variant, project / "output")
+    before = now(variant, built)
     other = project / "content" / "regions" / "gotland.yaml"
     other.write_text(other.read_text("utf-8") + "\n# changed\n", encoding="utf-8")
-    assert digest(project, variant) == before
+    assert "content/regions/gotland.yaml" not in files(built)
+    assert now(variant, built) == before
 
 
-def test_a_file_larger_than_any_stage_reads_is_refused_not_read_whole(project: Path):
-    variant = Variant(project / "content" / "deck.yaml")
-    with (project / "content" / "huge.bin").open("wb") as stream:
-        stream.truncate(50 * 1024 * 1024 + 1)  # sparse: no disk is used
-    with pytest.raises(DeckgenError) as caught:
-        digest(project, variant)
-    assert [d.message for d in caught.value.diagnostics] == [
-        "the file is larger than 50 MB, the limit for an input"
-    ]
-    assert caught.value.diagnostics[0].file.endswith("content/huge.bin")
+def test_a_recorded_file_outside_the_decks_folders_makes_the_deck_stale(project: Path):
+    """A manifest edited by hand cannot make the rebuild check read another file."""
+    variant = Variant(Path("content/deck.yaml"))
+    inputs = Inputs(Options(Path("templates")), "1.0")
+    assert inputs.now(variant, ["content/deck.yaml"]) is not None
+    assert inputs.now(variant, ["/etc/passwd"]) is None
+    assert inputs.now(variant, ["content/../../secret.env"]) is None
 
 
-def test_the_hash_is_of_the_bytes_read_each_file_read_once(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-):
-    from generator.output import manifest
-
-    reads: list[Path] = []
-    read_input = manifest.read_input
-    monkeypatch.setattr(manifest, "read_input", lambda p, *a: reads.append(p) or read_input(p, *a))
-    inputs = Inputs(Options(project / "templates"), "1.0")
-    for region in ("varmland", "gotland", None):
-        inputs.digest(Variant(project / "content" / "deck.yaml", region))
-    assert len(reads) == len(set(reads))
-    assert project / "content" / "deck.yaml" in reads
+def test_a_file_larger_than_any_stage_reads_is_not_read_whole(project: Path):
+    huge = project / "content" / "huge.bin"
+    with huge.open("wb") as stream:
+        stream.truncate(MAX_INPUT_BYTES + 1024)  # sparse: no disk is used
+    assert len(read_input(huge, MAX_INPUT_BYTES, (project,))) == MAX_INPUT_BYTES + 1
+    variant = Variant(Path("content/deck.yaml"))
+    assert Inputs(Options(Path("templates")), "1.0").now(variant, ["content/huge.bin"]) == (
+        Inputs(Options(Path("templates")), "1.0").digest([("content/huge.bin", "unreadable")])
+    )
 
 
 def test_in_a_build_the_stages_load_the_bytes_that_the_hash_read(project: Path):
-    from generator.files import read_once
     from generator.source.load import load_yaml
 
     deck = project / "content" / "deck.yaml"
-    inputs = Inputs(Options(project / "templates"), "1.0")
+    variant = Variant(Path("content/deck.yaml"))
+    roots = (project / "content",)
     with read_once():
-        hashed = inputs.digest(Variant(deck))
+        hashed = Inputs(Options(Path("templates")), "1.0").now(variant, ["content/deck.yaml"])
         deck.write_text(deck.read_text("utf-8").replace("Regionen i rörelse", "Ändrad"), "utf-8")
-        assert load_yaml(deck).data["title"] == "Regionen i rörelse"  # as hashed
-        assert inputs.digest(Variant(deck)) == hashed
-    assert load_yaml(deck).data["title"] == "Ändrad"
-    assert Inputs(Options(project / "templates"), "1.0").digest(Variant(deck)) != hashed
+        assert load_yaml(deck, roots).data["title"] == "Regionen i rörelse"  # as hashed
+    assert load_yaml(deck, roots).data["title"] == "Ändrad"
+    again = Inputs(Options(Path("templates")), "1.0").now(variant, ["content/deck.yaml"])
+    assert again != hashed

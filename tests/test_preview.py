@@ -26,8 +26,8 @@ from PIL import Image, ImageChops, ImageStat
 import generator.output.raster as raster
 from generator.gallery.deck import read_deck
 from generator.gallery.page import swedish_key, swedish_time
-from generator.output.manifest import Manifest
-from generator.source.variant import Variant
+from generator.output.manifest import Inputs, Manifest
+from generator.source.variant import Options, Variant
 
 from .conftest import ROOT
 from .preview_support import (
@@ -231,9 +231,15 @@ def test_an_old_manifest_without_build_times_loads_and_its_decks_are_built_again
     entry = manifest.entries["national"]
     assert (entry.name, entry.built) == (None, None)
     variant = Variant(ROOT / "content" / "deck.yaml")
-    assert manifest.current(variant, "0" * 64, "0.1.0") is None
-    manifest.entries["national"] = replace(entry, built="2026-12-01T06:30:12Z")
-    assert manifest.current(variant, "0" * 64, "0.1.0") is not None
+    inputs = Inputs(Options(ROOT / "templates"), "0.1.0")
+    assert manifest.current(variant, inputs) is None
+    now = replace(entry, built="2026-12-01T06:30:12Z", files=[], inputs=inputs.digest(()))
+    manifest.entries["national"] = replace(now, built=None)  # no build time: built again
+    assert manifest.current(variant, inputs) is None
+    manifest.entries["national"] = replace(now, files=None)  # no files read: built again
+    assert manifest.current(variant, inputs) is None
+    manifest.entries["national"] = now
+    assert manifest.current(variant, inputs) == now
 
 
 def test_swedish_order_puts_a_ring_a_umlaut_and_o_umlaut_after_z():

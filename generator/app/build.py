@@ -36,7 +36,8 @@ def build_decks(
     """Build what is out of date, report each deck and a summary, update the manifest; raise
     `DeckgenError` with every failing deck's diagnostics if any failed.
 
-    Each input file is read once: the stages load the bytes that the rebuild check hashed."""
+    Each input file is read once: the stages load the bytes that the rebuild check hashed, and
+    a deck's entry records the hash of the bytes its build read."""
     with read_once():
         _build_decks(variants, options, request, report)
 
@@ -47,12 +48,9 @@ def _build_decks(
     output = request.output
     inputs = Inputs(options, __version__)
     manifest = Manifest(output)
-    digests = {variant: inputs.digest(variant) for variant in variants}
     todo = []
     for variant in variants:
-        current = (
-            None if request.force else manifest.current(variant, digests[variant], __version__)
-        )
+        current = None if request.force else manifest.current(variant, inputs)
         if current is None:
             todo.append(variant)
         else:
@@ -62,9 +60,9 @@ def _build_decks(
     up_to_date = len(variants) - len(todo)
     failed: list[Outcome] = []
     if len(variants) == 1 and todo:
-        _build_one(todo[0], options, output, digests[todo[0]], report)
+        _build_one(todo[0], options, output, inputs, report)
     elif todo:
-        failed = _build(todo, options, output, digests, request.jobs, report)
+        failed = _build(todo, options, output, inputs, request.jobs, report)
         failed.sort(key=lambda outcome: variants.index(outcome.variant))  # not finishing order
     if len(variants) > 1:
         written = len(todo) - len(failed)
@@ -93,18 +91,19 @@ def _others(written: int, up_to_date: int) -> str:
 
 
 def _build_one(
-    variant: Variant, options: Options, output: Path, digest: str, report: Reporter
+    variant: Variant, options: Options, output: Path, inputs: Inputs, report: Reporter
 ) -> None:
     """Build one deck in this process: its errors, and deckgen's bugs, are the command's own."""
     from generator.pipeline import Pipeline  # the pipeline loads only when there is work
 
     built = Pipeline(options).build(variant, output)
-    record(output, [(variant.key, _wrote(built, output, digest, report))])
+    record(output, [(variant.key, _wrote(built, output, inputs, report))])
 
 
-def _wrote(built: Built, output: Path, digest: str, report: Reporter) -> Entry:
+def _wrote(built: Built, output: Path, inputs: Inputs, report: Reporter) -> Entry:
     """Report a deck that was written, with its warnings; return its manifest entry."""
-    entry = manifest_entry(output, built.path, built.slides, digest, __version__, built.name)
+    read = (inputs.digest(built.inputs), [path for path, _ in built.inputs])
+    entry = manifest_entry(output, built.path, built.slides, read, __version__, built.name)
     report.advance(f"wrote {display_path(built.path)} ({built.slides} slides)")
     report.warnings(built.warnings)
     return entry
@@ -114,7 +113,7 @@ def _build(
     variants: list[Variant],
     options: Options,
     output: Path,
-    digests: dict[Variant, str],
+    inputs: Inputs,
     jobs: int | None,
     report: Reporter,
 ) -> list[Outcome]:
@@ -131,7 +130,7 @@ def _build(
             errors = counted(len(outcome.diagnostics), "error")
             report.advance(f"failed {outcome.variant.key} ({errors}, listed below)")
             return
-        entry = _wrote(built, output, digests[outcome.variant], report)
+        entry = _wrote(built, output, inputs, report)
         updates.append((outcome.variant.key, entry))
 
     report.start(len(variants), "building")

@@ -308,7 +308,7 @@ def layouts(template: Path) -> None:
     """
     from generator.render.template import describe
 
-    info = describe(template)
+    info = describe(template, (template.parent,))  # named here: its own folder
     width, height = info.size
     click.echo(f"{template.as_posix()}: {width:g} x {height:g} pt, {len(info.layouts)} layouts")
     for name, placeholders in info.layouts.items():

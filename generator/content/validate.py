@@ -20,6 +20,7 @@ from generator.content.models import (
     marked_fields,
 )
 from generator.errors import (
+    DeckgenError,
     Diagnostic,
     allowed_list,
     did_you_mean,
@@ -314,12 +315,19 @@ def _images(
             if image is None:
                 problems.append(source.error(path, str(refused)))
                 continue
-            if not image.is_file():
+            try:
+                problem = image_problem(image, roots)
+            except FileNotFoundError:
                 message = (
                     f"image file not found: {shown(value)} (looked in {display_path(folder)}/)"
                 )
                 problems.append(source.error(path, message))
-            elif problem := image_problem(image):
+                problem = None
+            except OSError as exc:
+                problem = f"the image cannot be read: {exc.strerror or exc}"
+            except DeckgenError as exc:  # a pipe or a device, never waited on
+                problem = exc.diagnostics[0].message
+            if problem is not None:
                 problems.append(source.error(path, f"{shown(value)}: {problem}"))
             set_at(data, path[2:], str(image))
         found.append((index, SLIDE_ADAPTER.validate_python(data)))

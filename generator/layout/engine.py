@@ -9,6 +9,8 @@ output and checks it against the master, reporting every problem at the template
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 import re
 from pathlib import Path
 from types import TracebackType
@@ -20,6 +22,7 @@ import jinja2.bccache
 from generator.content.models import Deck, SlideBase
 from generator.content.validate import validate_model
 from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any, unknown
+from generator.files import note_used, noted, read_input
 from generator.layout.spec import (
     SHAPE_MODELS,
     ConnectorShape,
@@ -31,12 +34,12 @@ from generator.layout.spec import (
     SlideSpec,
 )
 from generator.layout.values import CONTRACT, LayoutEnvironment, Written, fill, record
-from generator.source.load import DataPath, Source, load_yaml, parse_yaml
+from generator.source.load import MAX_FILE_BYTES, DataPath, Source, load_yaml, parse_yaml
 
 
 def load_master(templates: Path, name: str = "default") -> MasterSpec:
     """Load and check `templates/masters/<name>.yaml`: every style it names must exist."""
-    source = load_yaml(templates / "masters" / f"{name}.yaml")
+    source = load_yaml(templates / "masters" / f"{name}.yaml", (templates,))
     master = validate_model(source, MasterSpec)
     owners: list[tuple[DataPath, list[Decoration]]] = [
         (("master",), master.master.decorations),
@@ -80,21 +83,49 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
+class _Loader(jinja2.BaseLoader):
+    """The layout templates of one folder, read as every input is (`files.read_input`): from
+    regular files inside the templates folder once links are resolved, each noted for the deck
+    being built, also when Jinja gives it from its cache (it asks `uptodate` each time)."""
+
+    def __init__(self, folder: Path, roots: tuple[Path, ...]) -> None:
+        self.folder = folder
+        self.roots = roots
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
+        try:
+            data = read_input(path, MAX_FILE_BYTES, self.roots)
+        except FileNotFoundError:
+            raise jinja2.TemplateNotFound(template) from None
+        if len(data) > MAX_FILE_BYTES:
+            message = f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the limit"
+            raise DeckgenError([Diagnostic(display_path(path), None, None, message)])
+        used = {noted(path): hashlib.sha256(data).hexdigest()}
+
+        def uptodate() -> bool:
+            note_used(used)
+            return True
+
+        return data.decode("utf-8"), os.path.normpath(path), uptodate
+
+
 class LayoutEngine:
     """Renders slides through the layout templates of one templates folder."""
 
     def __init__(self, templates: Path, master: MasterSpec) -> None:
         self.folder = templates / "layouts"
+        self.roots = (templates,)
         self.master = master
         self.environment = LayoutEnvironment(
-            loader=jinja2.FileSystemLoader(self.folder), bytecode_cache=_bytecode_cache()
+            loader=_Loader(self.folder, self.roots), bytecode_cache=_bytecode_cache()
         )
         self.environment.filters["md"] = _escape_markdown
 
     def warm(self) -> None:
         """Compile every layout template now, not when a slide first needs it."""
         for path in sorted(self.folder.glob("*.yaml.j2")):
-            with contextlib.suppress(jinja2.TemplateError):  # reported with its slide
+            with contextlib.suppress(jinja2.TemplateError, DeckgenError):  # said with its slide
                 self.environment.get_template(path.name)
 
     def lay_out(self, deck: Deck, content_dir: Path) -> list[SlideSpec]:
@@ -107,7 +138,7 @@ class LayoutEngine:
                 specs.append(self._slide(slide, meta, content_dir))
             except DeckgenError as exc:
                 problems += exc.diagnostics
-        fail_if_any(problems)
+        fail_if_any(dict.fromkeys(problems))  # a template's own error, once for all its slides
         return specs
 
     def _slide(self, slide: SlideBase, meta: dict[str, Any], content_dir: Path) -> SlideSpec:
@@ -120,7 +151,7 @@ class LayoutEngine:
             spec = validate_model(source, SlideSpec, {"shapes": SHAPE_MODELS})
             return self._checked(spec, source, content_dir)
         except DeckgenError as exc:
-            lines = written_source(path)
+            lines = written_source(path, self.roots)
             placed = [_placed(d, written, lines, slide.id) for d in exc.diagnostics]
             raise DeckgenError(placed) from None
 
@@ -140,6 +171,8 @@ class LayoutEngine:
         }
         try:
             return self.environment.write(self.environment.get_template(path.name), context)
+        except DeckgenError:
+            raise  # a template file deckgen may not read
         except jinja2.TemplateNotFound:
             message = f"no layout template for kind '{slide.kind}'"
             raise DeckgenError([Diagnostic(display_path(path), None, None, message)]) from None
@@ -245,11 +278,11 @@ class LayoutEngine:
         return found
 
 
-def written_source(path: Path) -> list[str]:
+def written_source(path: Path, roots: tuple[Path, ...]) -> list[str]:
     """Return the lines of the template at `path`, to place errors in its output on them."""
     try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):  # changed since it was rendered: columns are 1
+        return read_input(path, MAX_FILE_BYTES, roots).decode("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, DeckgenError):  # changed since: columns are 1
         return []
 
 

@@ -17,99 +17,71 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from generator.errors import DeckgenError, Diagnostic, display_path
-from generator.files import SAVE_IT, read_input
+from generator.errors import DeckgenError
+from generator.files import noted, outside, read_input
 from generator.output.save import save
-from generator.source.variant import Options, Variant
+from generator.source.variant import Options, Variant, overlay_roots
 
 #: The manifest's file name in the output folder.
 MANIFEST = "manifest.json"
-#: Files under the content folder that no deck reads.
-_NOT_INPUTS = (".schema.json",)
-#: What to do about a pipe or a device found under the content or templates folder.
-_UNNAMED = "every file under the content and templates folders is an input: move it out"
 #: The largest input file the hash reads: the largest that any stage accepts (a template).
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 
 
 @dataclass
 class Inputs:
-    """Hashes of what a deck is built from, reading each file once, into memory.
+    """Hashes of what a deck is built from.
 
-    Every file under the content and templates folders is an input, named or not; a pipe, a
-    device or a socket among them is refused (`DeckgenError`), never opened: reading a FIFO
-    would wait forever, /dev/zero never ends, and a pipe given as `--overlay` would be read
-    empty by the stage that comes after the hash."""
+    A build notes every file it reads, with the sha256 of the bytes it read (`files.track`);
+    its manifest entry keeps their paths (`Entry.files`) and `digest` of them, deckgen's and
+    python-pptx's versions and every option. The rebuild check reads those files again and no
+    other: each once, into memory, only inside the deck's folders (the content and templates
+    folders, and the overlays it names), regular files only. A file that no deck uses is never
+    opened."""
 
     options: Options
     version: str
-    _digests: dict[Path, str] = field(default_factory=dict)
-    _listed: dict[Path, list[Path]] = field(default_factory=dict)
-    _walked: set[Path] = field(default_factory=set)
-    """The files found under a folder, not named: the advice for a pipe among them differs."""
+    _digests: dict[str, str] = field(default_factory=dict)
 
-    def digest(self, variant: Variant) -> str:
-        """Return the hash of every input of `variant`: the content folder (less other regions'
-        files), its overlays, every field of the options (a folder by the files under it),
-        and deckgen's and python-pptx's versions."""
-        content = variant.content.parent
-        files = [
-            *(p for p in self._files(content) if not _other_region(p, content, variant)),
-            *variant.overlays,
-        ]
+    def digest(self, files: Iterable[tuple[str, str]]) -> str:
+        """Return the hash of a deck's inputs: each file (path, sha256), deckgen's and
+        python-pptx's versions, and every field of the options."""
         total = hashlib.sha256()
         for part in (self.version, _pptx_version()):
             total.update(f"{part}\0".encode())
         for option in fields(self.options):
             value = getattr(self.options, option.name)
             if isinstance(value, Path):
-                files += self._files(value) if value.is_dir() else [value]
                 value = value.as_posix()
             total.update(f"{option.name}\0{value!r}\0".encode())
-        for path in files:
-            total.update(f"{path.as_posix()}\0{self._file(path)}\0".encode())
+        for path, sha256 in sorted(files):
+            total.update(f"{path}\0{sha256}\0".encode())
         return total.hexdigest()
 
-    def _files(self, folder: Path) -> list[Path]:
-        if folder not in self._listed:
-            self._listed[folder] = _files(folder)
-            self._walked.update(self._listed[folder])
-        return self._listed[folder]
+    def now(self, variant: Variant, files: Iterable[str]) -> str | None:
+        """Return `digest` of `files` as they are now, read where `variant` may read; None if
+        one of them lies elsewhere (a manifest edited by hand), so the deck is built again."""
+        roots = (variant.content.parent, self.options.templates)
+        named = {noted(path): path for path in variant.overlays}
+        found = []
+        for name in files:
+            where = overlay_roots(variant.content, named[name]) if name in named else roots
+            if outside(Path(name), where) is not None:
+                return None
+            found.append((name, self._file(name, where)))
+        return self.digest(found)
 
-    def _file(self, path: Path) -> str:
-        if path not in self._digests:
-            advice = _UNNAMED if path in self._walked else SAVE_IT
+    def _file(self, name: str, roots: tuple[Path, ...]) -> str:
+        if name not in self._digests:
             try:
-                data = read_input(path, MAX_INPUT_BYTES, advice)
-            except OSError:
-                data = None  # the stage that reads it says why it cannot
-            if data is not None and len(data) > MAX_INPUT_BYTES:
-                limit = MAX_INPUT_BYTES // (1024 * 1024)
-                message = f"the file is larger than {limit} MB, the limit for an input"
-                raise DeckgenError([Diagnostic(display_path(path), None, None, message)])
-            self._digests[path] = "missing" if data is None else hashlib.sha256(data).hexdigest()
-        return self._digests[path]
-
-
-def _files(folder: Path) -> list[Path]:
-    found = []
-    for root, folders, names in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith((".", "__")))
-        found += [
-            Path(root, name)
-            for name in sorted(names)
-            if not name.startswith(".") and not name.endswith(_NOT_INPUTS)
-        ]
-    return found
-
-
-def _other_region(path: Path, content: Path, variant: Variant) -> bool:
-    """Whether `path` is another region's file; a photo beside the region files is an input."""
-    return (
-        path.parent == content / "regions"
-        and path.suffix == ".yaml"
-        and path.stem != variant.region
-    )
+                data = read_input(Path(name), MAX_INPUT_BYTES, roots)
+            except (OSError, DeckgenError):
+                data = None  # changed into what the build refuses: the build says why
+            if data is None or len(data) > MAX_INPUT_BYTES:
+                self._digests[name] = "unreadable"
+            else:
+                self._digests[name] = hashlib.sha256(data).hexdigest()
+        return self._digests[name]
 
 
 @functools.cache
@@ -149,6 +121,9 @@ class Entry:
     built: str | None = None
     """When it was built, in UTC: "2026-12-01T06:30:12Z". An entry without it (written by an
     older deckgen) is not current, so the next build writes the deck and records it."""
+    files: list[str] | None = None
+    """The files it was built from, as the build named them: all the rebuild check reads. An
+    entry without them (written by an older deckgen) is not current."""
 
 
 class Manifest:
@@ -166,12 +141,15 @@ class Manifest:
         # write beside a deck, so they must not be sent elsewhere.
         self.entries = {key: e for key, e in entries.items() if _inside(e.file, output)}
 
-    def current(self, variant: Variant, inputs: str, version: str) -> Entry | None:
-        """Return the entry of `variant` if its deck is there, unchanged, from these inputs."""
+    def current(self, variant: Variant, inputs: Inputs) -> Entry | None:
+        """Return the entry of `variant` if its deck is there, unchanged, and built by this
+        deckgen from the files that it was built from, unchanged."""
         entry = self.entries.get(variant.key)
-        if entry is None or entry.inputs != inputs or entry.deckgen != version:
+        if entry is None or entry.deckgen != inputs.version:
             return None
-        if entry.built is None:
+        if entry.built is None or entry.files is None:
+            return None
+        if inputs.now(variant, entry.files) != entry.inputs:
             return None
         deck = self.path.parent / entry.file
         try:
@@ -195,6 +173,7 @@ _SCHEMA: dict[str, tuple[type, ...]] = {
     "deckgen": (str,),
     "name": (str, type(None)),
     "built": (str, type(None)),
+    "files": (list, type(None)),
 }
 
 
@@ -214,8 +193,11 @@ def _entries(data: object) -> dict[str, Entry]:
 
 def _matches(value: dict[str, object]) -> bool:
     """Whether `value` has the fields of an `Entry`, each of its type (a bool is no number)."""
-    required = {name for name in _SCHEMA if name not in ("name", "built")}
+    required = {name for name in _SCHEMA if name not in ("name", "built", "files")}
     if not required <= value.keys() <= _SCHEMA.keys():
+        return False
+    files = value.get("files")
+    if isinstance(files, list) and not all(isinstance(item, str) for item in files):
         return False
     return all(
         isinstance(item, _SCHEMA[name]) and not isinstance(item, bool)
@@ -236,18 +218,25 @@ def _inside(file: str, output: Path) -> bool:
 
 
 def manifest_entry(
-    output: Path, file: Path, slides: int, inputs: str, version: str, name: str | None = None
+    output: Path,
+    file: Path,
+    slides: int,
+    inputs: tuple[str, list[str]],
+    version: str,
+    name: str | None = None,
 ) -> Entry:
-    """Return the entry for a deck just written to `file`, built now."""
+    """Return the entry for a deck just written to `file`, built now from `inputs` (their
+    hash, and the files)."""
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     return Entry(
         file=file.relative_to(output).as_posix(),
         sha256=sha256_file(file),
         slides=slides,
-        inputs=inputs,
+        inputs=inputs[0],
         deckgen=version,
         name=name,
         built=now.isoformat().replace("+00:00", "Z"),
+        files=inputs[1],
     )
 
 

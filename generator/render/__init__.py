@@ -33,9 +33,11 @@ def render(
     logo: Path | None,
     moment: datetime.datetime,
     template: TemplatePlan | None = None,
+    roots: tuple[Path, ...] = (),
 ) -> bytes:
     """Return the .pptx bytes of `specs` drawn in `brand`: on the built-in master made from
-    `master`, or on the layouts of the brand's own `template`."""
+    `master`, or on the layouts of the brand's own `template`. Images, the logo and the
+    template are read only inside `roots` (the content and templates folders)."""
     language = meta.language
     if template is None:
         assert logo is not None  # the brand's check requires it without a template
@@ -43,15 +45,15 @@ def render(
         set_size(prs, master.size)
         drop_template_leftovers(prs)
         set_language(prs.element, language)
-        build_master(prs, master, brand, logo, language)
+        build_master(prs, master, brand, logo, language, roots)
     else:
-        prs = open_template(template.path)
+        prs = open_template(template.path, roots)
         drop_template_leftovers(prs)
         set_language(prs.element, language)
     for slide_master in prs.slide_masters:
         theme = slide_master.part.part_related_by(RT.THEME)
         theme.blob = branded_theme(theme.blob, brand)
-    draw_slides(prs, specs, master, language, template)
+    draw_slides(prs, specs, master, language, template, roots)
     _localise_notes_master(prs, language)
     set_properties(prs, meta, moment)
     buffer = io.BytesIO()

@@ -7,6 +7,7 @@ the spec's. Nothing of the default template's design survives.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
@@ -21,6 +22,7 @@ from pptx.oxml import parse_xml
 from pptx.parts.slide import SlideLayoutPart, SlideMasterPart
 from pptx.presentation import Presentation
 
+from generator.files import read_image
 from generator.layout.spec import Box, Decoration, LayoutDef, MasterDef, MasterSpec, PlaceholderDef
 from generator.render.pptx_private import part_element
 from generator.render.xml import (
@@ -44,15 +46,22 @@ _Ids = Iterator[int]
 
 
 def build_master(
-    prs: Presentation, spec: MasterSpec, brand: Brand, logo: Path, language: str
+    prs: Presentation,
+    spec: MasterSpec,
+    brand: Brand,
+    logo: Path,
+    language: str,
+    roots: tuple[Path, ...],
 ) -> None:
-    """Replace the master and layouts of `prs` with those of `spec`, branded by `brand`."""
+    """Replace the master and layouts of `prs` with those of `spec`, branded by `brand`; the
+    logo is read only inside `roots`."""
     master_part = cast(SlideMasterPart, prs.slide_masters[0].part)
     for rId, rel in list(master_part.rels.items()):
         if rel.reltype == RT.SLIDE_LAYOUT:
             master_part.rels.pop(rId)
-    logo_id = master_part.get_or_add_image_part(str(logo))[1]
-    root = _master_xml(spec, brand, logo, logo_id, language)
+    image = read_image(logo, roots)
+    logo_id = master_part.get_or_add_image_part(image)[1]
+    root = _master_xml(spec, brand, image, logo_id, language)
     layout_ids = root.find(".//{*}sldLayoutIdLst")
     for number, layout in enumerate(spec.layouts, start=1):
         rId = _add_layout(master_part, layout, spec, number, language)
@@ -72,7 +81,9 @@ def _serialize(root: Any) -> bytes:
     return etree.tostring(root)
 
 
-def _master_xml(spec: MasterSpec, brand: Brand, logo: Path, logo_id: str, language: str) -> Any:
+def _master_xml(
+    spec: MasterSpec, brand: Brand, logo: io.BytesIO, logo_id: str, language: str
+) -> Any:
     master = spec.master
     root = element("p:sldMaster")
     tree = _shape_tree(sub(root, "p:cSld"), master.background)
@@ -173,9 +184,10 @@ def _logo(tree: Any, box: Box, rId: str, description: str, ids: _Ids) -> None:
     shape_properties(picture, box)
 
 
-def _fit(box: Box, image: Path) -> Box:
+def _fit(box: Box, image: io.BytesIO) -> Box:
     """Return the part of `box` the image fills at its aspect ratio, aligned right and bottom."""
     x, y, width, height = box
+    image.seek(0)
     with Image.open(image) as picture:
         aspect = picture.width / picture.height
     fitted_width = min(width, height * aspect)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pptx.oxml.ns import qn
@@ -10,6 +11,7 @@ from pptx.slide import Slide
 from pptx.util import Emu
 
 from generator.content.inline import parse_inline
+from generator.files import read_image
 from generator.layout.spec import (
     BoxShape,
     ConnectorShape,
@@ -41,9 +43,10 @@ def draw_slides(
     master: MasterSpec,
     language: str,
     template: TemplatePlan | None = None,
+    roots: tuple[Path, ...] = (),
 ) -> None:
     """Add one slide per spec to `prs`: on the layout named after the spec's, or on the
-    template's layout that `template` maps it to."""
+    template's layout that `template` maps it to. Pictures are read only inside `roots`."""
     layouts = {
         layout.name: layout
         for slide_master in prs.slide_masters
@@ -57,11 +60,16 @@ def draw_slides(
             name, mapped = template.layouts[spec.layout]
             layout = layouts[name]
             targets = {idx: ours for ours, idx in mapped.items() if idx is not None}
-        _draw(prs.slides.add_slide(layout), spec, master, language, targets)
+        _draw(prs.slides.add_slide(layout), spec, master, language, targets, roots)
 
 
 def _draw(
-    slide: Slide, spec: SlideSpec, master: MasterSpec, language: str, targets: dict[int, str]
+    slide: Slide,
+    spec: SlideSpec,
+    master: MasterSpec,
+    language: str,
+    targets: dict[int, str],
+    roots: tuple[Path, ...],
 ) -> None:
     slide.element.cSld.set("name", spec.id)  # the slide's name is its id: checks report it
     link_id = hyperlinks(slide.part)
@@ -72,7 +80,7 @@ def _draw(
         elif isinstance(shape, ConnectorShape):
             _connector(slide, shape, master)
         elif isinstance(shape, PictureShape):
-            _picture(slide, shape)
+            _picture(slide, shape, roots)
     if spec.reading_order:
         _reorder(slide, spec.reading_order)
     if spec.notes:
@@ -149,9 +157,10 @@ def _shape_id(slide: Slide, name: str) -> int:
     raise ValueError(f"no shape named {name!r} on the slide")  # the layout stage checks names
 
 
-def _picture(slide: Slide, shape: PictureShape) -> None:
+def _picture(slide: Slide, shape: PictureShape, roots: tuple[Path, ...]) -> None:
     x, y, width, height = (Emu(emu(value)) for value in shape.box)
-    picture = slide.shapes.add_picture(shape.path, x, y, width, height)
+    image = read_image(Path(shape.path), roots)
+    picture = slide.shapes.add_picture(image, x, y, width, height)
     names = picture.element.xpath("./p:nvPicPr/p:cNvPr")[0]
     names.set("name", shape.name)
     names.set("descr", shape.alt)

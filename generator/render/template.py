@@ -11,6 +11,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.presentation import Presentation as PptxPresentation
 
 from generator.errors import DeckgenError, Diagnostic, display_path
+from generator.files import read_input
 from generator.layout.spec import PlaceholderInfo, TemplateInfo
 from generator.officexml import EMU_PER_POINT
 
@@ -54,7 +55,7 @@ def check_package(package: zipfile.ZipFile) -> str | None:
     return None
 
 
-def open_template(path: Path) -> PptxPresentation:
+def open_template(path: Path, roots: tuple[Path, ...]) -> PptxPresentation:
     """Open a .pptx or .potx as a presentation with no slides; raise `DeckgenError` if it is
     not one.
 
@@ -63,10 +64,10 @@ def open_template(path: Path) -> PptxPresentation:
     """
     display = display_path(path)
     try:
-        if path.stat().st_size > MAX_TEMPLATE_BYTES:
+        blob = read_input(path, MAX_TEMPLATE_BYTES, roots)  # only inside `roots`
+        if len(blob) > MAX_TEMPLATE_BYTES:
             message = f"the template is larger than {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB"
             raise DeckgenError([Diagnostic(display, None, None, message)])
-        blob = path.read_bytes()
         with zipfile.ZipFile(io.BytesIO(blob)) as package:
             unsafe = check_package(package)
             if unsafe is not None:
@@ -83,9 +84,10 @@ def open_template(path: Path) -> PptxPresentation:
     return prs
 
 
-def describe(path: Path) -> TemplateInfo:
-    """Return the slide size and the layouts, with their placeholders, of a template."""
-    prs = open_template(path)
+def describe(path: Path, roots: tuple[Path, ...]) -> TemplateInfo:
+    """Return the slide size and the layouts, with their placeholders, of a template inside
+    `roots`."""
+    prs = open_template(path, roots)
     layouts: dict[str, list[PlaceholderInfo]] = {}
     for master in prs.slide_masters:
         for layout in master.slide_layouts:

@@ -113,12 +113,13 @@ def control_character(text: str) -> str | None:
     return f"U+{ord(found.group()):04X}" if found else None
 
 
-def load_yaml(path: Path) -> Source:
-    """Load one YAML file; raise `DeckgenError` for a missing, undecodable, oversized or
-    malformed file."""
+def load_yaml(path: Path, roots: tuple[Path, ...]) -> Source:
+    """Load one YAML file, which must lie inside one of `roots` once its symbolic links are
+    resolved; raise `DeckgenError` for a missing, undecodable, oversized or malformed file, or
+    one that leads outside `roots` (nothing of it is read, nor shown)."""
     display = display_path(path)
     try:
-        raw = read_input(path, MAX_FILE_BYTES)  # a pipe or a device is refused, never waited on
+        raw = read_input(path, MAX_FILE_BYTES, roots)  # a pipe or a device is never waited on
     except FileNotFoundError:
         raise DeckgenError([Diagnostic(display, None, None, "file not found")]) from None
     except OSError as exc:

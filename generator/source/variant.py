@@ -41,6 +41,14 @@ class Variant:
         return "+".join([self.name, *overlays])
 
 
+def overlay_roots(content: Path, overlay: Path) -> tuple[Path, ...]:
+    """Return where the overlay file `overlay` may lie once its symbolic links are resolved:
+    the content folder (the one `content`, the deck file, is in), or the folder it is named
+    in: a speaker's overlay may come from their own folder, but a link there may not lead
+    elsewhere."""
+    return (content.parent, overlay.parent)
+
+
 def region_paths(content: Path) -> dict[str, Path]:
     """Return the region files beside the deck file, by slug: `regions/<slug>.yaml`."""
     folder = content.parent / "regions"

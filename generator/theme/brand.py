@@ -102,7 +102,7 @@ def _read(templates: Path, name: str) -> tuple[Source, Brand]:
     if not path.is_file():
         message = unknown("brand", name, brand_names(templates))
         raise DeckgenError([Diagnostic(display_path(path), None, None, message)])
-    source = load_yaml(path)
+    source = load_yaml(path, (templates,))
     return source, validate_model(source, Brand)
 
 
@@ -127,7 +127,7 @@ def load_brand(templates: Path, name: str, master: MasterSpec) -> Branding:
     logo = template = None
     if brand.logo is not None:
         logo = _file(source, ("logo",), brand.logo, templates, "image")
-        if problem := image_problem(logo):
+        if problem := image_problem(logo, (templates,)):
             raise DeckgenError([source.error(("logo",), f"{shown(brand.logo)}: {problem}")])
     if brand.template is not None:
         template = _file(source, ("template", "file"), brand.template.file, templates, "template")
