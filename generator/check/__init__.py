@@ -3,8 +3,10 @@
 Each check is a module with a function that takes what it needs (the deck read back, its
 package, its rendered PDF, its content) and returns `Finding`s: `access` (PowerPoint's
 Accessibility Checker rules and WCAG AA contrast), `package` (well-formed parts, schemas,
-relationships, shape ids, content types, and links), `overflow` (text outside its box, measured
-on the PDF that LibreOffice renders) and `fidelity` (text of the content missing in the deck).
+relationships, shape ids, content types, and links), `overflow` (text outside its box and words
+broken inside themselves, measured on the PDF that LibreOffice renders, or words too wide for
+their box, estimated where LibreOffice is missing) and `fidelity` (text of the content missing
+in the deck).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from generator.check.access import accessibility
 from generator.check.fidelity import fidelity
 from generator.check.finding import Finding, Severity, finding
-from generator.check.overflow import overflow
+from generator.check.overflow import overflow, too_wide
 from generator.check.package import package
 from generator.check.view import DeckView, read_deck
 from generator.errors import DeckgenError
@@ -36,13 +38,13 @@ def check_decks(decks: list[tuple[Variant, Path]], options: Options) -> list[Fin
         found += _content_checks(decks, options, views)
         try:
             rendering.result()
+            found += [f for path, view in views.items() for f in overflow(view, _pdf(path))]
         except DeckgenError as exc:
             reason = "; ".join(d.message for d in exc.diagnostics)
             message = f"overflow not measured: {reason}"
             found += [finding(path, "warning", message, "overflow") for _, path in decks]
-            views = {}
-    for path, view in views.items():
-        found += overflow(view, path.with_suffix(".pdf"))
+            # Without a PDF, a word too wide for its box is still found, by an estimate.
+            found += [f for view in views.values() for f in too_wide(view)]
     return sorted(found, key=lambda f: (f.deck, f.slide))
 
 
@@ -73,6 +75,10 @@ def _content_checks(
             continue
         found += fidelity(view, ready.deck, ready.specs, ready.template)
     return found
+
+
+def _pdf(deck: Path) -> Path:
+    return deck.with_suffix(".pdf")
 
 
 def _unreadable(message: str) -> bool:
