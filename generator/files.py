@@ -235,6 +235,8 @@ def image_problem(path: Path, roots: tuple[Path, ...]) -> str | None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:  # reads the header, not the pixels
                 width, height = image.size
+                if width * height <= MAX_IMAGE_PIXELS:
+                    image.verify()  # the data, to its end: a truncated file is refused
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         return f"the image has more than {MAX_IMAGE_PIXELS} pixels, the limit"
     except (OSError, ValueError, SyntaxError) as exc:
