@@ -203,7 +203,8 @@ def file_name(title: str, base_title: str, variant: Variant) -> str:
     same for every deck, the region is what follows it up to the first `--`, and each overlay
     is what stands between two `--`. A deck gets its plain name only where that reading holds:
     its title's slug is the national deck's (no region file or overlay changed it), the region
-    and overlays' names are slugs already (`dalarna`, not `Anna` or `a--b`), and it is at most
+    and overlays' names are slugs already (`dalarna`, not `Anna` or `a--b`), the overlays lie
+    in the content folder's `overlays/` (two elsewhere may share a name), and it is at most
     `MAX_STEM` characters. Any other deck is named by its slug cut short, `_` and a hash of its
     manifest key (`Variant.key`, unique to the variant): `regionen-i_3f2a9c01d4.pptx`. No
     plain name holds `_`, so the two kinds never meet.
@@ -214,6 +215,7 @@ def file_name(title: str, base_title: str, variant: Variant) -> str:
     if (
         slug(title) == slug(base_title)
         and all(slug(name) == name for name in [*region, *overlays])
+        and all(variant.in_overlays(path) for path in variant.overlays)
         and len(plain) <= MAX_STEM
     ):
         return plain + ".pptx"

@@ -18,6 +18,8 @@ from generator.source.variant import Options, Variant
 
 from .conftest import ROOT
 
+NATIONAL = Variant(Path("content/deck.yaml"))
+
 #: What every deck on the built-in master reads, besides its own content, brand and logo (the
 #: facts slide is only in regional decks).
 SHARED = [
@@ -82,7 +84,9 @@ def test_every_option_is_in_the_hash(project: Path):
     assert sorted(changed) == sorted(field.name for field in dataclasses.fields(Options))
     for name, value in changed.items():
         other = dataclasses.replace(base, **{name: value})
-        assert Inputs(other, "1.0").digest(()) != Inputs(base, "1.0").digest(()), name
+        assert Inputs(other, "1.0").digest(NATIONAL, ()) != Inputs(base, "1.0").digest(
+            NATIONAL, ()
+        ), name
 
 
 def test_an_option_added_later_is_in_the_hash_without_more_code():
@@ -91,9 +95,9 @@ def test_an_option_added_later_is_in_the_hash_without_more_code():
         colour_mode: str = "colour"
 
     templates = Path("templates")
-    assert Inputs(Wider(templates), "1.0").digest(()) != Inputs(
+    assert Inputs(Wider(templates), "1.0").digest(NATIONAL, ()) != Inputs(
         Wider(templates, colour_mode="greyscale"), "1.0"
-    ).digest(())
+    ).digest(NATIONAL, ())
 
 
 def test_a_layout_template_the_deck_uses_is_in_the_hash_and_one_it_does_not_is_not(
@@ -101,7 +105,7 @@ def test_a_layout_template_the_deck_uses_is_in_the_hash_and_one_it_does_not_is_n
 ):
     variant = Variant(Path("content/deck.yaml"))
     built = Pipeline(Options(Path("templates"))).build(variant, project / "output")
-    recorded = Inputs(Options(Path("templates")), "1.0").digest(built.inputs)
+    recorded = Inputs(Options(Path("templates")), "1.0").digest(variant, built.inputs)
     assert now(variant, built) == recorded
     (project / "templates" / "layouts" / "unused.yaml.j2").write_text("new", encoding="utf-8")
     assert now(variant, built) == recorded
@@ -121,7 +125,7 @@ def test_a_photo_an_overlay_names_is_in_the_hash(project: Path):
     variant = Variant(Path("content/deck.yaml"), None, (Path("content/overlays/foto.yaml"),))
     built = Pipeline(Options(Path("templates"))).build(variant, project / "output")
     assert "content/overlays/ett.png" in files(built)
-    recorded = Inputs(Options(Path("templates")), "1.0").digest(built.inputs)
+    recorded = Inputs(Options(Path("templates")), "1.0").digest(variant, built.inputs)
     (project / "content" / "overlays" / "ett.png").write_bytes(photo.read_bytes()[:-1])
     assert now(variant, built) != recorded
 
@@ -152,7 +156,9 @@ def test_a_file_larger_than_any_stage_reads_is_not_read_whole(project: Path):
     assert len(read_input(huge, MAX_INPUT_BYTES, (project,))) == MAX_INPUT_BYTES + 1
     variant = Variant(Path("content/deck.yaml"))
     assert Inputs(Options(Path("templates")), "1.0").now(variant, ["content/huge.bin"]) == (
-        Inputs(Options(Path("templates")), "1.0").digest([("content/huge.bin", "unreadable")])
+        Inputs(Options(Path("templates")), "1.0").digest(
+            variant, [("content/huge.bin", "unreadable")]
+        )
     )
 
 
@@ -169,3 +175,16 @@ def test_in_a_build_the_stages_load_the_bytes_that_the_hash_read(project: Path):
     assert load_yaml(deck, roots).data["title"] == "Ändrad"
     again = Inputs(Options(Path("templates")), "1.0").now(variant, ["content/deck.yaml"])
     assert again != hashed
+
+
+def test_which_deck_it_is_is_in_the_hash(project: Path):
+    """Two decks that read the same files are not each other's: another content folder's
+    national deck, or an overlay of the same name kept elsewhere."""
+    inputs = Inputs(Options(Path("templates")), "1.0")
+    shutil.copytree(project / "content", project / "other")
+    other = Variant(Path("other/deck.yaml"))
+    talk = Variant(Path("content/deck.yaml"), "dalarna", (Path("a/talk.yaml"),))
+    moved = Variant(Path("content/deck.yaml"), "dalarna", (Path("b/talk.yaml"),))
+    assert inputs.digest(NATIONAL, ()) != inputs.digest(other, ())
+    assert inputs.digest(talk, ()) != inputs.digest(moved, ())
+    assert inputs.digest(NATIONAL, ()) != inputs.digest(Variant(NATIONAL.content, "dalarna"), ())

@@ -4,11 +4,13 @@ deck write another's file or take its entry (see `pipeline.file_name` and `Varia
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from pptx import Presentation
 
 from generator.app.cli import main
 
@@ -128,3 +130,40 @@ def test_a_deck_that_would_write_a_file_the_manifest_gives_another_deck_is_an_er
         " into another --output\ndeckgen: 1 error; nothing was written.\n",
     )
     assert (project.root / "output" / "regionen-i-rorelse.pptx").stat().st_mtime_ns == before
+
+
+def test_two_overlays_of_one_name_in_different_folders_are_two_decks(project: Project):
+    """Two speakers each keep a `talk.yaml` in a folder of their own, with a quote of their
+    own: building both onto one region writes two decks, and neither is up to date for the
+    other."""
+    overlays = project.root / "content" / "overlays"
+    for speaker in ("anna", "bo"):
+        (overlays / speaker).mkdir()
+        text = (overlays / "exempel.yaml").read_text("utf-8")
+        text = text.replace("Här står ditt eget citat", f"Här står {speaker}s citat")
+        (overlays / speaker / "talk.yaml").write_text(text, "utf-8")
+    anna = ["--region", "dalarna", "--overlay", "content/overlays/anna/talk.yaml"]
+    bo = ["--region", "dalarna", "--overlay", "content/overlays/bo/talk.yaml"]
+    assert project.run("build", *anna).exit_code == 0
+    second = project.run("build", *bo)
+    assert second.exit_code == 0
+    assert second.stdout.startswith("wrote ")  # not "up to date": it is another deck
+    entries = project.entries()
+    assert len(entries) == 2
+    assert all(re.fullmatch(r"dalarna\+talk@[0-9a-f]{8}", key) for key in entries)
+    assert len(set(entries.values())) == 2
+    for file in entries.values():
+        assert re.fullmatch(r"regionen-i-rorelse-dalarna-talk_[0-9a-f]{10}\.pptx", file)
+    quotes = {key: deck_text(project.root / "output" / file) for key, file in entries.items()}
+    assert sorted(
+        ("Här står annas citat" in text, "Här står bos citat" in text) for text in quotes.values()
+    ) == [(False, True), (True, False)]
+
+
+def deck_text(path: Path) -> str:
+    return "\n".join(
+        shape.text_frame.text
+        for slide in Presentation(str(path)).slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    )

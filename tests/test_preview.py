@@ -233,7 +233,7 @@ def test_an_old_manifest_without_build_times_loads_and_its_decks_are_built_again
     variant = Variant(ROOT / "content" / "deck.yaml")
     inputs = Inputs(Options(ROOT / "templates"), "0.1.0")
     assert manifest.current(variant, inputs) is None
-    now = replace(entry, built="2026-12-01T06:30:12Z", files=[], inputs=inputs.digest(()))
+    now = replace(entry, built="2026-12-01T06:30:12Z", files=[], inputs=inputs.digest(variant, ()))
     manifest.entries["national"] = replace(now, built=None)  # no build time: built again
     assert manifest.current(variant, inputs) is None
     manifest.entries["national"] = replace(now, files=None)  # no files read: built again

@@ -97,12 +97,12 @@ def _build_one(
     from generator.pipeline import Pipeline  # the pipeline loads only when there is work
 
     built = Pipeline(options).build(variant, output)
-    record(output, [(variant.key, _wrote(built, output, inputs, report))])
+    record(output, [(variant.key, _wrote(variant, built, output, inputs, report))])
 
 
-def _wrote(built: Built, output: Path, inputs: Inputs, report: Reporter) -> Entry:
+def _wrote(variant: Variant, built: Built, output: Path, inputs: Inputs, report: Reporter) -> Entry:
     """Report a deck that was written, with its warnings; return its manifest entry."""
-    read = (inputs.digest(built.inputs), [path for path, _ in built.inputs])
+    read = (inputs.digest(variant, built.inputs), [path for path, _ in built.inputs])
     entry = manifest_entry(output, built.path, built.slides, read, __version__, built.name)
     report.advance(f"wrote {display_path(built.path)} ({built.slides} slides)")
     report.warnings(built.warnings)
@@ -130,7 +130,7 @@ def _build(
             errors = counted(len(outcome.diagnostics), "error")
             report.advance(f"failed {outcome.variant.key} ({errors}, listed below)")
             return
-        entry = _wrote(built, output, inputs, report)
+        entry = _wrote(outcome.variant, built, output, inputs, report)
         updates.append((outcome.variant.key, entry))
 
     report.start(len(variants), "building")

@@ -102,8 +102,12 @@ def section(
     """Return the section of the deck `entry` names, with its facts and rendered `slides`."""
     deck = output / entry.file
     anchor = anchor_of(key)
-    # An overlay's own '+' and '%' are escaped in the key (`Variant.key`).
-    overlays = [part.replace("%2B", "+").replace("%25", "%") for part in key.split("+")[1:]]
+    # An overlay's own '+', '@' and '%' are escaped in the key, and '@' starts where it is kept
+    # when that is not overlays/ (`Variant.key`): the page shows the name.
+    overlays = [
+        part.split("@")[0].replace("%2B", "+").replace("%40", "@").replace("%25", "%")
+        for part in key.split("+")[1:]
+    ]
     name = " + ".join([entry.name or NATIONAL, *overlays])
     cards = [
         Card(

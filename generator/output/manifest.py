@@ -43,11 +43,13 @@ class Inputs:
     version: str
     _digests: dict[str, str] = field(default_factory=dict)
 
-    def digest(self, files: Iterable[tuple[str, str]]) -> str:
-        """Return the hash of a deck's inputs: each file (path, sha256), deckgen's and
+    def digest(self, variant: Variant, files: Iterable[tuple[str, str]]) -> str:
+        """Return the hash of a deck's inputs: which deck it is (its deck file, region and
+        overlays, by where they are), each file it read (path, sha256), deckgen's and
         python-pptx's versions, and every field of the options."""
         total = hashlib.sha256()
-        for part in (self.version, _pptx_version()):
+        which = [noted(variant.content), variant.region, *map(noted, variant.overlays)]
+        for part in (self.version, _pptx_version(), repr(which)):
             total.update(f"{part}\0".encode())
         for option in fields(self.options):
             value = getattr(self.options, option.name)
@@ -69,7 +71,7 @@ class Inputs:
             if outside(Path(name), where) is not None:
                 return None
             found.append((name, self._file(name, where)))
-        return self.digest(found)
+        return self.digest(variant, found)
 
     def _file(self, name: str, roots: tuple[Path, ...]) -> str:
         if name not in self._digests:

@@ -7,6 +7,7 @@ pipeline (pydantic, Jinja, python-pptx).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,15 +31,29 @@ class Variant:
 
     @property
     def key(self) -> str:
-        """The manifest's key: the name, then each overlay's file name: `dalarna+anna`.
+        """The manifest's key: the name, then each overlay's file name: `dalarna+anna`; an
+        overlay kept elsewhere than the content folder's `overlays/` adds `@` and a hash of
+        where it is: `dalarna+talk@3f2a9c01`.
 
         Unique to the variant by construction: a region's slug holds no `+` (lower-case
         letters, digits and dashes) and may not be `national`, which is reserved for the
-        national deck (`pipeline.load_region` refuses it), and an overlay's `+` and `%` are
-        written `%2B` and `%25`, so `+` only ever separates.
+        national deck (`pipeline.load_region` refuses it); an overlay's `+`, `@` and `%` are
+        written `%2B`, `%40` and `%25`, so `+` only ever separates and `@` only ever starts a
+        place; and two overlays of one name are one file only in `overlays/`.
         """
-        overlays = (path.stem.replace("%", "%25").replace("+", "%2B") for path in self.overlays)
-        return "+".join([self.name, *overlays])
+        return "+".join([self.name, *(self._overlay_key(path) for path in self.overlays)])
+
+    def in_overlays(self, overlay: Path) -> bool:
+        """Whether `overlay` lies in the content folder's `overlays/` (links not resolved)."""
+        home = os.path.abspath(self.content.parent / "overlays")
+        return os.path.dirname(os.path.abspath(overlay)) == home
+
+    def _overlay_key(self, overlay: Path) -> str:
+        name = overlay.stem.replace("%", "%25").replace("+", "%2B").replace("@", "%40")
+        if self.in_overlays(overlay):
+            return name
+        where = os.path.abspath(overlay).encode("utf-8", "surrogateescape")
+        return f"{name}@{hashlib.sha256(where).hexdigest()[:8]}"
 
 
 def overlay_roots(content: Path, overlay: Path) -> tuple[Path, ...]:
