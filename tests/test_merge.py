@@ -140,15 +140,17 @@ def test_drop_leaves_slides_out(tmp_path: Path):
 def test_hide_keeps_the_slide_but_skips_it_in_the_show(scratch: Scratch):
     shutil.copytree(ROOT / "content" / "regions", scratch.content.parent / "regions")
     shutil.copyfile(CONTENT, scratch.content)
-    talk = scratch.root / "talk.yaml"
+    talk = scratch.content.parent / "overlays" / "talk.yaml"
+    talk.parent.mkdir()
     talk.write_text("hide: [panel]\n", encoding="utf-8")
     result = scratch.run("build", "--overlay", str(talk))
     assert result.exit_code == 0, result.stderr
 
-    prs = Presentation(str(scratch.output / "regionen-i-rorelse--talk.pptx"))
+    deck_path = scratch.output / "regionen-i-rorelse--talk.pptx"
+    prs = Presentation(str(deck_path))
     shown = [s._element.get("show") for s in prs.slides]
     assert shown == [None, None, None, "0", None, None, None, None, None]
-    with zipfile.ZipFile(scratch.output / "regionen-i-rorelse--talk.pptx") as deck:
+    with zipfile.ZipFile(deck_path) as deck:
         assert b"<HiddenSlides>1</HiddenSlides>" in deck.read("docProps/app.xml")
 
 
