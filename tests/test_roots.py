@@ -23,13 +23,24 @@ SECRET = "AWS_SECRET_ACCESS_KEY=canary-7f3a9"
 
 #: Runs deckgen with an audit hook that writes every path Python opens to the file descriptor
 #: given as argv[1] (opened before the hook, so the hook's own writes are not opens).
+#: Content text renders in a worker that closes the descriptors it inherits, so there the hook
+#: opens the log again by its name (given as argv[2]), once, and writes on.
 WATCHED = """\
 import os, sys
 log = int(sys.argv.pop(1))
+name = sys.argv.pop(1)
+reopening = False
 def hook(event, args):
-    if event == "open" and isinstance(args[0], (str, bytes)):
-        path = os.fsdecode(args[0])
-        os.write(log, (os.path.realpath(path) + "\\n").encode("utf-8", "surrogateescape"))
+    global log, reopening
+    if event == "open" and isinstance(args[0], (str, bytes)) and not reopening:
+        line = (os.path.realpath(os.fsdecode(args[0])) + "\\n").encode("utf-8", "surrogateescape")
+        try:
+            os.write(log, line)
+        except OSError:
+            reopening = True
+            log = os.open(name, os.O_WRONLY | os.O_APPEND)
+            reopening = False
+            os.write(log, line)
 sys.addaudithook(hook)
 from generator.app.cli import main
 sys.argv[0] = "deckgen"
@@ -153,10 +164,10 @@ def watched(root: Path, arguments: list[str], how: str, log: Path) -> subprocess
         command = ["strace", "-f", "-qq", "-y", "-e", "trace=open,openat,openat2", "-o", str(log)]
         command += [sys.executable, "-m", "generator", *arguments]
         return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300)
-    handle = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    handle = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND)
     try:
         return subprocess.run(
-            [sys.executable, "-c", WATCHED, str(handle), *arguments],
+            [sys.executable, "-c", WATCHED, str(handle), str(log), *arguments],
             cwd=root,
             capture_output=True,
             text=True,

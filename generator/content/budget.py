@@ -1,0 +1,259 @@
+"""A hard budget for content text: each slide's Jinja renders in a worker process that the
+operating system stops, whatever the text does.
+
+Bounding each operation that could be slow or large (`resolve` does that too) leaves whatever
+nobody thought of. The worker does not depend on such a list: before each slide it sets its own
+CPU-time limit (`RLIMIT_CPU`, `SLIDE_CPU_SECONDS` past what it has used) and address-space
+limit (`RLIMIT_AS`, `SLIDE_MEMORY` past its size then), so a text that spins is killed by the
+kernel with SIGXCPU, and one that allocates gets `MemoryError`. A wall-clock backstop
+(`WALL_SECONDS`) kills a worker that neither finishes nor uses CPU. The text that was running
+is refused with the reason, a new worker takes the slide's other texts, and the build goes on
+to report every problem.
+
+One worker serves a process (forked on first use, so it shares the process's modules and the
+templates it compiles stay cached between decks); a process forked from one that had a worker
+starts its own. Where there is no `fork` (Windows), texts render in the process, bounded only by
+`resolve`'s checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import pickle
+import select
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+#: CPU time that one slide's texts may use, in seconds.
+SLIDE_CPU_SECONDS = 2
+#: Memory that one slide's texts may take beyond the worker's size when the slide starts.
+SLIDE_MEMORY = 256 * 2**20
+#: Wall-clock time after which a worker that has not answered is killed, in seconds.
+WALL_SECONDS = 60
+
+#: A text's outcome: `(True, value)` when the function returned `value` (which must be
+#: JSON data), `(False, reason)` when the budget stopped it.
+Outcome = tuple[bool, Any]
+
+_MEMORY_EXIT = 86
+_HEADER = 8
+
+#: Why a text was stopped, by how its worker ended.
+CPU_REASON = f"resolving it took more than {SLIDE_CPU_SECONDS} s of CPU time"
+MEMORY_REASON = f"resolving it needed more than {SLIDE_MEMORY // 2**20} MB of memory"
+WALL_REASON = f"resolving it did not finish within {WALL_SECONDS} s"
+
+
+class WorkerError(RuntimeError):
+    """The function raised in the worker: a bug, not the text's fault."""
+
+
+def can_fork() -> bool:
+    """Whether texts render in a worker under a hard budget (a POSIX system)."""
+    return hasattr(os, "fork") and sys.platform != "win32"
+
+
+class Worker:
+    """A process that applies `function(item, shared)` to items under the budget."""
+
+    def __init__(self, function: Callable[[Any, Any], Any]) -> None:
+        self._function = function
+        self._lock = threading.Lock()
+        self._pid = 0
+        self._owner = 0
+        self._requests = -1
+        self._replies = -1
+
+    def map(self, items: Sequence[Any], shared: Any) -> list[Outcome]:
+        """Return the outcome of each item, all of them under one budget (a slide's)."""
+        if not can_fork():
+            return [(True, self._function(item, shared)) for item in items]
+        with self._lock:
+            outcomes: list[Outcome] = []
+            while len(outcomes) < len(items):
+                rest = items[len(outcomes) :]
+                answered, reason = self._ask(rest, shared)
+                outcomes += [(True, value) for value in answered]
+                if reason is not None:  # the worker died on the next item
+                    outcomes.append((False, reason))
+            return outcomes
+
+    def _ask(self, items: Sequence[Any], shared: Any) -> tuple[list[Any], str | None]:
+        """Send `items` to the worker; return the values it gave back and, if it died before
+        the end, why."""
+        self._ensure()
+        request = pickle.dumps((list(items), shared), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            _write_frame(self._requests, request)
+        except OSError:  # died since the last request (an outside kill): start afresh
+            self._stop(os.WNOHANG)
+            self._ensure()
+            _write_frame(self._requests, request)
+        values: list[Any] = []
+        buffer = b""
+        deadline = time.monotonic() + WALL_SECONDS
+        while len(values) < len(items):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self._replies], [], [], remaining)[0]:
+                self._kill()
+                return values, WALL_REASON
+            chunk = os.read(self._replies, 1 << 16)
+            if not chunk:
+                return values, self._why_it_died()
+            buffer += chunk
+            while len(buffer) >= _HEADER:
+                size = int.from_bytes(buffer[:_HEADER], "big")
+                if len(buffer) < _HEADER + size:
+                    break
+                kind, value = json.loads(buffer[_HEADER : _HEADER + size])
+                buffer = buffer[_HEADER + size :]
+                if kind == "bug":
+                    raise WorkerError(f"the worker that resolves content text failed: {value}")
+                values.append(value)
+        return values, None
+
+    def _ensure(self) -> None:
+        """Start a worker unless this process has a live one (a forked copy of another
+        process's worker is not this process's)."""
+        if self._owner == os.getpid() and self._pid:
+            return
+        if self._owner != os.getpid():  # inherited through fork: leave it to its owner
+            for fd in (self._requests, self._replies):
+                if fd >= 0:
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
+            self._pid = 0
+        requests_read, requests_write = os.pipe()
+        replies_read, replies_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: it never returns
+            try:
+                os.close(requests_write)
+                os.close(replies_read)
+                _serve(self._function, requests_read, replies_write)
+            finally:
+                os._exit(1)
+        os.close(requests_read)
+        os.close(replies_write)
+        self._pid, self._owner = pid, os.getpid()
+        self._requests, self._replies = requests_write, replies_read
+
+    def _why_it_died(self) -> str:
+        """Return why the worker died on a text: its CPU time or memory ran out. Raise
+        `WorkerError` if it died of anything else, which is no text's fault."""
+        status = self._stop(0)
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
+            return CPU_REASON
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _MEMORY_EXIT:
+            return MEMORY_REASON
+        code = os.waitstatus_to_exitcode(status)
+        raise WorkerError(f"the worker that resolves content text ended with status {code}")
+
+    def _kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        self._stop(0)
+
+    def _stop(self, flags: int) -> int:
+        """Close the pipes and reap the worker; return its wait status (0 if not reaped)."""
+        for fd in (self._requests, self._replies):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        status = 0
+        with contextlib.suppress(ChildProcessError):
+            pid, status = os.waitpid(self._pid, flags)
+            if pid == 0:  # still running (WNOHANG): it ends on the closed pipe
+                status = 0
+        self._pid, self._requests, self._replies = 0, -1, -1
+        return status
+
+
+def _serve(function: Callable[[Any, Any], Any], requests: int, replies: int) -> None:
+    """The worker's loop: read a request, set the slide's budget, answer each item."""
+    import resource
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles an interrupt
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Hold nothing of the parent's open: no pipe, socket or terminal waits on this process.
+    os.dup2(requests, 3)
+    os.dup2(replies, 4)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.closerange(5, _max_fd())
+    requests, replies = 3, 4
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    while True:
+        request = _read_frame(requests)
+        if request is None:  # the parent is gone
+            os._exit(0)
+        items, shared = pickle.loads(request)
+        _set_budget(resource)
+        for item in items:
+            try:
+                reply = ["ok", function(item, shared)]
+            except MemoryError:
+                os._exit(_MEMORY_EXIT)
+            except Exception as exc:  # a bug: the parent reports it as one
+                reply = ["bug", f"{type(exc).__name__}: {exc}"]
+            _write_frame(replies, json.dumps(reply).encode("utf-8"))
+
+
+def _set_budget(resource: Any) -> None:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = math.ceil(usage.ru_utime + usage.ru_stime)
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    resource.setrlimit(resource.RLIMIT_CPU, (used + SLIDE_CPU_SECONDS, hard))
+    size = _address_space()
+    if size is not None:
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        soft = size + SLIDE_MEMORY
+        if hard == resource.RLIM_INFINITY or soft <= hard:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _address_space() -> int | None:
+    """The worker's address space in bytes (Linux's /proc), or None where it is not known."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _max_fd() -> int:
+    try:
+        return os.sysconf("SC_OPEN_MAX")
+    except (OSError, ValueError):
+        return 1024
+
+
+def _write_frame(fd: int, data: bytes) -> None:
+    view = memoryview(len(data).to_bytes(_HEADER, "big") + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_frame(fd: int) -> bytes | None:
+    header = _read_exactly(fd, _HEADER)
+    if header is None:
+        return None
+    return _read_exactly(fd, int.from_bytes(header, "big"))
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    parts: list[bytes] = []
+    while size:
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            return None
+        parts.append(chunk)
+        size -= len(chunk)
+    return b"".join(parts)
