@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from generator.content import budget
-from generator.content.budget import CPU_REASON, MEMORY_REASON, WALL_REASON, Worker
+from generator.content.budget import CPU_REASON, MEMORY_REASON, WALL_REASON, Worker, WorkerError
 
 pytestmark = pytest.mark.skipif(not budget.can_fork(), reason="the worker needs fork (POSIX)")
 
@@ -97,5 +97,22 @@ def test_a_killed_worker_is_replaced_on_the_next_request():
     [(_, first)] = worker.map(["pid"], None)
     os.kill(first, 9)
     time.sleep(0.1)
+    [(_, second)] = worker.map(["pid"], None)
+    assert second != first
+
+
+def _broken(item: Any, shared: Any) -> Any:
+    if item == "bug":
+        raise KeyError(item)
+    return os.getpid() if item == "pid" else item
+
+
+def test_a_bug_in_the_worker_is_an_error_of_deckgen_and_the_next_request_is_in_step():
+    worker = Worker(_broken)
+    [(_, first)] = worker.map(["pid"], None)
+    with pytest.raises(WorkerError) as caught:
+        worker.map(["a", "bug", "b"], None)
+    assert str(caught.value) == "the worker that resolves content text failed: KeyError: 'bug'"
+    assert worker.map(["c", "d"], None) == [(True, "c"), (True, "d")]
     [(_, second)] = worker.map(["pid"], None)
     assert second != first

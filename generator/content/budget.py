@@ -114,7 +114,8 @@ class Worker:
                     break
                 kind, value = json.loads(buffer[_HEADER : _HEADER + size])
                 buffer = buffer[_HEADER + size :]
-                if kind == "bug":
+                if kind == "bug":  # the rest of its replies would be out of step: end it
+                    self._kill()
                     raise WorkerError(f"the worker that resolves content text failed: {value}")
                 values.append(value)
         return values, None
