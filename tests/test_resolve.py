@@ -62,3 +62,16 @@ def test_a_problem_in_each_slide_is_reported_together():
         (9, "slides[0].title"),
         (12, "slides[1].title"),
     ]
+
+
+def test_what_python_doubts_in_the_code_jinja_makes_is_an_error_at_the_field():
+    """`{{ 0[::-1] }}` makes Python warn while it compiles; the text is refused the same way on
+    every interpreter, whatever its warning filters, instead of crashing the worker."""
+    with pytest.raises(DeckgenError) as caught:
+        resolved("  - id: t\n    kind: title\n    title: '{{ 0[::-1] }}'\n")
+    [problem] = caught.value.diagnostics
+    assert (problem.line, problem.column) == (9, 12)
+    assert problem.message == (
+        "slides[0].title: template error: 'int' object is not subscriptable; perhaps you missed"
+        " a comma?"
+    )

@@ -8,6 +8,7 @@ import itertools
 import math
 import re
 import string
+import warnings
 from dataclasses import replace
 from typing import Any
 
@@ -399,7 +400,12 @@ def render_text(text: str, context: dict[str, Any]) -> dict[str, str]:
     """Render one text over `context`: `{"text": …}`, or `{"problem": …}` saying why not.
     This is what the worker runs; a `MemoryError` is left to it."""
     try:
-        rendered = _render_bounded(_compiled(text), context)
+        with warnings.catch_warnings():
+            # The same on every interpreter: Python's doubts about the code Jinja made of the
+            # text (`{{ 0[1] }}`) refuse it; no other warning is printed.
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("error", SyntaxWarning)
+            rendered = _render_bounded(_compiled(text), context)
     except SecurityError as exc:
         return {"problem": f"not allowed: {exc}"}
     except jinja2.TemplateSyntaxError as exc:
@@ -420,7 +426,11 @@ def render_text(text: str, context: dict[str, Any]) -> dict[str, str]:
         return {"problem": message}
     except jinja2.TemplateError as exc:
         return {"problem": f"template error: {exc}"}
-    except (ArithmeticError, ValueError, TypeError, LookupError, RecursionError) as exc:
+    except SyntaxError as exc:  # in the Python Jinja made; its line is not the text's
+        return {"problem": f"template error: {exc.msg}"}
+    except MemoryError:
+        raise  # the worker's budget: it reports it
+    except Exception as exc:  # whatever the text made Python raise is the text's error
         return {"problem": f"template error: {type(exc).__name__}: {exc}"}
     if control_character(rendered):
         return {
