@@ -33,6 +33,8 @@ from typing import Any
 
 #: CPU time that one slide's texts may use, in seconds.
 SLIDE_CPU_SECONDS = 2
+#: CPU time that all of one deck's texts may use, in seconds (`resolve` keeps the account).
+DECK_CPU_SECONDS = 10
 #: Memory that one slide's texts may take beyond the worker's size when the slide starts.
 SLIDE_MEMORY = 256 * 2**20
 #: Wall-clock time after which a worker that has not answered is killed, in seconds.
@@ -71,25 +73,35 @@ class Worker:
         self._requests = -1
         self._replies = -1
 
-    def map(self, items: Sequence[Any], shared: Any) -> list[Outcome]:
-        """Return the outcome of each item, all of them under one budget (a slide's)."""
-        if not can_fork():
-            return [(True, self._function(item, shared)) for item in items]
-        with self._lock:
-            outcomes: list[Outcome] = []
-            while len(outcomes) < len(items):
-                rest = items[len(outcomes) :]
-                answered, reason = self._ask(rest, shared)
-                outcomes += [(True, value) for value in answered]
-                if reason is not None:  # the worker died on the next item
-                    outcomes.append((False, reason))
-            return outcomes
+    def map(
+        self, items: Sequence[Any], shared: Any, seconds: float = SLIDE_CPU_SECONDS
+    ) -> tuple[list[Outcome], float]:
+        """Apply the function to each item in turn, all of them within `seconds` of CPU time
+        (at most `SLIDE_CPU_SECONDS`; the kernel counts whole seconds, so a little more).
 
-    def _ask(self, items: Sequence[Any], shared: Any) -> tuple[list[Any], str | None]:
-        """Send `items` to the worker; return the values it gave back and, if it died before
-        the end, why."""
+        Return the outcomes and the CPU time they took. If the budget stops an item, its
+        outcome is the last: the items after it are not run, since the budget is spent.
+        """
+        if not can_fork():
+            start = time.process_time()
+            values = [(True, self._function(item, shared)) for item in items]
+            return values, time.process_time() - start
+        seconds = max(min(seconds, SLIDE_CPU_SECONDS), 0.0)
+        with self._lock:
+            values, spent, reason = self._ask(items, shared, seconds)
+            outcomes: list[Outcome] = [(True, value) for value in values]
+            if reason is not None:  # the worker died on the next item
+                outcomes.append((False, reason))
+                spent = max(spent, seconds)
+            return outcomes, spent
+
+    def _ask(
+        self, items: Sequence[Any], shared: Any, seconds: float
+    ) -> tuple[list[Any], float, str | None]:
+        """Send `items` to the worker; return the values it gave back, the CPU time it spent
+        and, if it died before the end, why."""
         self._ensure()
-        request = pickle.dumps((list(items), shared), protocol=pickle.HIGHEST_PROTOCOL)
+        request = pickle.dumps((list(items), shared, seconds), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             _write_frame(self._requests, request)
         except OSError:  # died since the last request (an outside kill): start afresh
@@ -97,28 +109,29 @@ class Worker:
             self._ensure()
             _write_frame(self._requests, request)
         values: list[Any] = []
+        spent = 0.0
         buffer = b""
         deadline = time.monotonic() + WALL_SECONDS
         while len(values) < len(items):
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([self._replies], [], [], remaining)[0]:
                 self._kill()
-                return values, WALL_REASON
+                return values, spent, WALL_REASON
             chunk = os.read(self._replies, 1 << 16)
             if not chunk:
-                return values, self._why_it_died()
+                return values, spent, self._why_it_died()
             buffer += chunk
             while len(buffer) >= _HEADER:
                 size = int.from_bytes(buffer[:_HEADER], "big")
                 if len(buffer) < _HEADER + size:
                     break
-                kind, value = json.loads(buffer[_HEADER : _HEADER + size])
+                kind, value, spent = json.loads(buffer[_HEADER : _HEADER + size])
                 buffer = buffer[_HEADER + size :]
                 if kind == "bug":  # the rest of its replies would be out of step: end it
                     self._kill()
                     raise WorkerError(f"the worker that resolves content text failed: {value}")
                 values.append(value)
-        return values, None
+        return values, spent, None
 
     def _ensure(self) -> None:
         """Start a worker unless this process has a live one (a forked copy of another
@@ -195,8 +208,8 @@ def _serve(function: Callable[[Any, Any], Any], requests: int, replies: int) -> 
         request = _read_frame(requests)
         if request is None:  # the parent is gone
             os._exit(0)
-        items, shared = pickle.loads(request)
-        _set_budget(resource)
+        items, shared, seconds = pickle.loads(request)
+        start = _set_budget(resource, seconds)
         for item in items:
             try:
                 reply = ["ok", function(item, shared)]
@@ -204,20 +217,28 @@ def _serve(function: Callable[[Any, Any], Any], requests: int, replies: int) -> 
                 os._exit(_MEMORY_EXIT)
             except Exception as exc:  # a bug: the parent reports it as one
                 reply = ["bug", f"{type(exc).__name__}: {exc}"]
+            reply.append(_cpu(resource) - start)
             _write_frame(replies, json.dumps(reply).encode("utf-8"))
 
 
-def _set_budget(resource: Any) -> None:
+def _cpu(resource: Any) -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    used = math.ceil(usage.ru_utime + usage.ru_stime)
+    return float(usage.ru_utime + usage.ru_stime)
+
+
+def _set_budget(resource: Any, seconds: float) -> float:
+    """Let the worker use `seconds` more CPU time (rounded up to whole seconds, as the kernel
+    counts) and `SLIDE_MEMORY` more memory; return the CPU time it has used so far."""
+    used = _cpu(resource)
     hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
-    resource.setrlimit(resource.RLIMIT_CPU, (used + SLIDE_CPU_SECONDS, hard))
+    resource.setrlimit(resource.RLIMIT_CPU, (math.ceil(used) + max(math.ceil(seconds), 1), hard))
     size = _address_space()
     if size is not None:
         hard = resource.getrlimit(resource.RLIMIT_AS)[1]
         soft = size + SLIDE_MEMORY
         if hard == resource.RLIM_INFINITY or soft <= hard:
             resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    return used
 
 
 def _address_space() -> int | None:

@@ -20,7 +20,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 from pydantic import BaseModel, ValidationError
 
-from generator.content.budget import Worker
+from generator.content import budget
+from generator.content.budget import Outcome, Worker
 from generator.content.models import SLIDE_ADAPTER, Deck, RegionFacts, TextField, marked_fields
 from generator.content.validate import slide_diagnostics
 from generator.errors import Diagnostic, fail_if_any
@@ -32,6 +33,8 @@ _JINJA_MARKERS = ("{{", "{%", "{#")
 #: The longest text a field may have after its Jinja is rendered, in characters; also the
 #: most characters or items any value made on the way may have.
 MAX_RENDERED = 100_000
+#: The most characters all of one deck's texts may make once resolved.
+MAX_DECK_RENDERED = 1_000_000
 #: The most decimal digits a whole number made on the way may have (Python's own limit for
 #: turning one into text).
 MAX_DIGITS = 4_300
@@ -367,6 +370,7 @@ def resolve(deck: Deck, source: Source, region: RegionFacts | None = None) -> De
     context = context_for(deck, region)
     problems: list[Diagnostic] = []
     slides = []
+    account = _Account()
     for index, slide in enumerate(deck.slides):
         templated = [
             (path, text)
@@ -376,9 +380,12 @@ def resolve(deck: Deck, source: Source, region: RegionFacts | None = None) -> De
         if not templated:
             slides.append(slide)  # already validated; nothing to render
             continue
+        if account.spent is not None:
+            problems.append(source.error(templated[0][0], f"not resolved: {account.spent}"))
+            break
         data = slide.model_dump(exclude_none=True)
-        outcomes = _WORKER.map([text for _, text in templated], context)
-        for (path, _), (finished, outcome) in zip(templated, outcomes, strict=True):
+        outcomes = account.render([text for _, text in templated], context)
+        for (path, _), (finished, outcome) in zip(templated, outcomes, strict=False):
             if not finished:
                 problems.append(source.error(path, f"not allowed: {outcome}"))
             elif "problem" in outcome:
@@ -387,6 +394,8 @@ def resolve(deck: Deck, source: Source, region: RegionFacts | None = None) -> De
                 set_at(data, path[2:], outcome["text"])
             else:
                 _remove(data, path[2:])
+        if len(outcomes) < len(templated):
+            continue  # the budget stopped a text: the slide's others were not resolved
         try:
             slides.append(SLIDE_ADAPTER.validate_python(data))
         except ValidationError as exc:
@@ -394,6 +403,35 @@ def resolve(deck: Deck, source: Source, region: RegionFacts | None = None) -> De
             problems += [replace(d, message=f"{d.message}, after resolving") for d in resolved]
     fail_if_any(problems)
     return deck.model_copy(update={"slides": slides})
+
+
+class _Account:
+    """What one deck's texts may still spend: CPU time in the worker (`DECK_CPU_SECONDS`)
+    and characters made (`MAX_DECK_RENDERED`), so a file of many small hostile texts is
+    bounded as a whole, not only text by text."""
+
+    def __init__(self) -> None:
+        self.seconds = float(budget.DECK_CPU_SECONDS)
+        self.characters = MAX_DECK_RENDERED
+        self.spent: str | None = None  # why nothing more is resolved, once it is so
+
+    def render(self, texts: list[str], context: dict[str, Any]) -> list[Outcome]:
+        """Render one slide's `texts` in the worker, on the deck's account."""
+        outcomes, seconds = _WORKER.map(texts, context, self.seconds)
+        self.seconds -= seconds
+        for place, (finished, outcome) in enumerate(outcomes):
+            if finished and "text" in outcome:
+                self.characters -= len(outcome["text"])
+                if self.characters < 0:
+                    reason = f"the deck's texts make more than {MAX_DECK_RENDERED} characters"
+                    self.spent = f"{reason} once resolved, before this one"
+                    return [*outcomes[:place], (False, f"{reason} with this one")]
+        if self.seconds <= 0:
+            self.spent = (
+                f"the deck's texts before it have used the {budget.DECK_CPU_SECONDS} s of CPU"
+                " time that resolving them may take"
+            )
+        return outcomes
 
 
 def render_text(text: str, context: dict[str, Any]) -> dict[str, str]:
