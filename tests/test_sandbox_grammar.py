@@ -534,6 +534,13 @@ NASTY = [
     "{{ 99999|wordwrap(1) }}",
     "{{ 0[::-1] }}",
     "{{ range(99999)|random }}",
+    "{{ 'abcdef'|truncate(0) }}",
+    "{{ 0|dictsort }}",
+    "{{ 'x'|xmlattr }}",
+    "{{ lipsum(99999)|length }}",
+    "{{ [1]|reject|urlize }}",
+    "{{ deck.speakers['append'] }}",
+    "{% filter replace('x', 'x'*99999) %}{{ 'x'*99999 }}{% endfilter %}",
 ]
 
 
