@@ -75,3 +75,54 @@ def test_what_python_doubts_in_the_code_jinja_makes_is_an_error_at_the_field():
         "slides[0].title: template error: 'int' object is not subscriptable; perhaps you missed"
         " a comma?"
     )
+
+
+SPIN = "{% for i in range(1000) %}{{ ('ab ' * 33333) | wordwrap(2) | length }}{% endfor %}"
+
+
+def test_the_deck_s_texts_share_one_cpu_budget(monkeypatch: pytest.MonkeyPatch):
+    """Many texts that each spin just under a slide's budget cannot add up to hours: once the
+    deck's allowance is spent, the next slide's text is not resolved, and nothing after it."""
+    from generator.content import budget
+
+    if not budget.can_fork():
+        pytest.skip("the CPU budget needs the worker (fork)")
+    monkeypatch.setattr(budget, "SLIDE_CPU_SECONDS", 1)
+    monkeypatch.setattr(budget, "DECK_CPU_SECONDS", 2)
+    slides = "".join(
+        f'  - id: s{n}\n    kind: statement\n    title: T\n    body: "{SPIN}"\n' for n in range(4)
+    )
+    with pytest.raises(DeckgenError) as caught:
+        resolved(slides)
+    assert [(d.line, d.message) for d in caught.value.diagnostics] == [
+        (10, "slides[0].body: not allowed: resolving it took more than 1 s of CPU time"),
+        (14, "slides[1].body: not allowed: resolving it took more than 1 s of CPU time"),
+        (
+            18,
+            "slides[2].body: not resolved: the deck's texts before it have used the 2 s of CPU"
+            " time that resolving them may take",
+        ),
+    ]
+
+
+def test_the_deck_s_texts_may_make_a_million_characters_in_all():
+    """Each text may make 100,000 characters; a thousand such slides would hold gigabytes in
+    the building process, so the deck's resolved texts are bounded as a whole."""
+    slides = "".join(
+        f"  - id: s{n}\n    kind: statement\n    title: T\n    body: \"{{{{ 'å' * 99999 }}}}\"\n"
+        for n in range(12)
+    )
+    with pytest.raises(DeckgenError) as caught:
+        resolved(slides)
+    assert [(d.line, d.message) for d in caught.value.diagnostics] == [
+        (
+            50,
+            "slides[10].body: not allowed: the deck's texts make more than 1000000 characters"
+            " with this one",
+        ),
+        (
+            54,
+            "slides[11].body: not resolved: the deck's texts make more than 1000000 characters"
+            " once resolved, before this one",
+        ),
+    ]

@@ -460,6 +460,8 @@ WHERE = st.sampled_from([None, REGION])
 _CHAIN = " ~ ".join(["'x'*99999"] * 100)
 _DOUBLING = "{% set a = 'x'*99999 %}" + "{% set a = a ~ a %}" * 14 + "{{ a|length }}"
 NASTY = [
+    # A printed method as a key: the undefined error would hold its address (hostile review).
+    "{{ {}[deck.title.upper] }}",
     # from the issue
     "{{ (['x'*99999]*15000)|join }}",
     "{{ " + _CHAIN + " }}",
@@ -650,7 +652,10 @@ def check(text: str, region: RegionFacts | None) -> None:
             assert "MemoryError" not in diagnostic.message, (
                 f"the render ran out of the test process's memory guard: {diagnostic}"
             )
+            found = ADDRESS.search(diagnostic.message)
+            assert not found, f"a memory address in the error: {diagnostic.message[:500]!r}"
         assert isinstance(second, DeckgenError), f"refused once, then rendered: {second[:300]!r}"
+        assert second.diagnostics == first.diagnostics, "two refusals differ"
         return
     assert len(first) <= MAX_TITLE, f"a title of {len(first)} characters"
     found = ADDRESS.search(first)

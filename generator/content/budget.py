@@ -49,6 +49,13 @@ _HEADER = 8
 
 #: Why a text was stopped, by how its worker ended.
 CPU_REASON = f"resolving it took more than {SLIDE_CPU_SECONDS} s of CPU time"
+
+
+def cpu_reason(seconds: float) -> str:
+    """Why a text was stopped that had `seconds` of CPU time (whole seconds, at least 1)."""
+    return f"resolving it took more than {max(math.ceil(seconds), 1)} s of CPU time"
+
+
 MEMORY_REASON = f"resolving it needed more than {SLIDE_MEMORY // 2**20} MB of memory"
 WALL_REASON = f"resolving it did not finish within {WALL_SECONDS} s"
 
@@ -91,6 +98,8 @@ class Worker:
             values, spent, reason = self._ask(items, shared, seconds)
             outcomes: list[Outcome] = [(True, value) for value in values]
             if reason is not None:  # the worker died on the next item
+                if reason == CPU_REASON:  # the allowance it had, as the kernel counts it
+                    reason = cpu_reason(seconds)
                 outcomes.append((False, reason))
                 spent = max(spent, seconds)
             return outcomes, spent

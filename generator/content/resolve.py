@@ -100,6 +100,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         _defined(obj)
+        if not isinstance(argument, slice):  # the key may be named in an error
+            _printable(argument, "a key")
         return super().getitem(obj, argument)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
