@@ -4,6 +4,7 @@ by what they are, not by what they are called."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import os
@@ -115,7 +116,7 @@ def read_input(path: Path, limit: int, roots: tuple[Path, ...], advice: str = SA
     if _READ is not None and key in _READ:
         data = _READ[key]
     else:
-        data = _read(path, limit, advice)
+        data = _read(path, limit, advice, roots)
         if _READ is not None and len(data) <= limit:  # whole: a larger limit may ask again
             _READ[key] = data
     if _USED and len(data) <= limit:
@@ -165,19 +166,49 @@ def _linked(path: Path) -> bool:
     return any(parent.is_symlink() for parent in path.absolute().parents)
 
 
-def _read(path: Path, limit: int, advice: str) -> bytes:
+def _read(path: Path, limit: int, advice: str, roots: tuple[Path, ...]) -> bytes:
     """Read a regular file. A FIFO blocks `open` until someone writes to it, and /dev/zero never
     ends: the mode is checked before opening, and the opened file's again (non-blocking), in
-    case it changed in between."""
+    case it changed in between. The file is opened beneath its root without following a link
+    (`_open_beneath`), so a link put in its way after `outside` looked is refused, not read."""
     kind = special(os.stat(path).st_mode)
     if kind is not None:
         raise not_regular(path, kind, advice)
-    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        handle = _open_beneath(path.resolve(), roots)
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+            raise
+        message = "the file became a symbolic link while deckgen read it; nothing of it was read"
+        raise DeckgenError([Diagnostic(display_path(path), None, None, message)]) from None
     with open(handle, "rb") as stream:
         kind = special(os.fstat(handle).st_mode)
         if kind is not None:
             raise not_regular(path, kind, advice)
         return stream.read(limit + 1)
+
+
+_FILE_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _open_beneath(resolved: Path, roots: tuple[Path, ...]) -> int:
+    """Open `resolved`, a path without links inside one of `roots`, one name at a time from
+    its root, refusing to follow a link at any of them (`O_NOFOLLOW`: `ELOOP` or `ENOTDIR`).
+    Where the system cannot open relative to a folder (Windows), it is opened by its path."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    root = next((r.resolve() for r in roots if resolved.is_relative_to(r.resolve())), None)
+    if root is None or not nofollow or os.open not in os.supports_dir_fd:
+        return os.open(resolved, _FILE_FLAGS | nofollow)
+    *folders, name = resolved.relative_to(root).parts
+    folder = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        for part in folders:
+            inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | nofollow, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        return os.open(name, _FILE_FLAGS | nofollow, dir_fd=folder)
+    finally:
+        os.close(folder)
 
 
 def inside(value: str, folder: Path, roots: tuple[Path, ...]) -> tuple[Path | None, str | None]:

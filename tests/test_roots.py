@@ -206,3 +206,34 @@ def test_the_canary_outside_the_roots_is_never_opened(tmp_path: Path, way, how: 
             assert result.stderr.count("leads outside") == 1
     if way is unreferenced:
         assert "22 up to date" in again.stdout
+
+
+@pytest.mark.parametrize("where", ["the file", "a folder on the way"])
+def test_a_link_put_in_the_way_after_the_check_is_refused_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+):
+    """The race: the roots check looks while the path is a plain file, then someone puts a
+    link in its place before it is opened. The open goes name by name from the root and
+    follows no link, so the outside file is never read. (`outside` is made to pass, as it did
+    at the moment it looked.)"""
+    from generator import files
+    from generator.errors import DeckgenError
+
+    canary = tmp_path / "secret.env"
+    canary.write_text(SECRET + "\n", "utf-8")
+    content = tmp_path / "project" / "content"
+    (content / "regions").mkdir(parents=True)
+    if where == "the file":
+        path = content / "regions" / "varmland.yaml"
+        path.symlink_to(canary)
+    else:
+        (content / "regions" / "sub").symlink_to(tmp_path, target_is_directory=True)
+        path = content / "regions" / "sub" / "secret.env"
+    monkeypatch.setattr(files, "outside", lambda path, roots: None)
+    monkeypatch.setattr(Path, "resolve", lambda self, strict=False: Path(os.path.abspath(self)))
+    with pytest.raises(DeckgenError) as caught:
+        files.read_input(path, 1000, (content,))
+    [problem] = caught.value.diagnostics
+    assert problem.message == (
+        "the file became a symbolic link while deckgen read it; nothing of it was read"
+    )
