@@ -138,12 +138,19 @@ def test_a_reader_that_goes_away_loses_no_deck(tmp_path: Path) -> None:
     assert len(list((tmp_path / "output").glob("*.pptx"))) == 22
 
 
-def _start_all(root: Path) -> subprocess.Popen[str]:
-    """Start `deckgen build --all` in two processes and wait for its first deck."""
+def _start_all(root: Path, jobs: int = 2) -> subprocess.Popen[str]:
+    """Start `deckgen build --all` in `jobs` processes and wait for its first deck."""
     shutil.copytree(ROOT / "content", root / "content")
     shutil.copytree(ROOT / "templates", root / "templates")
     build = subprocess.Popen(
-        [str(Path(sys.executable).parent / "deckgen"), "build", "--all", "--force", "-j", "2"],
+        [
+            str(Path(sys.executable).parent / "deckgen"),
+            "build",
+            "--all",
+            "--force",
+            "-j",
+            str(jobs),
+        ],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -154,11 +161,12 @@ def _start_all(root: Path) -> subprocess.Popen[str]:
     return build
 
 
+@pytest.mark.parametrize("jobs", [2, 1])
 @pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_an_interrupt_stops_the_queue_and_records_every_deck_written(
-    tmp_path: Path, signum: int, status: int
+    tmp_path: Path, signum: int, status: int, jobs: int
 ) -> None:
-    build = _start_all(tmp_path)
+    build = _start_all(tmp_path, jobs)
     build.send_signal(signum)
     rest, errors = build.communicate(timeout=60)  # every worker has let go of standard output
     decks = sorted(path.name for path in (tmp_path / "output").glob("*.pptx"))

@@ -125,8 +125,12 @@ def _outcomes(
     variants: list[Variant], options: Options, output: Path, workers: int
 ) -> Iterator[Outcome]:
     if workers <= 1:
-        for variant in variants:
-            yield _build(variant, output)
+        signals: list[int] = []
+        with _interruptible(signals):
+            for variant in variants:
+                yield _build(variant, output)
+                if signals:  # after the deck, so the deck reported is also recorded
+                    raise Interrupted(signals[0])
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(
@@ -137,7 +141,7 @@ def _outcomes(
     ) as pool:
         futures = [pool.submit(_build, variant, output) for variant in variants]
         given = set()
-        signals: list[int] = []
+        signals = []
         with _interruptible(signals):
             for future in as_completed(futures):
                 given.add(future)
