@@ -245,12 +245,12 @@ def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
 
 
 def logo_bottom_right(prs: PptxPresentation) -> None:
-    """A 2 x 1 in logo picture at the bottom right corner of the master, 0.25 in from the
+    """A 2 x 1.5 in logo picture at the bottom right corner of the master, 0.25 in from the
     edges, where deckgen's diagram and panel are drawn."""
     master = prs.slide_masters[0]
     _image_part, rId = master.part.get_or_add_image_part(io.BytesIO(_png(200, 100, (200, 30, 40))))
     width, height = WIDE
-    cx, cy = Emu(1828800), Emu(914400)
+    cx, cy = Emu(1828800), Emu(1371600)
     x, y = width - cx - Emu(228600), height - cy - Emu(228600)
     tree = master.shapes._spTree
     shape_id = max(int(i) for i in master.element.xpath(".//p:cNvPr/@id")) + 1
