@@ -13,7 +13,7 @@ from typing import Any, TypeVar, cast
 from generator.content.models import Deck, Overlay, RegionFacts, RegionFile
 from generator.content.resolve import resolve
 from generator.content.validate import validate, validate_model
-from generator.errors import DeckgenError, Diagnostic, display_path, shown, unknown
+from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any, shown, unknown
 from generator.files import note_used, track
 from generator.layout.engine import LayoutEngine, load_master
 from generator.layout.spec import MasterSpec, SlideSpec, TemplateInfo, TemplatePlan
@@ -57,6 +57,12 @@ class Built:
     what the rebuild check hashes again (`generator.output.manifest.Inputs`)."""
 
 
+#: A check of a deck just drawn, before it is written: its bytes, its plan and the brand
+#: file; it returns what is wrong. The app layer gives `check.fidelity.lost_on_template`,
+#: which reads the deck back (a later layer than this one).
+Verify = Callable[[bytes, Plan, Path], list[Diagnostic]]
+
+
 class Pipeline:
     """The pipeline for decks built with one set of options, loading each shared input once.
 
@@ -66,8 +72,9 @@ class Pipeline:
     it notes them again (`files.track`), so every deck knows its own inputs.
     """
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, verify: Verify | None = None) -> None:
         self.options = options
+        self.verify = verify
         self.templates = options.templates
         self._engine: LayoutEngine | None = None
         self._kept: dict[object, tuple[Any, dict[str, str]]] = {}
@@ -173,6 +180,9 @@ class Pipeline:
                 (variant.content.parent, self.templates),
             )
             base_title = self.base_title(variant.content)
+        if ready.template is not None and self.verify is not None:
+            brand_file = self.templates / "brands" / f"{ready.deck.brand}.yaml"
+            fail_if_any(self.verify(blob, ready, brand_file))  # before anything is written
         target = output / file_name(ready.deck.title, base_title, variant)
         _refuse_another_decks_file(target, variant)
         save(normalize_zip(blob, moment), target)

@@ -13,6 +13,7 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 
 from generator.app.cli import main
+from generator.check.fidelity import lost_on_template
 from generator.errors import DeckgenError
 from generator.pipeline import Pipeline
 from generator.source.variant import Options, Variant
@@ -130,9 +131,11 @@ template:
 """
 
 
-def build_on(tmp_path: Path, template: Path, closing: str = "Two Content", link: str = "2"):
-    """Build the national deck on `template` with the README's kind of mapping; return the
-    deck's path (or raise DeckgenError)."""
+def project_on(
+    tmp_path: Path, template: Path, closing: str = "Two Content", link: str = "2"
+) -> tuple[Path, Path]:
+    """Make a project whose deck uses `template` with the README's kind of mapping; return its
+    templates folder and deck file."""
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
     shutil.copyfile(template, templates / "brands" / template.name)
@@ -142,7 +145,15 @@ def build_on(tmp_path: Path, template: Path, closing: str = "Two Content", link:
     shutil.copytree(CONTENT.parent, content.parent)
     text = content.read_text(encoding="utf-8").replace("brand: skr", "brand: corp")
     content.write_text(text, encoding="utf-8")
-    return Pipeline(Options(templates)).build(Variant(content), tmp_path / "output").path
+    return templates, content
+
+
+def build_on(tmp_path: Path, template: Path, closing: str = "Two Content", link: str = "2"):
+    """Build the national deck on `template` with the README's kind of mapping; return the
+    deck's path (or raise DeckgenError)."""
+    templates, content = project_on(tmp_path, template, closing, link)
+    pipeline = Pipeline(Options(templates), verify=lost_on_template)  # as `deckgen build` does
+    return pipeline.build(Variant(content), tmp_path / "output").path
 
 
 @pytest.mark.xfail(
@@ -156,26 +167,48 @@ def test_python_pptx_default_4x3_template_builds(made: dict[str, Path], tmp_path
     assert Presentation(str(deck)).slide_width == 9144000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="today: Link mapped to the date placeholder builds with exit 0 and its text is lost "
-    "(python-pptx does not copy dt/ftr/sldNum onto the slide); check does not see it either",
-)
-def test_a_link_mapped_to_a_date_placeholder_is_kept_or_refused(
+def test_a_link_mapped_to_a_date_placeholder_is_refused_before_anything_is_written(
     made: dict[str, Path], tmp_path: Path
 ):
-    try:
-        deck = build_on(tmp_path, made["pp-footers.pptx"], "Title, Text and Footers", "10")
-    except DeckgenError as refused:
-        refusal = str(refused)
-    else:
-        refusal = ""
-    if refusal:
-        assert "Link" in refusal
-        return
-    last = Presentation(str(deck)).slides[-1]
-    text = " ".join(s.text_frame.text for s in last.shapes if s.has_text_frame)
-    assert "https://skr.se/" in text
+    """python-pptx copies no date placeholder onto a slide, so the link's text would be lost;
+    the build says so, names the slide, the placeholder and the words, and writes nothing."""
+    with pytest.raises(DeckgenError) as caught:
+        build_on(tmp_path, made["pp-footers.pptx"], "Title, Text and Footers", "10")
+    [problem] = caught.value.diagnostics
+    assert problem.file.endswith("templates/brands/corp.yaml")
+    assert problem.message.startswith(
+        "slide 9 ('tack'): the text of its 'Link' placeholder, mapped to idx 10 of the template's"
+        " layout 'Title, Text and Footers', is not on the slide (1 of 1 words lost: 'https://"
+    )
+    assert problem.message.endswith(
+        "the template does not keep text there: map it to another placeholder, or to null to"
+        " leave it out"
+    )
+    assert not (tmp_path / "output").exists() or not list((tmp_path / "output").glob("*.pptx"))
+
+
+@pytest.mark.parametrize("all_decks", [False, True], ids=["one deck", "--all"])
+def test_deckgen_build_refuses_a_mapping_that_loses_text_and_keeps_the_deck_before(
+    made: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, all_decks: bool
+):
+    """What a user runs: the command checks the deck it drew before writing it, in the process
+    and in the pool alike; the deck built before with a good mapping stays as it was."""
+    templates, _ = project_on(tmp_path, made["pp-footers.pptx"])
+    monkeypatch.chdir(tmp_path)
+    args = ["build", "--all", "--force"] if all_decks else ["build"]
+    good = CliRunner().invoke(main, args)
+    assert good.exit_code == 0, good.output
+    before = {path.name: path.read_bytes() for path in (tmp_path / "output").glob("*.pptx")}
+    mapping = (templates / "brands" / "corp.yaml").read_text(encoding="utf-8")
+    bad = mapping.replace("layout: Two Content", "layout: Title, Text and Footers")
+    bad = bad.replace("Link: 2", "Link: 10")
+    assert bad != mapping
+    (templates / "brands" / "corp.yaml").write_text(bad, encoding="utf-8")
+    result = CliRunner().invoke(main, [*args, "-j", "2"] if all_decks else args)
+    assert result.exit_code == 1
+    assert "the text of its 'Link' placeholder, mapped to idx 10" in result.output
+    after = {path.name: path.read_bytes() for path in (tmp_path / "output").glob("*.pptx")}
+    assert after == before
 
 
 @pytest.mark.xfail(

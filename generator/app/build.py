@@ -94,9 +94,10 @@ def _build_one(
     variant: Variant, options: Options, output: Path, inputs: Inputs, report: Reporter
 ) -> None:
     """Build one deck in this process: its errors, and deckgen's bugs, are the command's own."""
-    from generator.pipeline import Pipeline  # the pipeline loads only when there is work
+    from generator.check.fidelity import lost_on_template  # loads only when there is work
+    from generator.pipeline import Pipeline
 
-    built = Pipeline(options).build(variant, output)
+    built = Pipeline(options, verify=lost_on_template).build(variant, output)
     record(output, [(variant.key, _wrote(variant, built, output, inputs, report))])
 
 

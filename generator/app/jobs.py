@@ -59,7 +59,15 @@ def _start(options: Options) -> None:
     _die_with_parent()
     global _PIPELINE
     if _PIPELINE is None:
-        _PIPELINE = Pipeline(options)
+        _PIPELINE = _pipeline(options)
+
+
+def _pipeline(options: Options) -> Pipeline:
+    """A pipeline that checks, before writing a deck on a user's template, that the mapping
+    lost none of its text."""
+    from generator.check.fidelity import lost_on_template
+
+    return Pipeline(options, verify=lost_on_template)
 
 
 def _die_with_parent() -> None:
@@ -99,7 +107,7 @@ def run(
 ) -> list[Outcome]:
     """Build `variants`, calling `done` as each finishes; return the outcomes in their order."""
     global _PIPELINE
-    _PIPELINE = Pipeline(options)
+    _PIPELINE = _pipeline(options)
     _warm(_PIPELINE, variants)
     outcomes: dict[Variant, Outcome] = {}
     for outcome in _outcomes(variants, options, output, min(jobs, len(variants))):

@@ -4,13 +4,19 @@ that drops a placeholder by accident, loses text; this finds it."""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
+from pathlib import Path
+
+from pptx import Presentation
 
 from generator.check.finding import Finding, finding
 from generator.check.view import DeckView
 from generator.content.inline import parse_inline
 from generator.content.models import Deck, TextField, marked_fields
+from generator.errors import Diagnostic, display_path
 from generator.layout.spec import SlideSpec, TemplatePlan
+from generator.pipeline import Plan
 
 #: How many missing words a finding quotes.
 _QUOTED = 8
@@ -79,3 +85,45 @@ def _left_out_on_purpose(
                 words = Counter(w for p in fill.text for w in p.text.split())
                 exempt[spec.id] = exempt.get(spec.id, Counter()) + words
     return exempt
+
+
+def lost_on_template(blob: bytes, plan: Plan, brand_file: Path) -> list[Diagnostic]:
+    """Return an error for each placeholder text that a template mapping gives a place but
+    that is not on its slide in `blob`, the deck just drawn: what `deckgen build` checks before
+    it writes a deck on a user's template, so no text is lost without a word.
+
+    A mapping can place text where the template does not keep it (python-pptx copies no
+    footer, date or slide-number placeholder onto a slide; two of deckgen's placeholders can
+    meet in one of the template's). The error names the slide, the placeholder, the template
+    placeholder and the words lost."""
+    template = plan.template
+    if template is None:
+        return []
+    slides = list(Presentation(io.BytesIO(blob)).slides)
+    found: list[Diagnostic] = []
+    for number, (spec, slide) in enumerate(zip(plan.specs, slides, strict=True), 1):
+        layout, mapped = template.layouts[spec.layout]
+        shown = Counter(
+            word
+            for shape in slide.shapes
+            if shape.has_text_frame
+            for word in shape.text_frame.text.split()
+        )
+        for name, fill in spec.placeholders.items():
+            if mapped.get(name) is None:
+                continue  # mapped to null: left out on purpose
+            words = [word for paragraph in fill.text for word in paragraph.text.split()]
+            missing = Counter(words) - shown
+            if not missing:
+                continue
+            lost = [w for w in dict.fromkeys(words) if missing[w] > 0]
+            quoted = " ".join(lost[:_QUOTED]) + (" …" if len(lost) > _QUOTED else "")
+            message = (
+                f"slide {number} ({spec.id!r}): the text of its {name!r} placeholder, mapped to"
+                f" idx {mapped[name]} of the template's layout {layout!r}, is not on the slide"
+                f" ({sum(missing.values())} of {len(words)} words lost: {quoted!r}); the template"
+                " does not keep text there: map it to another placeholder, or to null to leave"
+                " it out"
+            )
+            found.append(Diagnostic(display_path(brand_file), None, None, message))
+    return found
