@@ -3,8 +3,10 @@ and each template is what it claims to be."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -247,3 +249,95 @@ def test_paragraphs_that_are_not_lists_carry_no_bullets(made: dict[str, Path], t
         own = pPr is not None and pPr.find(qn("a:buNone")) is not None
         styled = body.element.xpath("./p:txBody/a:lstStyle/a:lvl1pPr/a:buNone")
         assert own or styled
+
+
+# --- placeholders numbered one each, and one placeholder for one text ---------------------
+
+LO_MAPPING = """\
+name: LibreOffice
+template:
+  file: {file}
+  layouts:
+    title:
+      layout: Title Slide
+      placeholders: {{Title: 0, Subtitle: 1, Byline: null, Kicker: null}}
+    statement:
+      layout: Title, Content
+      placeholders: {{Title: 0, Body: 1}}
+    diagram:
+      layout: Title Only
+      placeholders: {{Title: 0, Section: null}}
+    panel:
+      layout: Title Only
+      placeholders: {{Title: 0}}
+    facts:
+      layout: Title, Content
+      placeholders: {{Title: 0, Lead: 1}}
+    quote:
+      layout: Title, 2 Content
+      placeholders: {{Title: 0, Attribution: 1}}
+    closing:
+      layout: Title, 2 Content
+      placeholders: {{Title: 0, Call to action: 1, Link: 2, Contact: null}}
+"""
+
+
+def _at_960_by_540(template: Path, target: Path) -> None:
+    """Copy `template` with its slide size set to 960 x 540 pt, so that only its numbering is
+    under test (its own size is issue 12's next step)."""
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(target, "w") as copy:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "ppt/presentation.xml":
+                data = re.sub(
+                    rb'<p:sldSz cx="\d+" cy="\d+"', b'<p:sldSz cx="12192000" cy="6858000"', data
+                )
+            copy.writestr(entry, data)
+
+
+# The .potx files wait for issue 12's package step: python-pptx writes their core properties
+# twice (a UserWarning, and a duplicate zip entry).
+@pytest.mark.parametrize("name", ["lo-Focus.pptx", "lo-Beehive.pptx", "lo-Midnightblue.pptx"])
+def test_libreoffice_placeholders_without_idx_are_numbered_and_lose_no_text(
+    libreoffice: dict[str, Path], tmp_path: Path, name: str
+):
+    """LibreOffice writes placeholders without idx, so all were idx 0: the title slide showed
+    the subtitle twice and no title, and the quotes lost their text, with exit 0. Each gets a
+    number of its own on load; mapped by those numbers, every text is on its slide."""
+    template = tmp_path / name
+    _at_960_by_540(libreoffice[name], template)
+    layouts = CliRunner().invoke(main, ["layouts", str(template)])
+    assert layouts.exit_code == 0, layouts.output
+    title_slide = layouts.stdout.split("layout 'Title Slide'\n")[1].split("\n\n")[0]
+    numbers = [line.split()[1] for line in title_slide.splitlines()]
+    assert numbers[:2] == ["0", "1"]
+    assert len(set(numbers)) == len(numbers)
+    templates, content = project_on(tmp_path, template)
+    (templates / "brands" / "corp.yaml").write_text(
+        LO_MAPPING.format(file=template.name), encoding="utf-8"
+    )
+    shutil.copyfile(template, templates / "brands" / template.name)
+    deck = Pipeline(Options(templates), verify=lost_on_template).build(
+        Variant(content), tmp_path / "output"
+    )
+    first = Presentation(str(deck.path)).slides[0]
+    shown = [shape.text_frame.text for shape in first.placeholders]
+    assert shown == ["Regionen i rörelse", "- Att driva det regionala utvecklingsuppdraget"]
+
+
+def test_two_texts_mapped_onto_one_template_placeholder_are_an_error(
+    made: dict[str, Path], tmp_path: Path
+):
+    templates, content = project_on(tmp_path, made["pp-footers.pptx"])
+    mapping = (templates / "brands" / "corp.yaml").read_text(encoding="utf-8")
+    mapping = mapping.replace("{Title: 0, Subtitle: 1,", "{Title: 0, Subtitle: 0,")
+    (templates / "brands" / "corp.yaml").write_text(mapping, encoding="utf-8")
+    with pytest.raises(DeckgenError) as caught:
+        Pipeline(Options(templates)).build(Variant(content), tmp_path / "output")
+    [problem] = caught.value.diagnostics
+    assert (problem.line, problem.column) == (7, 42)
+    assert problem.message == (
+        "template.layouts.title.placeholders.Subtitle: 'Title' and 'Subtitle' are both mapped to"
+        " placeholder 0 (Title 1) of the template's layout 'Title Slide', so one text would"
+        " replace the other: give each a placeholder of its own, or map one to null"
+    )

@@ -81,7 +81,32 @@ def open_template(path: Path, roots: tuple[Path, ...]) -> PptxPresentation:
         message = f"not a PowerPoint template (.pptx or .potx): {exc}"
         raise DeckgenError([Diagnostic(display, None, None, message)]) from None
     _drop_slides(prs)
+    _renumber_placeholders(prs)
     return prs
+
+
+#: Placeholder types that, by convention, hold idx 0 on a layout.
+_TITLES = ("title", "ctrTitle")
+
+
+def _renumber_placeholders(prs: PptxPresentation) -> None:
+    """Give each placeholder of a layout an idx of its own. LibreOffice writes placeholders
+    without `idx`, so every one is idx 0, and text mapped by number (or found by it, as
+    python-pptx finds a slide's placeholders) lands in the wrong one. A title keeps 0; any
+    other placeholder whose idx another on the layout already holds gets the smallest free
+    number, in the layout's order, so the same template always numbers the same way."""
+    for master in prs.slide_masters:
+        for layout in master.slide_layouts:
+            elements = [shape.element.ph for shape in layout.placeholders]
+            first = [ph for ph in elements if ph.get("type") in _TITLES]
+            ordered = first + [ph for ph in elements if ph.get("type") not in _TITLES]
+            used: set[int] = set()
+            for ph in ordered:
+                idx = int(ph.get("idx", "0"))
+                if idx in used:
+                    idx = min(set(range(1, len(elements) + len(used) + 2)) - used)
+                    ph.set("idx", str(idx))
+                used.add(idx)
 
 
 def describe(path: Path, roots: tuple[Path, ...]) -> TemplateInfo:

@@ -214,6 +214,7 @@ def template_plan(
                 problems.append(source.error(where, message))
                 continue
             targets[placeholder] = found
+        problems += _shared_targets(source, path, mapping.layout, targets, offered)
         layouts[name] = (mapping.layout, targets)
     seen: set[tuple[str, str]] = set()
     for spec in specs:
@@ -234,6 +235,33 @@ def template_plan(
                 problems.append(source.error(path, message, key=True))
     fail_if_any(dict.fromkeys(problems))  # one error per layout, however many slides use it
     return TemplatePlan(path=branding.template, layouts=layouts)
+
+
+def _shared_targets(
+    source: Source,
+    path: DataPath,
+    layout: str,
+    targets: dict[str, int | None],
+    offered: list[PlaceholderInfo],
+) -> list[Diagnostic]:
+    """Return an error for each template placeholder that two or more of deckgen's
+    placeholders are mapped onto: one text would replace the other."""
+    by_target: dict[int, list[str]] = {}
+    for placeholder, idx in targets.items():
+        if idx is not None:
+            by_target.setdefault(idx, []).append(placeholder)
+    names = {p.idx: p.name for p in offered}
+    found = []
+    for idx, ours in by_target.items():
+        if len(ours) > 1:
+            listed = " and ".join(f"'{name}'" for name in ours)
+            message = (
+                f"{listed} are both mapped to placeholder {idx} ({names.get(idx, '?')}) of the"
+                f" template's layout '{layout}', so one text would replace the other: give each"
+                " a placeholder of its own, or map one to null"
+            )
+            found.append(source.error((*path, "placeholders", ours[1]), message))
+    return found
 
 
 def _target(offered: list[PlaceholderInfo], target: int | str | None) -> int | None | bool:
