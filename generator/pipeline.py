@@ -16,6 +16,7 @@ from generator.content.validate import validate, validate_model
 from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any, shown, unknown
 from generator.files import note_used, track
 from generator.layout.engine import LayoutEngine, load_master
+from generator.layout.fit import fitted
 from generator.layout.spec import MasterSpec, SlideSpec, TemplateInfo, TemplatePlan
 from generator.output.manifest import MANIFEST, Manifest
 from generator.output.save import build_moment, normalize_zip, save
@@ -151,6 +152,8 @@ class Pipeline:
         if branding.template is not None:
             info = self.template(branding.template)
             template = template_plan(branding, info, master, specs)
+            if info.size != master.size:  # the template's own size: fit the layout to it
+                specs, master = fitted(specs, master, info.size)
         return Plan(
             deck=deck,
             specs=specs,

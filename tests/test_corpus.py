@@ -158,15 +158,50 @@ def build_on(tmp_path: Path, template: Path, closing: str = "Two Content", link:
     return pipeline.build(Variant(content), tmp_path / "output").path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=DeckgenError,
-    reason="today: 'template.file: the template's slides are 720 x 540 pt; deckgen's layouts "
-    "are drawn for 960 x 540 pt (16:9)' (issue 12: any size, any aspect; a 4:3 template builds)",
-)
+def _inside(deck: Path) -> list[tuple[int, str]]:
+    """Return (slide, name) of every shape of `deck` that is not wholly on its slide."""
+    prs = Presentation(str(deck))
+    width, height = prs.slide_width or 0, prs.slide_height or 0
+    return [
+        (number, shape.name)
+        for number, slide in enumerate(prs.slides, 1)
+        for shape in slide.shapes
+        if shape.left < 0
+        or shape.top < 0
+        or shape.left + shape.width > width
+        or shape.top + shape.height > height
+    ]
+
+
 def test_python_pptx_default_4x3_template_builds(made: dict[str, Path], tmp_path: Path):
+    """Any size builds: deckgen's shapes are fitted to a 4:3 slide, and none leaves it."""
     deck = build_on(tmp_path, made["pp-default-4x3.pptx"])
-    assert Presentation(str(deck)).slide_width == 9144000
+    prs = Presentation(str(deck))
+    assert (prs.slide_width, prs.slide_height) == (9144000, 6858000)
+    assert _inside(deck) == []
+    diagram = next(slide for slide in prs.slides if slide.name == "uppdraget")
+    core = next(shape for shape in diagram.shapes if shape.name == "Core")
+    assert core.width == round(270 * 0.75 * 12700)  # 270 pt at 960 wide, fitted to 720
+    assert core.left + core.width / 2 == 9144000 / 2  # still centred
+
+
+@pytest.mark.parametrize("name", ["lo-Focus.pptx", "lo-Beehive.pptx", "lo-Vintage.pptx"])
+def test_a_libreoffice_template_builds_at_its_own_size(
+    libreoffice: dict[str, Path], tmp_path: Path, name: str
+):
+    """LibreOffice saves 16:9 at 793.75 x 446.5 pt (and Vintage at 793.75 x 595.25): the
+    layout is fitted to it, text and all, instead of the template being refused."""
+    templates, content = project_on(tmp_path, libreoffice[name])
+    (templates / "brands" / "corp.yaml").write_text(LO_MAPPING.format(file=name), encoding="utf-8")
+    deck = Pipeline(Options(templates), verify=lost_on_template).build(
+        Variant(content), tmp_path / "output"
+    )
+    prs = Presentation(str(deck.path))
+    assert prs.slide_width == round(793.75 * 12700)
+    assert _inside(deck.path) == []
+    diagram = next(slide for slide in prs.slides if slide.name == "uppdraget")
+    core = next(shape for shape in diagram.shapes if shape.name == "Core")
+    assert abs(core.width / prs.slide_width - 270 / 960) < 1e-5
 
 
 def test_a_link_mapped_to_a_date_placeholder_is_refused_before_anything_is_written(

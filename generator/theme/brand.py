@@ -179,10 +179,10 @@ def template_plan(
     assert template is not None
     assert branding.template is not None
     problems: list[Diagnostic] = []
-    if any(abs(a - b) > 0.5 for a, b in zip(info.size, master.size, strict=True)):
+    if min(info.size) < 72:  # any size is fitted (`layout.fit`), but not one with no room
         message = (
-            f"the template's slides are {info.size[0]:g} x {info.size[1]:g} pt; deckgen's "
-            f"layouts are drawn for {master.size[0]:g} x {master.size[1]:g} pt (16:9)"
+            f"the template's slides are {info.size[0]:g} x {info.size[1]:g} pt; a slide must"
+            " be at least 72 pt (one inch) each way"
         )
         problems.append(source.error(("template", "file"), message))
     ours = {layout.name: [p.name for p in layout.placeholders] for layout in master.layouts}
