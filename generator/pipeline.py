@@ -152,8 +152,8 @@ class Pipeline:
         if branding.template is not None:
             info = self.template(branding.template)
             template = template_plan(branding, info, master, specs)
-            if info.size != master.size:  # the template's own size: fit the layout to it
-                specs, master = fitted(specs, master, info.size)
+            # deckgen's shapes into the template's own geometry: its size, below its titles
+            specs, master = fitted(specs, master, info.size, template.areas)
         return Plan(
             deck=deck,
             specs=specs,

@@ -190,7 +190,8 @@ def test_a_libreoffice_template_builds_at_its_own_size(
     libreoffice: dict[str, Path], tmp_path: Path, name: str
 ):
     """LibreOffice saves 16:9 at 793.75 x 446.5 pt (and Vintage at 793.75 x 595.25): the
-    layout is fitted to it, text and all, instead of the template being refused."""
+    layout is fitted to it, text and all, instead of the template being refused, and the
+    diagram goes below the template's own title, which sits lower than deckgen's."""
     templates, content = project_on(tmp_path, libreoffice[name])
     (templates / "brands" / "corp.yaml").write_text(LO_MAPPING.format(file=name), encoding="utf-8")
     deck = Pipeline(Options(templates), verify=lost_on_template).build(
@@ -201,7 +202,11 @@ def test_a_libreoffice_template_builds_at_its_own_size(
     assert _inside(deck.path) == []
     diagram = next(slide for slide in prs.slides if slide.name == "uppdraget")
     core = next(shape for shape in diagram.shapes if shape.name == "Core")
-    assert abs(core.width / prs.slide_width - 270 / 960) < 1e-5
+    title = diagram.shapes.title
+    parts = [shape for shape in diagram.shapes if shape.name.startswith(("Core", "Part"))]
+    assert min(shape.top for shape in parts) >= title.top + title.height  # clear of the title
+    assert abs(core.left + core.width / 2 - prs.slide_width / 2) <= 13  # centred (0.001 pt)
+    assert abs(core.width / core.height - 270 / 172) < 1e-3  # in proportion
 
 
 def test_a_link_mapped_to_a_date_placeholder_is_refused_before_anything_is_written(

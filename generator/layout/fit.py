@@ -1,12 +1,14 @@
-"""Fit laid-out slides to a slide of another size: a user's template at its own size.
+"""Fit laid-out slides to a user's template: its size, and the room below its titles.
 
 Layout templates draw on the master spec's slide (960 x 540 pt). A corporate template may be
-16:9 in other units (LibreOffice saves 793.75 x 446.5 pt) or another shape (4:3 is 720 x 540).
-deckgen's own shapes are scaled by one factor, the largest that fits both ways, and centred, so
-a 16:9 template of any size gets the layout exactly, only smaller or larger; on another shape
-the layout keeps its proportions, with room left above and below or at the sides. Type sizes,
-line widths, insets and spacing scale with it. The template's placeholders keep the
-template's own geometry.
+16:9 in other units (LibreOffice saves 793.75 x 446.5 pt) or another shape (4:3 is 720 x 540),
+and its titles sit where its designer put them. deckgen's own shapes (the diagram, the panel's
+people, the facts' figures), which lie below deckgen's title, are scaled by one factor into the
+area below the title of the template's layout that the slide is mapped to, centred across and
+set at its top, so they never cover that title. A slide whose shapes reach above deckgen's
+title, or whose template layout has no title, is fitted whole to the whole slide, centred. Type
+sizes, line widths, insets and spacing scale with the shapes. The template's placeholders keep
+the template's own geometry.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from generator.layout.spec import (
 
 
 class Fit:
-    """The scale and offset that put a slide of `source` size onto one of `target` size."""
+    """The scale and offset that put the area `source` of one slide onto the area `target` of
+    another (each x, y, width, height): one scale, the largest that fits both ways, centred
+    across and set at the top of the target."""
 
-    def __init__(self, source: tuple[float, float], target: tuple[float, float]) -> None:
-        self.scale = min(target[0] / source[0], target[1] / source[1])
-        self.x = (target[0] - source[0] * self.scale) / 2
-        self.y = (target[1] - source[1] * self.scale) / 2
-        self.target = target
+    def __init__(self, source: Box, target: Box) -> None:
+        self.scale = min(target[2] / source[2], target[3] / source[3])
+        self.x = target[0] + (target[2] - source[2] * self.scale) / 2 - source[0] * self.scale
+        self.y = target[1] - source[1] * self.scale
 
     def length(self, value: float) -> float:
         return round(value * self.scale, 3)
@@ -49,33 +52,71 @@ class Fit:
 
 
 def fitted(
-    specs: list[SlideSpec], master: MasterSpec, target: tuple[float, float]
+    specs: list[SlideSpec],
+    master: MasterSpec,
+    target: tuple[float, float],
+    areas: dict[str, Box] | None = None,
 ) -> tuple[list[SlideSpec], MasterSpec]:
-    """Return `specs`, and `master`'s shape styles, fitted to a slide of size `target`."""
-    fit = Fit(master.size, target)
-    styles = {name: _style(style, fit) for name, style in master.styles.items()}
-    master = master.model_copy(
-        update={"size": target, "margin": fit.length(master.margin), "styles": styles}
+    """Return `specs`, and `master`'s shape styles, fitted to a slide of size `target`.
+
+    Where `areas` gives the area below the title of the template's layout that a slide is
+    mapped to, the slide's shapes, which lie below deckgen's own title, go into that area, so
+    they stay clear of the template's title wherever it sits; otherwise the whole slide is
+    fitted to the whole slide, centred."""
+    whole = Fit((0, 0, *master.size), (0, 0, *target))
+    styles = {name: _style(style, whole) for name, style in master.styles.items()}
+    fitted_master = master.model_copy(
+        update={"size": target, "margin": whole.length(master.margin), "styles": styles}
     )
-    return [_spec(spec, fit) for spec in specs], master
+    result = []
+    for spec in specs:
+        fit = _fit_for(spec, master, target, (areas or {}).get(spec.layout)) or whole
+        result.append(_spec(spec, fit, master, whole))
+    return result, fitted_master
 
 
-def _spec(spec: SlideSpec, fit: Fit) -> SlideSpec:
+def _fit_for(
+    spec: SlideSpec, master: MasterSpec, target: tuple[float, float], area: Box | None
+) -> Fit | None:
+    """The fit that puts the slide's shapes into `area`, if they all lie below the title of
+    deckgen's layout; None for the whole-slide fit."""
+    layout = master.layout(spec.layout)
+    titles = (
+        [p.box for p in layout.placeholders if p.type in ("title", "ctrTitle")] if layout else []
+    )
+    if area is None or not titles or not spec.shapes:
+        return None
+    bottom = max(box[1] + box[3] for box in titles)
+    if any(_top(shape) < bottom for shape in spec.shapes):
+        return None
+    width, height = master.size
+    return Fit((0, bottom, width, height - bottom), area)
+
+
+def _top(shape: Shape) -> float:
+    if isinstance(shape, ConnectorShape):
+        return min(shape.begin[1], shape.end[1])
+    return shape.box[1]
+
+
+def _spec(spec: SlideSpec, fit: Fit, master: MasterSpec, whole: Fit) -> SlideSpec:
     placeholders = {
-        name: Fill(text=fill.text, size=fit.size(fill.size))
+        name: Fill(text=fill.text, size=whole.size(fill.size))
         for name, fill in spec.placeholders.items()
     }
-    shapes = [_shape(shape, fit) for shape in spec.shapes]
+    shapes = [_shape(shape, fit, master, whole) for shape in spec.shapes]
     return spec.model_copy(update={"placeholders": placeholders, "shapes": shapes})
 
 
-def _shape(shape: Shape, fit: Fit) -> Shape:
+def _shape(shape: Shape, fit: Fit, master: MasterSpec, whole: Fit) -> Shape:
     if isinstance(shape, BoxShape):
-        return shape.model_copy(update={"box": fit.box(shape.box), "size": fit.size(shape.size)})
+        size = shape.size
+        if size is None and fit.scale != whole.scale:  # the style's size, at this slide's scale
+            size = master.styles[shape.style].size
+        return shape.model_copy(update={"box": fit.box(shape.box), "size": fit.size(size)})
     if isinstance(shape, ConnectorShape):
-        return shape.model_copy(
-            update={"begin": fit.point(shape.begin), "end": fit.point(shape.end)}
-        )
+        ends = {"begin": fit.point(shape.begin), "end": fit.point(shape.end)}
+        return shape.model_copy(update=ends)
     assert isinstance(shape, PictureShape)
     return shape.model_copy(update={"box": fit.box(shape.box)})
 

@@ -8,7 +8,7 @@ fonts are theme fonts, so a brand re-skins everything through the theme.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -203,6 +203,8 @@ class PlaceholderInfo:
     idx: int
     type: str
     name: str
+    box: Box | None = None
+    """Where it sits on the slide, in points (its own, or inherited from the master)."""
 
 
 @dataclass(frozen=True)
@@ -223,3 +225,8 @@ class TemplatePlan:
 
     path: Path
     layouts: dict[str, tuple[str, dict[str, int | None]]]
+    size: tuple[float, float] = (960, 540)
+    """The template's slide size in points."""
+    areas: dict[str, Box] = field(default_factory=dict)
+    """For each of deckgen's layouts, the area of the template's layout below its title, where
+    deckgen's own shapes go (`layout.fit`); the whole slide where it has no title."""

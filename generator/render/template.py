@@ -120,11 +120,24 @@ def describe(path: Path, roots: tuple[Path, ...]) -> TemplateInfo:
             for shape in layout.placeholders:
                 ph = shape.element.ph
                 kind = ph.get("type", "body") if ph is not None else "body"
-                placeholders.append(PlaceholderInfo(shape.placeholder_format.idx, kind, shape.name))
+                box = _box(shape)
+                placeholders.append(
+                    PlaceholderInfo(shape.placeholder_format.idx, kind, shape.name, box)
+                )
             layouts.setdefault(layout.name, placeholders)
     width = (prs.slide_width or 0) / EMU_PER_POINT
     height = (prs.slide_height or 0) / EMU_PER_POINT
     return TemplateInfo(size=(width, height), layouts=layouts)
+
+
+def _box(shape: object) -> tuple[float, float, float, float] | None:
+    """The placeholder's position and size in points, its own or its master's; None if neither
+    gives one."""
+    values = [getattr(shape, name, None) for name in ("left", "top", "width", "height")]
+    if any(value is None for value in values):
+        return None
+    x, y, width, height = (int(value) / EMU_PER_POINT for value in values)  # type: ignore[arg-type]
+    return (round(x, 3), round(y, 3), round(width, 3), round(height, 3))
 
 
 def _replaced(package: zipfile.ZipFile, types: bytes) -> bytes:

@@ -234,7 +234,25 @@ def template_plan(
                 path = ("template", "layouts", spec.layout)
                 problems.append(source.error(path, message, key=True))
     fail_if_any(dict.fromkeys(problems))  # one error per layout, however many slides use it
-    return TemplatePlan(path=branding.template, layouts=layouts)
+    areas = {name: _area(info, layout) for name, (layout, _) in layouts.items()}
+    return TemplatePlan(path=branding.template, layouts=layouts, size=info.size, areas=areas)
+
+
+#: Placeholder types that are a layout's title.
+_TITLES = ("title", "ctrTitle")
+
+
+def _area(info: TemplateInfo, layout: str) -> tuple[float, float, float, float]:
+    """The area of the template's `layout` below its title, across the slide: where deckgen's
+    own shapes go; the whole slide if the layout has no title with a position."""
+    width, height = info.size
+    titles = [p.box for p in info.layouts[layout] if p.type in _TITLES and p.box is not None]
+    if not titles:
+        return (0.0, 0.0, width, height)
+    bottom = max(box[1] + box[3] for box in titles)
+    if bottom >= height * 0.8:  # a title that fills the slide leaves no area: use it all
+        return (0.0, 0.0, width, height)
+    return (0.0, bottom, width, height - bottom)
 
 
 def _shared_targets(
