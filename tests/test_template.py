@@ -183,11 +183,11 @@ def test_layouts_lists_a_templates_layouts_and_placeholders(tmp_path: Path):
     assert lines[0] == f"{path.as_posix()}: 960 x 540 pt, 11 layouts"
     assert lines[2:9] == [
         "layout 'Title Slide'",
-        "  idx 0    ctrTitle  'Title 1'",
-        "  idx 1    subTitle  'Subtitle 2'",
-        "  idx 10   dt        'Date Placeholder 3'",
-        "  idx 11   ftr       'Footer Placeholder 4'",
-        "  idx 12   sldNum    'Slide Number Placeholder 5'",
+        "  idx 0    ctrTitle  'Title 1'  at 54, 167.8 pt, 612 x 115.8 pt",
+        "  idx 1    subTitle  'Subtitle 2'  at 108, 306 pt, 504 x 138 pt",
+        "  idx 10   dt        'Date Placeholder 3'  at 36, 500.5 pt, 168 x 28.8 pt",
+        "  idx 11   ftr       'Footer Placeholder 4'  at 246, 500.5 pt, 228 x 28.8 pt",
+        "  idx 12   sldNum    'Slide Number Placeholder 5'  at 516, 500.5 pt, 168 x 28.8 pt",
         "",
     ]
 

@@ -316,7 +316,12 @@ def layouts(template: Path) -> None:
         if not placeholders:
             click.echo("  (no placeholders)")
         for placeholder in placeholders:
-            click.echo(f"  idx {placeholder.idx:<4} {placeholder.type:<9} {placeholder.name!r}")
+            where = ""
+            if placeholder.box is not None:
+                x, y, w, h = (round(value, 1) for value in placeholder.box)
+                where = f"  at {x:g}, {y:g} pt, {w:g} x {h:g} pt"
+            line = f"  idx {placeholder.idx:<4} {placeholder.type:<9} {placeholder.name!r}{where}"
+            click.echo(line)
 
 
 @main.command()
