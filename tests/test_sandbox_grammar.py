@@ -95,7 +95,7 @@ MEMORY_GROWTH = 300 * 2**20
 #: The address space a render may add to this process before its allocations fail.
 ADDRESS_HEADROOM = 1024 * 2**20
 
-#: The longest title `resolve` may return (generator.content.resolve.MAX_RENDERED today).
+#: The longest title `resolve` may return (generator.content.sandbox.MAX_RENDERED today).
 MAX_TITLE = 100_000
 ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
