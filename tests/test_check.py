@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -275,3 +276,15 @@ def test_warnings_fail_the_check_only_with_fail_on_warning(scratch: Scratch):
     )
     strict = run(scratch, "check", "--fail-on", "warning")
     assert (strict.exit_code, strict.stdout.splitlines()[0]) == (3, finding)
+
+
+def test_a_zip_entry_held_twice_is_an_error(national: Path, tmp_path: Path):
+    """A reader keeps one of two entries of one name, and which one differs between readers
+    (python-pptx once wrote docProps/core.xml twice from a LibreOffice .potx)."""
+    with zipfile.ZipFile(national, "a") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile's "Duplicate name"
+        archive.writestr("docProps/core.xml", archive.read("docProps/core.xml"))
+    assert lines(package(national), tmp_path)[0] == (
+        "regionen-i-rorelse.pptx: deck: error: docProps/core.xml: the package holds 2 zip"
+        " entries of this name [package]"
+    )

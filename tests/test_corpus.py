@@ -185,7 +185,9 @@ def test_python_pptx_default_4x3_template_builds(made: dict[str, Path], tmp_path
     assert core.left + core.width / 2 == 9144000 / 2  # still centred
 
 
-@pytest.mark.parametrize("name", ["lo-Focus.pptx", "lo-Beehive.pptx", "lo-Vintage.pptx"])
+@pytest.mark.parametrize(
+    "name", ["lo-Focus.pptx", "lo-Focus.potx", "lo-Beehive.pptx", "lo-Vintage.pptx"]
+)
 def test_a_libreoffice_template_builds_at_its_own_size(
     libreoffice: dict[str, Path], tmp_path: Path, name: str
 ):
@@ -207,6 +209,20 @@ def test_a_libreoffice_template_builds_at_its_own_size(
     assert min(shape.top for shape in parts) >= title.top + title.height  # clear of the title
     assert abs(core.left + core.width / 2 - prs.slide_width / 2) <= 13  # centred (0.001 pt)
     assert abs(core.width / core.height - 270 / 172) < 1e-3  # in proportion
+    assert _package_defects(deck.path) == []
+
+
+def _package_defects(deck: Path) -> list[str]:
+    """Return the zip entries a deck holds twice, and the parts that repeat a shape id."""
+    with zipfile.ZipFile(deck) as package:
+        names = [entry.filename for entry in package.infolist()]
+        found = [f"{name} twice" for name in sorted(set(names)) if names.count(name) > 1]
+        for name in names:
+            if name.startswith("ppt/slide") and name.endswith(".xml"):
+                ids = re.findall(rb'<p:cNvPr id="(\d+)"', package.read(name))
+                if len(ids) != len(set(ids)):
+                    found.append(f"{name} repeats a shape id")
+    return found
 
 
 def test_a_link_mapped_to_a_date_placeholder_is_refused_before_anything_is_written(
@@ -335,9 +351,9 @@ def _at_960_by_540(template: Path, target: Path) -> None:
             copy.writestr(entry, data)
 
 
-# The .potx files wait for issue 12's package step: python-pptx writes their core properties
-# twice (a UserWarning, and a duplicate zip entry).
-@pytest.mark.parametrize("name", ["lo-Focus.pptx", "lo-Beehive.pptx", "lo-Midnightblue.pptx"])
+@pytest.mark.parametrize(
+    "name", ["lo-Focus.pptx", "lo-Focus.potx", "lo-Beehive.pptx", "lo-Midnightblue.pptx"]
+)
 def test_libreoffice_placeholders_without_idx_are_numbered_and_lose_no_text(
     libreoffice: dict[str, Path], tmp_path: Path, name: str
 ):

@@ -40,15 +40,18 @@ def package(path: Path) -> list[Finding]:
     """Return the package and link findings of the deck at `path`."""
     try:
         with zipfile.ZipFile(path) as archive:
-            parts = {
-                name: archive.read(name) for name in archive.namelist() if not name.endswith("/")
-            }
+            names = archive.namelist()
+            parts = {name: archive.read(name) for name in names if not name.endswith("/")}
     except (OSError, zipfile.BadZipFile) as exc:
         return [finding(path, "error", f"not a readable .pptx (zip) file: {exc}", "package")]
     found: list[Finding] = []
 
     def add(message: str, check: str = "package") -> None:
         found.append(finding(path, "error", message, check))
+
+    for name, count in sorted(Counter(names).items()):
+        if count > 1:  # a reader keeps one of them, and which one differs between readers
+            add(f"{name}: the package holds {count} zip entries of this name")
 
     trees: dict[str, Any] = {}
     for name, blob in parts.items():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PptxPresentation
 
 from generator.errors import DeckgenError, Diagnostic, display_path
@@ -73,15 +74,16 @@ def open_template(path: Path, roots: tuple[Path, ...]) -> PptxPresentation:
             if unsafe is not None:
                 message = f"the template is refused: {unsafe}"
                 raise DeckgenError([Diagnostic(display, None, None, message)])
-            types = package.read("[Content_Types].xml")
-            if _TEMPLATE_MAIN in types:
-                blob = _replaced(package, types.replace(_TEMPLATE_MAIN, _PRESENTATION_MAIN))
+            changes = _repairs(package)
+            if changes:
+                blob = _replaced(package, changes)
         prs = Presentation(io.BytesIO(blob))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
         message = f"not a PowerPoint template (.pptx or .potx): {exc}"
         raise DeckgenError([Diagnostic(display, None, None, message)]) from None
     _drop_slides(prs)
     _renumber_placeholders(prs)
+    _unique_shape_ids(prs)
     return prs
 
 
@@ -140,13 +142,55 @@ def _box(shape: object) -> tuple[float, float, float, float] | None:
     return (round(x, 3), round(y, 3), round(width, 3), round(height, 3))
 
 
-def _replaced(package: zipfile.ZipFile, types: bytes) -> bytes:
+def _repairs(package: zipfile.ZipFile) -> dict[str, bytes]:
+    """Return the parts of `package` that python-pptx needs changed, by name, with their new
+    bytes: a .potx's main content type, read as a presentation's; and the core properties'
+    relationship type that LibreOffice writes in a template (`…/officedocument/2006/…`), which
+    python-pptx does not know, so it would add a second `docProps/core.xml` (a duplicate zip
+    entry and a `UserWarning`)."""
+    changes: dict[str, bytes] = {}
+    types = package.read("[Content_Types].xml")
+    if _TEMPLATE_MAIN in types:
+        changes["[Content_Types].xml"] = types.replace(_TEMPLATE_MAIN, _PRESENTATION_MAIN)
+    if "_rels/.rels" in package.namelist():
+        rels = package.read("_rels/.rels")
+        if _CORE_ODD in rels:
+            changes["_rels/.rels"] = rels.replace(_CORE_ODD, _CORE)
+    return changes
+
+
+_CORE = b"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+_CORE_ODD = (
+    b"http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
+)
+
+
+def _replaced(package: zipfile.ZipFile, changes: dict[str, bytes]) -> bytes:
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in package.infolist():
-            data = types if entry.filename == "[Content_Types].xml" else package.read(entry)
-            target.writestr(entry, data)
+            target.writestr(entry, changes.get(entry.filename) or package.read(entry))
     return output.getvalue()
+
+
+def _unique_shape_ids(prs: PptxPresentation) -> None:
+    """Give every shape of a master and of a layout an id of its own in its part: templates
+    made by other tools repeat them (LibreOffice's masters use id 1 twice), which the schema
+    forbids and PowerPoint may repair. A repeated id gets the next number above the part's
+    highest."""
+    for master in prs.slide_masters:
+        for part in (master, *master.slide_layouts):
+            seen: set[int] = set()
+            elements = part.element.iter(qn("p:cNvPr"))
+            properties = [e for e in elements if e.get("id", "").isdigit()]
+            highest = max((int(e.get("id")) for e in properties), default=0)
+            for element in properties:
+                number = int(element.get("id"))
+                if number in seen:
+                    highest += 1
+                    element.set("id", str(highest))
+                    number = highest
+                seen.add(number)
 
 
 def _drop_slides(prs: PptxPresentation) -> None:
