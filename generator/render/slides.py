@@ -60,7 +60,8 @@ def draw_slides(
             name, mapped = template.layouts[spec.layout]
             layout = layouts[name]
             targets = {idx: ours for ours, idx in mapped.items() if idx is not None}
-        _draw(prs.slides.add_slide(layout), spec, master, language, targets, roots)
+        slide = prs.slides.add_slide(layout)
+        _draw(slide, spec, master, language, targets, roots, plain=template is not None)
 
 
 def _draw(
@@ -70,10 +71,11 @@ def _draw(
     language: str,
     targets: dict[int, str],
     roots: tuple[Path, ...],
+    plain: bool = False,
 ) -> None:
     slide.element.cSld.set("name", spec.id)  # the slide's name is its id: checks report it
     link_id = hyperlinks(slide.part)
-    _fill_placeholders(slide, spec, language, link_id, targets)
+    _fill_placeholders(slide, spec, language, link_id, targets, plain)
     for shape in spec.shapes:
         if isinstance(shape, BoxShape):
             _box(slide, shape, master, language, link_id)
@@ -90,10 +92,16 @@ def _draw(
 
 
 def _fill_placeholders(
-    slide: Slide, spec: SlideSpec, language: str, link_id: Any, targets: dict[int, str]
+    slide: Slide,
+    spec: SlideSpec,
+    language: str,
+    link_id: Any,
+    targets: dict[int, str],
+    plain: bool,
 ) -> None:
     """Fill each placeholder with the text of the spec's placeholder that `targets` maps its
-    idx to, by name; remove the placeholders that get none."""
+    idx to, by name; remove the placeholders that get none. With `plain` (a user's template,
+    whose body style may be a list), each paragraph is marked as no list item."""
     for placeholder in list(slide.placeholders):
         name = targets.get(placeholder.placeholder_format.idx, "")
         element = placeholder.element
@@ -103,9 +111,8 @@ def _fill_placeholders(
             element.getparent().remove(element)
             continue
         element.nvSpPr.cNvPr.set("name", name)
-        replace_text(
-            element.get_or_add_txBody(), fill.text, language, size=fill.size, link_id=link_id
-        )
+        body = element.get_or_add_txBody()
+        replace_text(body, fill.text, language, size=fill.size, link_id=link_id, plain=plain)
 
 
 def _new_id(slide: Slide) -> int:

@@ -163,21 +163,38 @@ def hyperlinks(part: Any) -> Callable[[str], str]:
 
 
 def replace_text(
-    body: Any, text: list[Paragraph], language: str, *, size: float | None, link_id: Any
+    body: Any,
+    text: list[Paragraph],
+    language: str,
+    *,
+    size: float | None,
+    link_id: Any,
+    plain: bool = False,
 ) -> None:
-    """Replace the paragraphs of `body` (an `a:txBody`) with `text`."""
+    """Replace the paragraphs of `body` (an `a:txBody`) with `text`; `plain` marks each as
+    no list item, whatever the placeholder's style says."""
     for paragraph in body.findall(qn("a:p")):
         body.remove(paragraph)
-    paragraphs(body, text, language, size=size, link_id=link_id)
+    paragraphs(body, text, language, size=size, link_id=link_id, plain=plain)
 
 
 def paragraphs(
-    body: Any, text: list[Paragraph], language: str, *, size: float | None, link_id: Any
+    body: Any,
+    text: list[Paragraph],
+    language: str,
+    *,
+    size: float | None,
+    link_id: Any,
+    plain: bool = False,
 ) -> None:
-    """Append `a:p` elements for `text`; `link_id(url)` returns the rId of a hyperlink."""
+    """Append `a:p` elements for `text`; `link_id(url)` returns the rId of a hyperlink. With
+    `plain`, each paragraph says it is not a list item (no bullet or number, no hanging
+    indent): deckgen's text has no lists, but a template's body style may number them."""
     attributes = {"lang": language, "sz": round(size * 100) if size else None}
     for paragraph in text or [Paragraph(runs=[])]:
         p = sub(body, "a:p")
+        if plain:
+            sub(sub(p, "a:pPr", marL="0", indent="0"), "a:buNone")
         for run in paragraph.runs:
             if run.text == LINE_BREAK:
                 sub(sub(p, "a:br"), "a:rPr", **attributes)
