@@ -16,6 +16,7 @@ from pptx.oxml.ns import qn
 
 from generator.app.cli import main
 from generator.check.fidelity import lost_on_template
+from generator.check.package import package
 from generator.errors import DeckgenError
 from generator.pipeline import Pipeline
 from generator.source.variant import Options, Variant
@@ -210,6 +211,7 @@ def test_a_libreoffice_template_builds_at_its_own_size(
     assert abs(core.left + core.width / 2 - prs.slide_width / 2) <= 13  # centred (0.001 pt)
     assert abs(core.width / core.height - 270 / 172) < 1e-3  # in proportion
     assert _package_defects(deck.path) == []
+    assert [f.message for f in package(deck.path)] == []  # viewProps added, ids unique, …
 
 
 def _package_defects(deck: Path) -> list[str]:
@@ -269,27 +271,47 @@ def test_deckgen_build_refuses_a_mapping_that_loses_text_and_keeps_the_deck_befo
     assert after == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="today: `deckgen layouts` describes only the first master's layouts ('11 layouts')",
-)
 def test_layouts_lists_every_master(made: dict[str, Path]):
     result = CliRunner().invoke(main, ["layouts", str(made["pp-several-masters.pptx"])])
     assert result.exit_code == 0
-    for name in ("Master 1", "Master 2", "Master 3"):
-        assert name in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith(": 960 x 540 pt, 3 masters, 33 layouts")
+    masters = [line for line in lines if line.startswith("master ")]
+    assert masters == ["master 1 'Master 1'", "master 2 'Master 2'", "master 3 'Master 3'"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="today: the deck keeps all 3 masters and 33 layouts, and its slides use the last "
-    "master, not the first that holds the layout",
-)
-def test_unused_masters_are_left_out_and_the_first_holding_the_layout_is_used(
+def test_masters_that_share_layout_names_must_be_named_and_only_the_one_used_is_kept(
     made: dict[str, Path], tmp_path: Path
 ):
-    deck = Presentation(str(build_on(tmp_path, made["pp-several-masters.pptx"])))
-    assert [m.element.cSld.get("name") for m in deck.slide_masters] == ["Master 1"]
+    """Three masters with the same layout names: which one is meant is the mapping's to say,
+    once; the deck then holds that master and the layouts its slides use, nothing else."""
+    template = made["pp-several-masters.pptx"]
+    with pytest.raises(DeckgenError) as caught:
+        build_on(tmp_path / "unnamed", template)
+    [problem] = caught.value.diagnostics
+    assert problem.message == (
+        "template: the template's masters 1 (Master 1), 2 (Master 2), 3 (Master 3) each have the"
+        " layouts 'Title Slide', 'Title and Content', 'Title Only', 'Two Content': name the"
+        " master to draw on with `master:` under `template:`, by number or name"
+    )
+    templates, content = project_on(tmp_path / "named", template)
+    mapping = (templates / "brands" / "corp.yaml").read_text(encoding="utf-8")
+    mapping = mapping.replace("  layouts:\n", "  master: Master 2\n  layouts:\n", 1)
+    (templates / "brands" / "corp.yaml").write_text(mapping, encoding="utf-8")
+    built = Pipeline(Options(templates), verify=lost_on_template).build(
+        Variant(content), tmp_path / "named" / "output"
+    )
+    deck = Presentation(str(built.path))
+    assert [m.element.cSld.get("name") for m in deck.slide_masters] == ["Master 2"]
+    assert sorted(layout.name for layout in deck.slide_layouts) == [
+        "Title Only",
+        "Title Slide",
+        "Title and Content",
+        "Two Content",
+    ]
+    with zipfile.ZipFile(built.path) as package:
+        masters = [n for n in package.namelist() if n.startswith("ppt/slideMasters/slideM")]
+    assert len(masters) == 1
 
 
 def test_paragraphs_that_are_not_lists_carry_no_bullets(made: dict[str, Path], tmp_path: Path):
@@ -310,6 +332,7 @@ LO_MAPPING = """\
 name: LibreOffice
 template:
   file: {file}
+  master: 1
   layouts:
     title:
       layout: Title Slide

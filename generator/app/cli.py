@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,9 @@ from generator.app import options
 from generator.app.report import Reporter
 from generator.errors import EXIT_FINDINGS, EXIT_INTERNAL, counted
 from generator.source.variant import Options
+
+if TYPE_CHECKING:  # the command line loads pydantic only when a command needs it
+    from generator.layout.spec import PlaceholderInfo
 
 
 class _InternalError(click.ClickException):
@@ -310,18 +314,27 @@ def layouts(template: Path) -> None:
 
     info = describe(template, (template.parent,))  # named here: its own folder
     width, height = info.size
-    click.echo(f"{template.as_posix()}: {width:g} x {height:g} pt, {len(info.layouts)} layouts")
-    for name, placeholders in info.layouts.items():
-        click.echo(f"\nlayout {name!r}")
-        if not placeholders:
-            click.echo("  (no placeholders)")
-        for placeholder in placeholders:
-            where = ""
-            if placeholder.box is not None:
-                x, y, w, h = (round(value, 1) for value in placeholder.box)
-                where = f"  at {x:g}, {y:g} pt, {w:g} x {h:g} pt"
-            line = f"  idx {placeholder.idx:<4} {placeholder.type:<9} {placeholder.name!r}{where}"
-            click.echo(line)
+    count = sum(len(master.layouts) for master in info.masters)
+    masters = f"{len(info.masters)} masters, " if len(info.masters) > 1 else ""
+    click.echo(f"{template.as_posix()}: {width:g} x {height:g} pt, {masters}{count} layouts")
+    for master in info.masters:
+        if len(info.masters) > 1:
+            click.echo(f"\nmaster {master.number} {master.name!r}")
+        for name, placeholders in master.layouts.items():
+            _describe_layout(name, placeholders)
+
+
+def _describe_layout(name: str, placeholders: list[PlaceholderInfo]) -> None:
+    click.echo(f"\nlayout {name!r}")
+    if not placeholders:
+        click.echo("  (no placeholders)")
+    for placeholder in placeholders:
+        where = ""
+        if placeholder.box is not None:
+            x, y, w, h = (round(value, 1) for value in placeholder.box)
+            where = f"  at {x:g}, {y:g} pt, {w:g} x {h:g} pt"
+        line = f"  idx {placeholder.idx:<4} {placeholder.type:<9} {placeholder.name!r}{where}"
+        click.echo(line)
 
 
 @main.command()

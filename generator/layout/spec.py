@@ -208,13 +208,33 @@ class PlaceholderInfo:
 
 
 @dataclass(frozen=True)
+class MasterInfo:
+    """One slide master of a user's template, and its layouts."""
+
+    number: int
+    """Its place among the template's masters, from 1, as `deckgen layouts` lists it."""
+    name: str
+    layouts: dict[str, list[PlaceholderInfo]]
+    """Placeholders by layout name, in the template's order."""
+
+
+@dataclass(frozen=True)
 class TemplateInfo:
-    """What a user's .pptx or .potx offers: its slide size and its layouts' placeholders."""
+    """What a user's .pptx or .potx offers: its slide size and its masters' layouts."""
 
     size: tuple[float, float]
     """The slide size in points."""
-    layouts: dict[str, list[PlaceholderInfo]]
-    """Placeholders by layout name, in the template's order."""
+    masters: list[MasterInfo]
+
+    @property
+    def layouts(self) -> dict[str, list[PlaceholderInfo]]:
+        """Placeholders by layout name, over all masters (the first master's where two share
+        a name)."""
+        merged: dict[str, list[PlaceholderInfo]] = {}
+        for master in self.masters:
+            for name, placeholders in master.layouts.items():
+                merged.setdefault(name, placeholders)
+        return merged
 
 
 @dataclass(frozen=True)
@@ -227,6 +247,9 @@ class TemplatePlan:
     layouts: dict[str, tuple[str, dict[str, int | None]]]
     size: tuple[float, float] = (960, 540)
     """The template's slide size in points."""
+    masters: dict[str, int] = field(default_factory=dict)
+    """For each of deckgen's layouts, the place (from 0) of the template master whose layout
+    it uses; the first master where left out."""
     areas: dict[str, Box] = field(default_factory=dict)
     """For each of deckgen's layouts, the area of the template's layout below its title, where
     deckgen's own shapes go (`layout.fit`); the whole slide where it has no title."""

@@ -20,7 +20,7 @@ from generator.render.master import build_master
 from generator.render.package import drop_template_leftovers, set_language, set_properties, set_size
 from generator.render.pptx_private import part_element
 from generator.render.slides import draw_slides
-from generator.render.template import open_template
+from generator.render.template import drop_unused_layouts, open_template
 from generator.render.theme import branded_theme
 from generator.theme.brand import Brand
 
@@ -54,6 +54,8 @@ def render(
         theme = slide_master.part.part_related_by(RT.THEME)
         theme.blob = branded_theme(theme.blob, brand)
     draw_slides(prs, specs, master, language, template, roots)
+    if template is not None:
+        drop_unused_layouts(prs)
     _localise_notes_master(prs, language)
     set_properties(prs, meta, moment)
     buffer = io.BytesIO()

@@ -48,17 +48,17 @@ def draw_slides(
     """Add one slide per spec to `prs`: on the layout named after the spec's, or on the
     template's layout that `template` maps it to. Pictures are read only inside `roots`."""
     layouts = {
-        layout.name: layout
-        for slide_master in prs.slide_masters
-        for layout in slide_master.slide_layouts
-    }
+        (number, layout.name): layout
+        for number, slide_master in reversed(list(enumerate(prs.slide_masters)))
+        for layout in reversed(list(slide_master.slide_layouts))
+    }  # reversed: where a master holds two layouts of one name, the first is drawn on
     for spec in specs:
         if template is None:
-            layout = layouts[spec.layout]
+            layout = layouts[(0, spec.layout)]
             targets = {ph.placeholder_format.idx: ph.name for ph in layout.placeholders}
         else:
             name, mapped = template.layouts[spec.layout]
-            layout = layouts[name]
+            layout = layouts[(template.masters.get(spec.layout, 0), name)]
             targets = {idx: ours for ours, idx in mapped.items() if idx is not None}
         slide = prs.slides.add_slide(layout)
         _draw(slide, spec, master, language, targets, roots, plain=template is not None)

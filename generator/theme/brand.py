@@ -12,7 +12,14 @@ from generator.content.base import Model, pattern
 from generator.content.validate import validate_model
 from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any, shown, unknown
 from generator.files import image_problem, inside
-from generator.layout.spec import MasterSpec, PlaceholderInfo, SlideSpec, TemplateInfo, TemplatePlan
+from generator.layout.spec import (
+    MasterInfo,
+    MasterSpec,
+    PlaceholderInfo,
+    SlideSpec,
+    TemplateInfo,
+    TemplatePlan,
+)
 from generator.source.load import DataPath, Source, load_yaml
 from generator.theme.contrast import ratio, slot, text_pairs
 
@@ -63,6 +70,10 @@ class UserTemplate(Model):
     file: str = Field(min_length=1)
     """A .pptx or .potx, relative to the brand file, whose masters and layouts replace the
     built-in master."""
+    master: int | str | None = None
+    """The template's master to draw on, by its number from 1 or its name, as `deckgen layouts
+    TEMPLATE` lists them; where left out, the master that holds each named layout, which must
+    be only one."""
     layouts: dict[str, TemplateLayout]
     """For each of deckgen's layouts (one per slide kind), the template's layout to use."""
 
@@ -186,17 +197,33 @@ def template_plan(
         )
         problems.append(source.error(("template", "file"), message))
     ours = {layout.name: [p.name for p in layout.placeholders] for layout in master.layouts}
+    candidates = info.masters
+    if template.master is not None:
+        chosen = [m for m in info.masters if template.master in (m.number, m.name)]
+        if not chosen:
+            listed = ", ".join(f"{m.number} ({m.name})" for m in info.masters)
+            message = f"the template has no master {template.master!r} (it has: {listed})"
+            problems.append(source.error(("template", "master"), message))
+        candidates = chosen or info.masters
     layouts: dict[str, tuple[str, dict[str, int | None]]] = {}
+    masters: dict[str, int] = {}
+    ambiguous: dict[str, list[MasterInfo]] = {}
     for name, mapping in template.layouts.items():
         path: DataPath = ("template", "layouts", name)
         if name not in ours:
             problems.append(source.error(path, unknown("layout", name, ours), key=True))
             continue
-        if mapping.layout not in info.layouts:
-            message = unknown("template layout", mapping.layout, info.layouts, "the template has")
+        holders = [m for m in candidates if mapping.layout in m.layouts]
+        if not holders:
+            offered_names = {n: None for m in candidates for n in m.layouts}
+            message = unknown("template layout", mapping.layout, offered_names, "the template has")
             problems.append(source.error((*path, "layout"), message))
             continue
-        offered = info.layouts[mapping.layout]
+        if len(holders) > 1:
+            ambiguous.setdefault(mapping.layout, holders)
+            continue
+        masters[name] = holders[0].number - 1
+        offered = holders[0].layouts[mapping.layout]
         targets: dict[str, int | None] = {}
         for placeholder, target in mapping.placeholders.items():
             where: DataPath = (*path, "placeholders", placeholder)
@@ -206,16 +233,25 @@ def template_plan(
                 continue
             found = _target(offered, target)
             if found is False:
-                listed = [f"{p.idx} ({p.name})" for p in offered]
+                present = ", ".join(f"{p.idx} ({p.name})" for p in offered)
                 message = (
                     f"layout '{mapping.layout}' of the template has no placeholder {target!r} "
-                    f"(it has: {', '.join(listed) or 'none'})"
+                    f"(it has: {present or 'none'})"
                 )
                 problems.append(source.error(where, message))
                 continue
             targets[placeholder] = found
         problems += _shared_targets(source, path, mapping.layout, targets, offered)
         layouts[name] = (mapping.layout, targets)
+    if ambiguous:  # said once: one `master:` settles them all
+        names = ", ".join(f"'{name}'" for name in ambiguous)
+        sharing = {m.number: m for found in ambiguous.values() for m in found}
+        listed = ", ".join(f"{m.number} ({m.name})" for m in sharing.values())
+        message = (
+            f"the template's masters {listed} each have the layouts {names}: name the master to"
+            " draw on with `master:` under `template:`, by number or name"
+        )
+        problems.append(source.error(("template",), message, key=True))
     seen: set[tuple[str, str]] = set()
     for spec in specs:
         if spec.layout not in template.layouts:
@@ -234,19 +270,26 @@ def template_plan(
                 path = ("template", "layouts", spec.layout)
                 problems.append(source.error(path, message, key=True))
     fail_if_any(dict.fromkeys(problems))  # one error per layout, however many slides use it
-    areas = {name: _area(info, layout) for name, (layout, _) in layouts.items()}
-    return TemplatePlan(path=branding.template, layouts=layouts, size=info.size, areas=areas)
+    areas = {
+        name: _area(info.size, info.masters[masters[name]].layouts[layout])
+        for name, (layout, _) in layouts.items()
+    }
+    return TemplatePlan(
+        path=branding.template, layouts=layouts, size=info.size, masters=masters, areas=areas
+    )
 
 
 #: Placeholder types that are a layout's title.
 _TITLES = ("title", "ctrTitle")
 
 
-def _area(info: TemplateInfo, layout: str) -> tuple[float, float, float, float]:
-    """The area of the template's `layout` below its title, across the slide: where deckgen's
+def _area(
+    size: tuple[float, float], placeholders: list[PlaceholderInfo]
+) -> tuple[float, float, float, float]:
+    """The area of a template's layout below its title, across the slide: where deckgen's
     own shapes go; the whole slide if the layout has no title with a position."""
-    width, height = info.size
-    titles = [p.box for p in info.layouts[layout] if p.type in _TITLES and p.box is not None]
+    width, height = size
+    titles = [p.box for p in placeholders if p.type in _TITLES and p.box is not None]
     if not titles:
         return (0.0, 0.0, width, height)
     bottom = max(box[1] + box[3] for box in titles)
