@@ -156,7 +156,23 @@ def test_a_slide_kind_with_no_template_layout_is_an_error(tmp_path: Path):
     )
     assert errors(tmp_path, mapping) == [
         "TMP/templates/brands/corp.yaml:4:3: error: template.layouts: no template layout for "
-        "deckgen's layout 'statement' (slide 'vad-handlar-det-om')"
+        "deckgen's layout 'statement', which slide 'vad-handlar-det-om' uses: map it under "
+        "`layouts:` to a layout of the template with places for Title, Body"
+    ]
+
+
+def test_a_slide_kind_many_slides_use_is_said_once_with_what_it_needs(tmp_path: Path):
+    mapping = MAPPING.replace(
+        "    quote:\n      layout: Title and Content\n"
+        "      placeholders: {{Title: 0, Attribution: 1}}\n",
+        "",
+    )
+    assert mapping != MAPPING
+    assert errors(tmp_path, mapping) == [
+        "TMP/templates/brands/corp.yaml:4:3: error: template.layouts: no template layout for "
+        "deckgen's layout 'quote', which slides 'citat-omstallning', 'citat-trygghet', "
+        "'citat-legitimitet', 'citat-uthallighet' use: map it under `layouts:` to a layout of "
+        "the template with places for Title, Attribution"
     ]
 
 

@@ -253,10 +253,10 @@ def template_plan(
         )
         problems.append(source.error(("template",), message, key=True))
     seen: set[tuple[str, str]] = set()
+    unmapped: dict[str, list[str]] = {}
     for spec in specs:
         if spec.layout not in template.layouts:
-            message = f"no template layout for deckgen's layout '{spec.layout}' (slide '{spec.id}')"
-            problems.append(source.error(("template", "layouts"), message, key=True))
+            unmapped.setdefault(spec.layout, []).append(spec.id)
             continue
         mapped = template.layouts[spec.layout].placeholders
         for placeholder in spec.placeholders:
@@ -269,6 +269,15 @@ def template_plan(
                 )
                 path = ("template", "layouts", spec.layout)
                 problems.append(source.error(path, message, key=True))
+    for layout, slides in unmapped.items():  # once a layout, however many slides use it
+        needed = ", ".join(ours.get(layout, []))
+        message = (
+            f"no template layout for deckgen's layout '{layout}', which slide"
+            f"{'s' * (len(slides) > 1)} {', '.join(repr(i) for i in slides)} use"
+            f"{'s' * (len(slides) == 1)}: map it under `layouts:` to a layout of the template"
+            f" with places for {needed}"
+        )
+        problems.append(source.error(("template", "layouts"), message, key=True))
     fail_if_any(dict.fromkeys(problems))  # one error per layout, however many slides use it
     areas = {
         name: _area(info.size, info.masters[masters[name]].layouts[layout])
