@@ -417,3 +417,26 @@ def test_two_texts_mapped_onto_one_template_placeholder_are_an_error(
         " placeholder 0 (Title 1) of the template's layout 'Title Slide', so one text would"
         " replace the other: give each a placeholder of its own, or map one to null"
     )
+
+
+def test_an_opendocument_template_is_refused_with_the_command_that_converts_it(tmp_path: Path):
+    try:
+        source = corpus.presnt_folder() / "Focus.otp"
+    except corpus.SofficeMissing as missing:
+        pytest.skip(str(missing))
+    shutil.copyfile(source, tmp_path / "Focus.otp")
+    result = CliRunner().invoke(main, ["layouts", str(tmp_path / "Focus.otp")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{(tmp_path / 'Focus.otp').as_posix()}: error: an OpenDocument presentation template"
+        " (.otp) (LibreOffice's own format), not a PowerPoint template: convert it with"
+        " `soffice --headless --convert-to potx Focus.otp` and name the .potx"
+    )
+
+
+def test_a_missing_template_says_not_found(tmp_path: Path):
+    result = CliRunner().invoke(main, ["layouts", str(tmp_path / "corporate.potx")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{(tmp_path / 'corporate.potx').as_posix()}: error: the template is not found"
+    )

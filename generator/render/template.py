@@ -77,10 +77,21 @@ def open_template(path: Path, roots: tuple[Path, ...]) -> PptxPresentation:
             if unsafe is not None:
                 message = f"the template is refused: {unsafe}"
                 raise DeckgenError([Diagnostic(display, None, None, message)])
+            kind = _open_document(package)
+            if kind is not None:
+                message = (
+                    f"an OpenDocument {kind} (LibreOffice's own format), not a PowerPoint"
+                    " template: convert it with `soffice --headless --convert-to potx"
+                    f" {path.name}` and name the .potx"
+                )
+                raise DeckgenError([Diagnostic(display, None, None, message)])
             changes = _repairs(package)
             if changes:
                 blob = _replaced(package, changes)
         prs = Presentation(io.BytesIO(blob))
+    except FileNotFoundError:
+        message = "the template is not found"
+        raise DeckgenError([Diagnostic(display, None, None, message)]) from None
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
         message = f"not a PowerPoint template (.pptx or .potx): {exc}"
         raise DeckgenError([Diagnostic(display, None, None, message)]) from None
@@ -147,6 +158,18 @@ def _box(shape: object) -> tuple[float, float, float, float] | None:
         return None
     x, y, width, height = (int(value) / EMU_PER_POINT for value in values)  # type: ignore[arg-type]
     return (round(x, 3), round(y, 3), round(width, 3), round(height, 3))
+
+
+def _open_document(package: zipfile.ZipFile) -> str | None:
+    """Return what OpenDocument file `package` is ("presentation template (.otp)"), or None."""
+    if "mimetype" not in package.namelist():
+        return None
+    mimetype = package.read("mimetype")[:100]
+    if mimetype.startswith(b"application/vnd.oasis.opendocument.presentation-template"):
+        return "presentation template (.otp)"
+    if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        return "document (.odp or another)"
+    return None
 
 
 def _repairs(package: zipfile.ZipFile) -> dict[str, bytes]:
