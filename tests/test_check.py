@@ -288,3 +288,26 @@ def test_a_zip_entry_held_twice_is_an_error(national: Path, tmp_path: Path):
         "regionen-i-rorelse.pptx: deck: error: docProps/core.xml: the package holds 2 zip"
         " entries of this name [package]"
     )
+
+
+@RENDERS
+def test_a_hidden_slide_is_measured_too(scratch: Scratch):
+    """The PDF beside a deck leaves hidden slides out, as the show skips them; a speaker may
+    unhide one during a talk, so its overflow is measured on a PDF of every slide."""
+    text = CONTENT.read_text(encoding="utf-8")
+    long = "Det här är ett mycket långt citat som fortsätter och fortsätter. " * 60
+    text = text.replace("”Legitimiteten får man först", f"”{long}Legitimiteten får man först")
+    text = text.replace(
+        "  - id: citat-legitimitet\n", "  - id: citat-legitimitet\n    hidden: true\n"
+    )
+    scratch.write(text)
+    assert run(scratch, "build").exit_code == 0
+    result = run(scratch, "check")
+    assert result.exit_code == 3
+    [line, link, summary] = result.stdout.splitlines()
+    assert line.startswith(
+        "output/regionen-i-rorelse.pptx: slide 7 (citat-legitimitet): error: text overflows its "
+        "box 'Title' by "
+    )
+    assert line.endswith(" words outside it) (a hidden slide) [overflow]")
+    assert summary == "1 deck checked: 1 error, 1 warning"

@@ -12,6 +12,7 @@ in the deck).
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from generator.check.access import accessibility
@@ -39,6 +40,7 @@ def check_decks(decks: list[tuple[Variant, Path]], options: Options) -> list[Fin
         try:
             rendering.result()
             found += [f for path, view in views.items() for f in overflow(view, _pdf(path))]
+            found += _hidden_overflow(views)
         except DeckgenError as exc:
             reason = "; ".join(d.message for d in exc.diagnostics)
             message = f"overflow not measured: {reason}"
@@ -79,6 +81,27 @@ def _content_checks(
 
 def _pdf(deck: Path) -> Path:
     return deck.with_suffix(".pdf")
+
+
+def _hidden_overflow(views: dict[Path, DeckView]) -> list[Finding]:
+    """Return the overflow findings of hidden slides, which the PDF beside a deck leaves out
+    (as the slide show skips them) but a speaker may unhide during a talk: measured on a PDF
+    of every slide, the one `deckgen preview` keeps in `preview/` beside the deck."""
+    hiding = [path for path, view in views.items() if any(s.hidden for s in view.slides)]
+    for folder in sorted({path.parent / "preview" for path in hiding}):
+        folder.mkdir(exist_ok=True)
+        export_pdfs(
+            [p for p in hiding if p.parent / "preview" == folder], folder=folder, every_slide=True
+        )
+    found = []
+    for path in hiding:
+        view = views[path]
+        hidden = {slide.number for slide in view.slides if slide.hidden}
+        every = overflow(view, path.parent / "preview" / f"{path.stem}.pdf")
+        found += [
+            replace(f, message=f"{f.message} (a hidden slide)") for f in every if f.slide in hidden
+        ]
+    return found
 
 
 def _unreadable(message: str) -> bool:
