@@ -15,8 +15,10 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 
 from generator.app.cli import main
+from generator.check.access import accessibility
 from generator.check.fidelity import lost_on_template
 from generator.check.package import package
+from generator.check.view import read_deck
 from generator.errors import DeckgenError
 from generator.pipeline import Pipeline
 from generator.source.variant import Options, Variant
@@ -440,3 +442,18 @@ def test_a_missing_template_says_not_found(tmp_path: Path):
     assert result.stderr.splitlines()[0] == (
         f"{(tmp_path / 'corporate.potx').as_posix()}: error: the template is not found"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "found"), [("pp-dark-master-shape.pptx", True), ("pp-logo-bottom-right.pptx", False)]
+)
+def test_contrast_is_measured_against_the_master_art_behind_the_text(
+    made: dict[str, Path], tmp_path: Path, name: str, found: bool
+):
+    """Dark text on a dark full-slide shape of the master is unreadable, though the slide's
+    background fill is white; a master with only a small logo leaves the text on white."""
+    view = read_deck(build_on(tmp_path, made[name]))
+    contrast = [f.message for f in accessibility(view) if "contrast" in f.message]
+    assert bool(contrast) is found
+    if found:
+        assert all("#141E3C" in message for message in contrast)

@@ -9,7 +9,7 @@ master's colour map and the theme.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,7 @@ def _slide(number: int, slide: Any) -> SlideView:
     master = layout.slide_master
     colors = _Colors(master)
     background = _background(colors, slide, layout, master)
+    art = _art(colors, master, layout)
     shapes = []
     for element in slide.element.cSld.spTree.iterchildren():
         tag = etree.QName(element).localname
@@ -104,10 +105,40 @@ def _slide(number: int, slide: Any) -> SlideView:
         elif tag == "cxnSp":
             shapes.append(Shape(_name(element), "connector", _box(element), alt=_alt(element)))
         elif tag == "sp":
-            shapes.append(_shape(element, layout, master, colors, background))
+            shape = _shape(element, layout, master, colors, background)
+            if shape.box is not None and element.find("p:spPr/a:solidFill", NS) is None:
+                behind = _behind(art, shape.box)
+                if behind is not None:  # the master's or layout's art, not the background
+                    shape = replace(shape, background=behind)
+            shapes.append(shape)
     notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
     hidden = slide.element.get("show") == "0"
     return SlideView(number, slide.element.cSld.get("name", ""), hidden, shapes, notes or "")
+
+
+def _art(colors: _Colors, *parts: Any) -> list[tuple[tuple[float, float, float, float], str]]:
+    """Return the filled shapes that the master and the layout draw behind every slide (not
+    their placeholders), bottom first, each with its box and solid colour."""
+    found = []
+    for part in parts:
+        for element in part.element.cSld.spTree.iterchildren(f"{{{NS['p']}}}sp"):
+            if _placeholder(element) is not None:
+                continue
+            box = _box(element)
+            fill = element.find("p:spPr/a:solidFill", NS)
+            color = colors.resolve(fill) if fill is not None else None
+            if box is not None and color is not None:
+                found.append((box, color))
+    return found
+
+
+def _behind(
+    art: list[tuple[tuple[float, float, float, float], str]], box: tuple[float, float, float, float]
+) -> str | None:
+    """Return the colour of the topmost art shape under the middle of `box`, if any."""
+    x, y = box[0] + box[2] / 2, box[1] + box[3] / 2
+    covering = [c for (ax, ay, aw, ah), c in art if ax <= x <= ax + aw and ay <= y <= ay + ah]
+    return covering[-1] if covering else None
 
 
 def _name(element: Any) -> str:
