@@ -17,6 +17,7 @@ from generator.app.cli import main
 from generator.check import Finding
 from generator.check.access import accessibility
 from generator.check.fidelity import fidelity
+from generator.check.overlap import overlap
 from generator.check.package import package
 from generator.check.view import read_deck
 from generator.pipeline import Pipeline
@@ -311,3 +312,22 @@ def test_a_hidden_slide_is_measured_too(scratch: Scratch):
     )
     assert line.endswith(" words outside it) (a hidden slide) [overflow]")
     assert summary == "1 deck checked: 1 error, 1 warning"
+
+
+def test_a_shape_over_the_title_is_an_overlap_error(national: Path, tmp_path: Path):
+    """The diagram's core moved up over the slide's title hides it: the boxes say so."""
+    rewrite(
+        national,
+        "ppt/slides/slide3.xml",
+        lambda xml: xml.replace(
+            b'<a:off x="4381500" y="2768600"/>', b'<a:off x="4381500" y="762000"/>'
+        ),
+    )
+    assert lines(overlap(read_deck(national)), tmp_path) == [
+        "regionen-i-rorelse.pptx: slide 3 (uppdraget): error: text 'Core' overlaps the title "
+        "'Title' by 270 x 64 pt: move or shrink one of them [overlap]"
+    ]
+
+
+def test_the_real_decks_overlap_nothing(national: Path):
+    assert overlap(read_deck(national)) == []

@@ -5,8 +5,8 @@ package, its rendered PDF, its content) and returns `Finding`s: `access` (PowerP
 Accessibility Checker rules and WCAG AA contrast), `package` (well-formed parts, schemas,
 relationships, shape ids, content types, and links), `overflow` (text outside its box and words
 broken inside themselves, measured on the PDF that LibreOffice renders, or words too wide for
-their box, estimated where LibreOffice is missing) and `fidelity` (text of the content missing
-in the deck).
+their box, estimated where LibreOffice is missing), `overlap` (a shape over a title or over
+other text) and `fidelity` (text of the content missing in the deck).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from generator.check.access import accessibility
 from generator.check.fidelity import fidelity
 from generator.check.finding import Finding, Severity, finding
 from generator.check.overflow import overflow, too_wide
+from generator.check.overlap import overlap
 from generator.check.package import package
 from generator.check.view import DeckView, read_deck
 from generator.errors import DeckgenError
@@ -69,6 +70,7 @@ def _content_checks(
             continue
         views[path] = view
         found += accessibility(view)
+        found += overlap(view)
         try:
             ready = pipeline.plan(variant)
         except DeckgenError as exc:

@@ -117,12 +117,17 @@ def _slide(number: int, slide: Any) -> SlideView:
 
 
 def _art(colors: _Colors, *parts: Any) -> list[tuple[tuple[float, float, float, float], str]]:
-    """Return the filled shapes that the master and the layout draw behind every slide (not
-    their placeholders), bottom first, each with its box and solid colour."""
+    """Return the filled rectangles that the master and the layout draw behind every slide
+    (not their placeholders), bottom first, each with its box and solid colour. Only a
+    rectangle fills its box; a triangle or a free shape would be judged by a box it does not
+    cover, so those are left out."""
     found = []
     for part in parts:
         for element in part.element.cSld.spTree.iterchildren(f"{{{NS['p']}}}sp"):
-            if _placeholder(element) is not None:
+            geometry = element.find("p:spPr/a:prstGeom", NS)
+            if _placeholder(element) is not None or geometry is None:
+                continue
+            if geometry.get("prst") not in ("rect", "roundRect", "snip1Rect", "round1Rect"):
                 continue
             box = _box(element)
             fill = element.find("p:spPr/a:solidFill", NS)

@@ -1,0 +1,62 @@
+"""Overlap: a shape drawn over a slide's title, or over text it should leave clear.
+
+Titles carry a slide; a diagram, a picture or a text box that lies over one hides it, whatever
+the package says. Each pair of boxes that intersect by more than `TOLERANCE` points both ways
+is a finding, where one of them is the title, or both hold text (a title over names, a box over
+a caption). Decorative shapes (rules, bands, frames) and connectors are meant to touch others
+and are left out, as are shapes without a box.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from generator.check.finding import Finding, finding
+from generator.check.view import DeckView, Shape
+
+#: How far two boxes may run into each other, in points, before it counts: edges that touch,
+#: or text set flush against a neighbour's inset, are not overlaps.
+TOLERANCE = 2.0
+
+
+def overlap(deck: DeckView) -> list[Finding]:
+    """Return an error for each slide's pair of shapes where one covers the other's text."""
+    found = []
+    for slide in deck.slides:
+        shapes = [s for s in slide.shapes if _counts(s)]
+        for first, second in combinations(shapes, 2):
+            if not (first.title or second.title or (first.kind == second.kind == "text")):
+                continue
+            depth = _intersection(first, second)
+            if depth is None:
+                continue
+            # what covers what: the shape over a title, else the one drawn later
+            over, under = (first, second) if second.title and not first.title else (second, first)
+            message = (
+                f"{over.kind} {over.name!r} overlaps {'the title ' if under.title else ''}"
+                f"{under.name!r} by {depth[0]:g} x {depth[1]:g} pt: move or shrink one of them"
+            )
+            found.append(finding(deck.path, "error", message, "overlap", slide.number, slide.id))
+    return found
+
+
+def _counts(shape: Shape) -> bool:
+    return (
+        shape.box is not None
+        and not shape.decorative
+        and shape.kind in ("text", "picture", "shape")
+        and (shape.kind != "shape" or bool(shape.name))
+    )
+
+
+def _intersection(first: Shape, second: Shape) -> tuple[float, float] | None:
+    """Return how far the boxes run into each other across and down, if both pass
+    `TOLERANCE`."""
+    assert first.box is not None
+    assert second.box is not None
+    (x1, y1, w1, h1), (x2, y2, w2, h2) = first.box, second.box
+    across = min(x1 + w1, x2 + w2) - max(x1, x2)
+    down = min(y1 + h1, y2 + h2) - max(y1, y2)
+    if across <= TOLERANCE or down <= TOLERANCE:
+        return None
+    return (round(across, 1), round(down, 1))
