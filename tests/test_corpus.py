@@ -457,3 +457,32 @@ def test_contrast_is_measured_against_the_master_art_behind_the_text(
     assert bool(contrast) is found
     if found:
         assert all("#141E3C" in message for message in contrast)
+
+
+def test_a_lost_title_is_found_though_its_words_stand_elsewhere_on_the_slide(
+    made: dict[str, Path], tmp_path: Path
+):
+    """Each text is looked for in its own placeholder: a title mapped to a footer is lost,
+    even when the body happens to hold the same words."""
+    templates, content = project_on(tmp_path, made["pp-footers.pptx"])
+    text = content.read_text(encoding="utf-8")
+    start = "      Ett uppdrag som har"
+    text = text.replace(start, start.replace("Ett", "Vad handlar det om? Ett"))
+    content.write_text(text, encoding="utf-8")
+    mapping = (templates / "brands" / "corp.yaml").read_text(encoding="utf-8")
+    mapping = mapping.replace(
+        "    statement:\n      layout: Title and Content\n      placeholders: {Title: 0, Body: 1}",
+        "    statement:\n      layout: Title, Text and Footers\n"
+        "      placeholders: {Title: 11, Body: 1}",
+    )
+    (templates / "brands" / "corp.yaml").write_text(mapping, encoding="utf-8")
+    with pytest.raises(DeckgenError) as caught:
+        Pipeline(Options(templates), verify=lost_on_template).build(
+            Variant(content), tmp_path / "output"
+        )
+    [problem] = caught.value.diagnostics
+    assert problem.message.startswith(
+        "slide 2 ('vad-handlar-det-om'): the text of its 'Title' placeholder, mapped to idx 11"
+        " of the template's layout 'Title, Text and Footers', is not on the slide (4 of 4 words"
+        " lost: 'Vad handlar det om?')"
+    )

@@ -103,17 +103,18 @@ def lost_on_template(blob: bytes, plan: Plan, brand_file: Path) -> list[Diagnost
     found: list[Diagnostic] = []
     for number, (spec, slide) in enumerate(zip(plan.specs, slides, strict=True), 1):
         layout, mapped = template.layouts[spec.layout]
-        shown = Counter(
-            word
-            for shape in slide.shapes
+        # The renderer names each placeholder it fills after deckgen's placeholder, so each
+        # text is looked for in its own shape: words found elsewhere on the slide do not count.
+        held = {
+            shape.name: Counter(shape.text_frame.text.split())
+            for shape in slide.placeholders
             if shape.has_text_frame
-            for word in shape.text_frame.text.split()
-        )
+        }
         for name, fill in spec.placeholders.items():
             if mapped.get(name) is None:
                 continue  # mapped to null: left out on purpose
             words = [word for paragraph in fill.text for word in paragraph.text.split()]
-            missing = Counter(words) - shown
+            missing = Counter(words) - held.get(name, Counter())
             if not missing:
                 continue
             lost = [w for w in dict.fromkeys(words) if missing[w] > 0]
