@@ -17,6 +17,7 @@ from pptx.oxml.ns import qn
 from generator.app.cli import main
 from generator.check.access import accessibility
 from generator.check.fidelity import lost_on_template
+from generator.check.overlap import overlap
 from generator.check.package import package
 from generator.check.view import read_deck
 from generator.errors import DeckgenError
@@ -486,3 +487,30 @@ def test_a_lost_title_is_found_though_its_words_stand_elsewhere_on_the_slide(
         " of the template's layout 'Title, Text and Footers', is not on the slide (4 of 4 words"
         " lost: 'Vad handlar det om?')"
     )
+
+
+def _title_at_left(path: Path) -> Path:
+    """python-pptx's default at 16:9 with the title of 'Title Only' in a band down the left."""
+    from pptx.util import Pt
+
+    from .test_template import corporate_template
+
+    corporate_template(path)
+    prs = Presentation(str(path))
+    layout = next(layout for layout in prs.slide_layouts if layout.name == "Title Only")
+    title = next(shape for shape in layout.placeholders if shape.placeholder_format.idx == 0)
+    title.left, title.top, title.width, title.height = Pt(30), Pt(30), Pt(220), Pt(480)
+    prs.save(str(path))
+    return path
+
+
+def test_shapes_go_beside_a_title_that_stands_down_the_left(tmp_path: Path):
+    """A template whose title is a band on the left: the diagram and the panel go to its
+    right, and nothing covers it."""
+    deck = build_on(tmp_path / "b", _title_at_left(tmp_path / "left.pptx"))
+    view = read_deck(deck)
+    assert overlap(view) == []
+    diagram = next(slide for slide in view.slides if slide.id == "uppdraget")
+    core = next(shape for shape in diagram.shapes if shape.name == "Core")
+    assert core.box is not None
+    assert core.box[0] > 250  # right of the title band

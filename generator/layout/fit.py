@@ -1,14 +1,14 @@
-"""Fit laid-out slides to a user's template: its size, and the room below its titles.
+"""Fit laid-out slides to a user's template: its size, and the room beside its titles.
 
 Layout templates draw on the master spec's slide (960 x 540 pt). A corporate template may be
 16:9 in other units (LibreOffice saves 793.75 x 446.5 pt) or another shape (4:3 is 720 x 540),
 and its titles sit where its designer put them. deckgen's own shapes (the diagram, the panel's
 people, the facts' figures), which lie below deckgen's title, are scaled by one factor into the
-area below the title of the template's layout that the slide is mapped to, centred across and
-set at its top, so they never cover that title. A slide whose shapes reach above deckgen's
-title, or whose template layout has no title, is fitted whole to the whole slide, centred. Type
-sizes, line widths, insets and spacing scale with the shapes. The template's placeholders keep
-the template's own geometry.
+largest room beside the title of the template's layout that the slide is mapped to (below,
+above, right or left of it: `theme.brand`'s areas), centred in it, so they never cover that
+title. A slide whose shapes reach above deckgen's title, or whose template layout has no title,
+is fitted whole to the whole slide, centred. Type sizes, line widths, insets and spacing scale
+with the shapes. The template's placeholders keep the template's own geometry.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from generator.layout.spec import (
 class Fit:
     """The scale and offset that put the area `source` of one slide onto the area `target` of
     another (each x, y, width, height): one scale, the largest that fits both ways, centred
-    across and set at the top of the target."""
+    both ways in the target."""
 
     def __init__(self, source: Box, target: Box) -> None:
         self.scale = min(target[2] / source[2], target[3] / source[3])
         self.x = target[0] + (target[2] - source[2] * self.scale) / 2 - source[0] * self.scale
-        self.y = target[1] - source[1] * self.scale
+        self.y = target[1] + (target[3] - source[3] * self.scale) / 2 - source[1] * self.scale
 
     def length(self, value: float) -> float:
         return round(value * self.scale, 3)

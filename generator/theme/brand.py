@@ -279,10 +279,11 @@ def template_plan(
         )
         problems.append(source.error(("template", "layouts"), message, key=True))
     fail_if_any(dict.fromkeys(problems))  # one error per layout, however many slides use it
-    areas = {
-        name: _area(info.size, info.masters[masters[name]].layouts[layout])
-        for name, (layout, _) in layouts.items()
-    }
+    areas = {}
+    for name, (layout, _) in layouts.items():
+        area = _area(info.size, info.masters[masters[name]].layouts[layout], _band(master, name))
+        if area is not None:
+            areas[name] = area
     return TemplatePlan(
         path=branding.template, layouts=layouts, size=info.size, masters=masters, areas=areas
     )
@@ -292,19 +293,50 @@ def template_plan(
 _TITLES = ("title", "ctrTitle")
 
 
+Box4 = tuple[float, float, float, float]
+
+
+def _band(master: MasterSpec, name: str) -> tuple[float, float]:
+    """The width and height of the part of deckgen's layout `name` below its title, where its
+    own shapes lie: what goes into the template's area."""
+    layout = master.layout(name)
+    titles = [p.box for p in (layout.placeholders if layout else []) if p.type in _TITLES]
+    bottom = max((box[1] + box[3] for box in titles), default=0.0)
+    return master.size[0], master.size[1] - bottom
+
+
 def _area(
-    size: tuple[float, float], placeholders: list[PlaceholderInfo]
-) -> tuple[float, float, float, float]:
-    """The area of a template's layout below its title, across the slide: where deckgen's
-    own shapes go; the whole slide if the layout has no title with a position."""
+    size: tuple[float, float], placeholders: list[PlaceholderInfo], band: tuple[float, float]
+) -> Box4 | None:
+    """The room of a template's layout beside its title, below it, to its right, to its left
+    or above it, where deckgen's own shapes go, clear of the title wherever the template puts
+    it: the first of those, in that order, that holds `band` (width, height) at three quarters
+    of the largest scale any of them allows. None if the layout has no title with a position,
+    or its title covers the slide: the slide is fitted whole."""
     width, height = size
     titles = [p.box for p in placeholders if p.type in _TITLES and p.box is not None]
     if not titles:
-        return (0.0, 0.0, width, height)
+        return None
+    left = min(box[0] for box in titles)
+    top = min(box[1] for box in titles)
+    right = max(box[0] + box[2] for box in titles)
     bottom = max(box[1] + box[3] for box in titles)
-    if bottom >= height * 0.8:  # a title that fills the slide leaves no area: use it all
-        return (0.0, 0.0, width, height)
-    return (0.0, bottom, width, height - bottom)
+    rooms: list[Box4] = [  # in the order a reader looks for them after the title
+        (0.0, bottom, width, height - bottom),
+        (right, 0.0, width - right, height),
+        (0.0, 0.0, left, height),
+        (0.0, 0.0, width, top),
+    ]
+    rooms = [room for room in rooms if room[2] > 1 and room[3] > 1]
+    if not rooms:
+        return None  # the title covers the slide: nothing is clear of it
+
+    def scale(room: Box4) -> float:
+        return min(room[2] / band[0], room[3] / band[1])
+
+    best = max(scale(room) for room in rooms)
+    # the first in reading order that shows the shapes at three quarters of the best size
+    return next(room for room in rooms if scale(room) >= 0.75 * best)
 
 
 def _shared_targets(
