@@ -514,3 +514,51 @@ def test_shapes_go_beside_a_title_that_stands_down_the_left(tmp_path: Path):
     core = next(shape for shape in diagram.shapes if shape.name == "Core")
     assert core.box is not None
     assert core.box[0] > 250  # right of the title band
+
+
+def _with_slides_sections_and_a_show(path: Path) -> Path:
+    """python-pptx's default at 16:9 with two slides of its own, one hidden, in a section
+    named "Intro" and a custom show "Short": what a real corporate template often carries."""
+    from pptx.oxml import parse_xml
+
+    from .test_template import corporate_template
+
+    corporate_template(path)
+    prs = Presentation(str(path))
+    prs.slides.add_slide(prs.slide_layouts[0]).shapes.title.text = "Cover"
+    hidden = prs.slides.add_slide(prs.slide_layouts[1])
+    hidden.shapes.title.text = "Hidden"
+    hidden.element.set("show", "0")
+    listed = prs.part._element.sldIdLst
+    ids = [element.get("id") for element in listed]
+    first = listed[0].get(qn("r:id"))
+    p = "http://schemas.openxmlformats.org/presentationml/2006/main"
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    p14 = "http://schemas.microsoft.com/office/powerpoint/2010/main"
+    show = parse_xml(
+        f'<p:custShowLst xmlns:p="{p}" xmlns:r="{r}"><p:custShow name="Short" id="0">'
+        f'<p:sldLst><p:sld r:id="{first}"/></p:sldLst></p:custShow></p:custShowLst>'
+    )
+    prs.part._element.find(qn("p:notesSz")).addnext(show)
+    sections = parse_xml(
+        f'<p:extLst xmlns:p="{p}"><p:ext uri="{{521415D9-36F7-43E2-AB2F-B90AF26B5E84}}">'
+        f'<p14:sectionLst xmlns:p14="{p14}"><p14:section name="Intro"'
+        ' id="{11111111-1111-1111-1111-111111111111}"><p14:sldIdLst>'
+        + "".join(f'<p14:sldId id="{i}"/>' for i in ids)
+        + "</p14:sldIdLst></p14:section></p14:sectionLst></p:ext></p:extLst>"
+    )
+    prs.part._element.append(sections)
+    prs.save(str(path))
+    return path
+
+
+def test_a_templates_own_slides_go_with_their_sections_and_custom_shows(tmp_path: Path):
+    """The template's slides are dropped; the sections and custom shows that named them must
+    go too, or they would name the deck's slides by the ids those reuse."""
+    deck = build_on(tmp_path / "b", _with_slides_sections_and_a_show(tmp_path / "odd.pptx"))
+    with zipfile.ZipFile(deck) as archive:
+        presentation = archive.read("ppt/presentation.xml")
+    assert b"custShowLst" not in presentation
+    assert b"sectionLst" not in presentation
+    assert len(Presentation(str(deck)).slides) == 9
+    assert [f.message for f in package(deck)] == []

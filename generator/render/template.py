@@ -232,6 +232,20 @@ def _drop_slides(prs: PptxPresentation) -> None:
     for rId, rel in list(prs.part.rels.items()):
         if rel.reltype == RT.SLIDE:
             prs.part.drop_rel(rId)
+    # What named those slides goes with them: custom shows, and sections (an extension of
+    # PowerPoint 2010's), which would otherwise name the deck's slides by the ids they reuse.
+    for shows in prs.element.findall(qn("p:custShowLst")):
+        prs.element.remove(shows)
+    for extensions in prs.element.findall(qn("p:extLst")):
+        for extension in list(extensions):
+            if extension.get("uri") == _SECTIONS_URI:
+                extensions.remove(extension)
+        if len(extensions) == 0:
+            prs.element.remove(extensions)
+
+
+#: The extension that holds a presentation's sections (`p14:sectionLst`).
+_SECTIONS_URI = "{521415D9-36F7-43E2-AB2F-B90AF26B5E84}"
 
 
 def drop_unused_layouts(prs: PptxPresentation) -> None:
