@@ -562,3 +562,40 @@ def test_a_templates_own_slides_go_with_their_sections_and_custom_shows(tmp_path
     assert b"sectionLst" not in presentation
     assert len(Presentation(str(deck)).slides) == 9
     assert [f.message for f in package(deck)] == []
+
+
+def _build_with_master(tmp_path: Path, template: Path, master: str) -> Path:
+    templates, content = project_on(tmp_path, template)
+    mapping = (templates / "brands" / "corp.yaml").read_text(encoding="utf-8")
+    mapping = mapping.replace("  layouts:\n", f"  master: {master}\n  layouts:\n", 1)
+    (templates / "brands" / "corp.yaml").write_text(mapping, encoding="utf-8")
+    built = Pipeline(Options(templates), verify=lost_on_template).build(
+        Variant(content), tmp_path / "output"
+    )
+    return built.path
+
+
+def test_master_by_number_by_quoted_number_and_the_errors_that_say_what_to_give(
+    made: dict[str, Path], tmp_path: Path
+):
+    template = made["pp-several-masters.pptx"]
+    for given in ("2", '"2"', "Master 2"):
+        deck = Presentation(str(_build_with_master(tmp_path / given, template, given)))
+        assert [m.element.cSld.get("name") for m in deck.slide_masters] == ["Master 2"]
+    with pytest.raises(DeckgenError) as caught:
+        _build_with_master(tmp_path / "seven", template, "7")
+    assert [d.message for d in caught.value.diagnostics] == [
+        "template.master: the template has no master 7 (it has: 1 (Master 1), 2 (Master 2),"
+        " 3 (Master 3))"
+    ]
+    same = tmp_path / "same.pptx"
+    prs = Presentation(str(template))
+    for master in prs.slide_masters:
+        master.element.cSld.set("name", "Office Theme")
+    prs.save(str(same))
+    with pytest.raises(DeckgenError) as caught:
+        _build_with_master(tmp_path / "same", same, '"Office Theme"')
+    assert [d.message for d in caught.value.diagnostics] == [
+        "template.master: the template's masters 1, 2, 3 are all named 'Office Theme': give the"
+        " number of the one to use"
+    ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from generator.content.base import Model, pattern
 from generator.content.validate import validate_model
@@ -70,7 +70,7 @@ class UserTemplate(Model):
     file: str = Field(min_length=1)
     """A .pptx or .potx, relative to the brand file, whose masters and layouts replace the
     built-in master."""
-    master: int | str | None = None
+    master: StrictInt | str | None = None
     """The template's master to draw on, by its number from 1 or its name, as `deckgen layouts
     TEMPLATE` lists them; where left out, the master that holds each named layout, which must
     be only one."""
@@ -199,12 +199,17 @@ def template_plan(
     ours = {layout.name: [p.name for p in layout.placeholders] for layout in master.layouts}
     candidates = info.masters
     if template.master is not None:
-        chosen = [m for m in info.masters if template.master in (m.number, m.name)]
-        if not chosen:
+        candidates = _chosen_master(info, template.master)
+        if len(candidates) != 1:
             listed = ", ".join(f"{m.number} ({m.name})" for m in info.masters)
-            message = f"the template has no master {template.master!r} (it has: {listed})"
+            message = (
+                f"the template has no master {template.master!r} (it has: {listed})"
+                if not candidates
+                else f"the template's masters {', '.join(str(m.number) for m in candidates)}"
+                f" are all named {template.master!r}: give the number of the one to use"
+            )
             problems.append(source.error(("template", "master"), message))
-        candidates = chosen or info.masters
+            fail_if_any(problems)  # without its master, the rest of the mapping cannot be read
     layouts: dict[str, tuple[str, dict[str, int | None]]] = {}
     masters: dict[str, int] = {}
     ambiguous: dict[str, list[MasterInfo]] = {}
@@ -294,6 +299,17 @@ _TITLES = ("title", "ctrTitle")
 
 
 Box4 = tuple[float, float, float, float]
+
+
+def _chosen_master(info: TemplateInfo, wanted: int | str) -> list[MasterInfo]:
+    """Return the masters `wanted` names: by number, or by name (a name of digits that no
+    master has is read as a number, as `master: "2"`)."""
+    if isinstance(wanted, str):
+        named = [m for m in info.masters if m.name == wanted]
+        if named or not wanted.strip().isdigit():
+            return named
+        wanted = int(wanted)
+    return [m for m in info.masters if m.number == wanted]
 
 
 def _band(master: MasterSpec, name: str) -> tuple[float, float]:
