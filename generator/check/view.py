@@ -19,6 +19,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from generator.officexml import DECORATIVE_URI, EMU_PER_POINT
 from generator.officexml import NSMAP as NS
+from generator.theme.contrast import ratio
 
 #: Which master text style a placeholder type takes its defaults from.
 _STYLE_OF = {"title": "titleStyle", "ctrTitle": "titleStyle", "body": "bodyStyle"}
@@ -107,43 +108,87 @@ def _slide(number: int, slide: Any) -> SlideView:
         elif tag == "sp":
             shape = _shape(element, layout, master, colors, background)
             if shape.box is not None and element.find("p:spPr/a:solidFill", NS) is None:
-                behind = _behind(art, shape.box)
-                if behind is not None:  # the master's or layout's art, not the background
-                    shape = replace(shape, background=behind)
+                shape = replace(shape, background=_behind(art, shape, background))
             shapes.append(shape)
     notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
     hidden = slide.element.get("show") == "0"
     return SlideView(number, slide.element.cSld.get("name", ""), hidden, shapes, notes or "")
 
 
-def _art(colors: _Colors, *parts: Any) -> list[tuple[tuple[float, float, float, float], str]]:
-    """Return the filled rectangles that the master and the layout draw behind every slide
-    (not their placeholders), bottom first, each with its box and solid colour. Only a
-    rectangle fills its box; a triangle or a free shape would be judged by a box it does not
-    cover, so those are left out."""
+Outline = list[tuple[float, float]]
+
+
+def _art(colors: _Colors, *parts: Any) -> list[tuple[Outline, str]]:
+    """Return the filled shapes that the master and the layout draw behind every slide (not
+    their placeholders), bottom first, each with its outline on the slide and its solid
+    colour: a rectangle's box, or the straight-edged path of a free shape (LibreOffice's
+    templates draw their bands and triangles so). Shapes of other geometry are left out,
+    since their box is not what they cover."""
     found = []
     for part in parts:
         for element in part.element.cSld.spTree.iterchildren(f"{{{NS['p']}}}sp"):
-            geometry = element.find("p:spPr/a:prstGeom", NS)
-            if _placeholder(element) is not None or geometry is None:
-                continue
-            if geometry.get("prst") not in ("rect", "roundRect", "snip1Rect", "round1Rect"):
-                continue
             box = _box(element)
             fill = element.find("p:spPr/a:solidFill", NS)
-            color = colors.resolve(fill) if fill is not None else None
-            if box is not None and color is not None:
-                found.append((box, color))
+            if _placeholder(element) is not None or box is None or fill is None:
+                continue
+            outline = _outline(element, box)
+            color = colors.resolve(fill)
+            if outline is not None and color is not None:
+                found.append((outline, color))
     return found
 
 
-def _behind(
-    art: list[tuple[tuple[float, float, float, float], str]], box: tuple[float, float, float, float]
-) -> str | None:
-    """Return the colour of the topmost art shape under the middle of `box`, if any."""
-    x, y = box[0] + box[2] / 2, box[1] + box[3] / 2
-    covering = [c for (ax, ay, aw, ah), c in art if ax <= x <= ax + aw and ay <= y <= ay + ah]
-    return covering[-1] if covering else None
+_RECTANGLES = ("rect", "roundRect", "snip1Rect", "round1Rect")
+
+
+def _outline(element: Any, box: tuple[float, float, float, float]) -> Outline | None:
+    """Return the corners of what a shape covers, in points on the slide, or None."""
+    x, y, width, height = box
+    preset = element.find("p:spPr/a:prstGeom", NS)
+    if preset is not None:
+        if preset.get("prst") not in _RECTANGLES:
+            return None
+        return [(x, y), (x + width, y), (x + width, y + height), (x, y + height)]
+    path = element.find("p:spPr/a:custGeom/a:pathLst/a:path", NS)
+    if path is None:
+        return None
+    scale_x = width / float(path.get("w") or width or 1)
+    scale_y = height / float(path.get("h") or height or 1)
+    corners = [
+        (x + float(point.get("x", 0)) * scale_x, y + float(point.get("y", 0)) * scale_y)
+        for point in path.iter(f"{{{NS['a']}}}pt")  # a curve counts by its points: near enough
+    ]
+    return corners if len(corners) >= 3 else None
+
+
+def _behind(art: list[tuple[Outline, str]], shape: Shape, background: str | None) -> str | None:
+    """Return what the text of `shape` sits on where that is hardest to read: the colour, at
+    nine points spread over its box, of the topmost art shape there, or the slide's
+    background, whichever gives the text colour the least contrast. Text that crosses a
+    template's dark triangle is judged where it crosses it."""
+    assert shape.box is not None
+    x, y, width, height = shape.box
+    under = set()
+    for fx in (1 / 6, 1 / 2, 5 / 6):
+        for fy in (1 / 6, 1 / 2, 5 / 6):
+            point = (x + width * fx, y + height * fy)
+            covering = [color for outline, color in art if _inside(point, outline)]
+            under.add(covering[-1] if covering else background)
+    text = next((run.color for run in shape.runs if run.color and run.text.strip()), None)
+    known = sorted(color for color in under if color is not None)
+    if text is None or not known:
+        return background if background in under or not known else known[0]
+    return min(known, key=lambda color: ratio(text, color))
+
+
+def _inside(point: tuple[float, float], outline: Outline) -> bool:
+    """Whether `point` lies inside the polygon `outline` (ray casting)."""
+    x, y = point
+    inside = False
+    for (x1, y1), (x2, y2) in zip(outline, [*outline[1:], outline[0]], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
 
 
 def _name(element: Any) -> str:

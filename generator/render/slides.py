@@ -113,6 +113,28 @@ def _fill_placeholders(
         element.nvSpPr.cNvPr.set("name", name)
         body = element.get_or_add_txBody()
         replace_text(body, fill.text, language, size=fill.size, link_id=link_id, plain=plain)
+        if plain:
+            _shrink_on_overflow(body)
+
+
+def _shrink_on_overflow(body: Any) -> None:
+    """Let text that is longer than a user's template expects shrink to fit its placeholder
+    (PowerPoint's and LibreOffice's "shrink text on overflow"), as deckgen's own placeholders
+    do: the template's box was drawn for a title, deckgen's text may be a quote."""
+    properties = body.find(qn("a:bodyPr"))
+    if properties is None:
+        properties = body.makeelement(qn("a:bodyPr"), {})
+        body.insert(0, properties)
+    for fit in ("a:noAutofit", "a:normAutofit", "a:spAutoFit"):
+        for found in properties.findall(qn(fit)):
+            properties.remove(found)
+    autofit = properties.makeelement(qn("a:normAutofit"), {})
+    for later in ("a:scene3d", "a:sp3d", "a:flatTx", "a:extLst"):  # what comes after autofit
+        follower = properties.find(qn(later))
+        if follower is not None:
+            follower.addprevious(autofit)
+            return
+    properties.append(autofit)
 
 
 def _new_id(slide: Slide) -> int:
