@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
@@ -599,3 +600,36 @@ def test_master_by_number_by_quoted_number_and_the_errors_that_say_what_to_give(
         "template.master: the template's masters 1, 2, 3 are all named 'Office Theme': give the"
         " number of the one to use"
     ]
+
+
+def test_text_on_a_template_shrinks_on_overflow(made: dict[str, Path], tmp_path: Path):
+    """A template's title box was drawn for a title; deckgen may put a quote in it, so each
+    placeholder it fills shrinks its text on overflow, as its own placeholders do."""
+    deck = Presentation(str(build_on(tmp_path, made["pp-footers.pptx"])))
+    fits = {
+        etree.QName(child).localname
+        for slide in deck.slides
+        for shape in slide.placeholders
+        for child in shape.element.txBody.bodyPr
+    }
+    assert fits == {"normAutofit"}
+
+
+def test_text_crossing_a_templates_dark_triangle_is_a_contrast_error(
+    libreoffice: dict[str, Path], tmp_path: Path
+):
+    """LibreOffice's Focus draws its master as coloured triangles (free shapes); the panel's
+    names sit on the purple one. The check looks at the art under the text, not its box."""
+    templates, content = project_on(tmp_path, libreoffice["lo-Focus.pptx"])
+    (templates / "brands" / "corp.yaml").write_text(
+        LO_MAPPING.format(file="lo-Focus.pptx"), encoding="utf-8"
+    )
+    built = Pipeline(Options(templates), verify=lost_on_template).build(
+        Variant(content), tmp_path / "output"
+    )
+    panel = [
+        f.message
+        for f in accessibility(read_deck(built.path))
+        if f.slide_id == "panel" and "contrast" in f.message
+    ]
+    assert "text in 'Name 1' has contrast 1.12:1 (#1F497D on #780373)" in panel[0]
