@@ -13,6 +13,7 @@ from generator.content.validate import validate_model
 from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any, shown, unknown
 from generator.files import image_problem, inside
 from generator.layout.spec import (
+    Box,
     MasterInfo,
     MasterSpec,
     PlaceholderInfo,
@@ -298,9 +299,6 @@ def template_plan(
 _TITLES = ("title", "ctrTitle")
 
 
-Box4 = tuple[float, float, float, float]
-
-
 def _chosen_master(info: TemplateInfo, wanted: int | str) -> list[MasterInfo]:
     """Return the masters `wanted` names: by number, or by name (a name of digits that no
     master has is read as a number, as `master: "2"`)."""
@@ -323,7 +321,7 @@ def _band(master: MasterSpec, name: str) -> tuple[float, float]:
 
 def _area(
     size: tuple[float, float], placeholders: list[PlaceholderInfo], band: tuple[float, float]
-) -> Box4 | None:
+) -> Box | None:
     """The room of a template's layout beside its title, below it, to its right, to its left
     or above it, where deckgen's own shapes go, clear of the title wherever the template puts
     it: the first of those, in that order, that holds `band` (width, height) at three quarters
@@ -337,7 +335,7 @@ def _area(
     top = min(box[1] for box in titles)
     right = max(box[0] + box[2] for box in titles)
     bottom = max(box[1] + box[3] for box in titles)
-    rooms: list[Box4] = [  # in the order a reader looks for them after the title
+    rooms: list[Box] = [  # in the order a reader looks for them after the title
         (0.0, bottom, width, height - bottom),
         (right, 0.0, width - right, height),
         (0.0, 0.0, left, height),
@@ -347,7 +345,7 @@ def _area(
     if not rooms:
         return None  # the title covers the slide: nothing is clear of it
 
-    def scale(room: Box4) -> float:
+    def scale(room: Box) -> float:
         return min(room[2] / band[0], room[3] / band[1])
 
     best = max(scale(room) for room in rooms)
