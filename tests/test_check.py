@@ -93,13 +93,16 @@ def test_the_real_decks_have_no_errors_and_only_the_link_that_wraps_inside_itsel
         ]
 
 
-@RENDERS
-def test_a_quote_too_long_for_its_box_overflows(scratch: Scratch):
+def _long_quote() -> str:
+    """The real content with slide 7's quote made far too long for its box."""
     text = CONTENT.read_text(encoding="utf-8")
     long = "Det här är ett mycket långt citat som fortsätter och fortsätter. " * 60
-    scratch.write(
-        text.replace("”Legitimiteten får man först", f"”{long}Legitimiteten får man först")
-    )
+    return text.replace("”Legitimiteten får man först", f"”{long}Legitimiteten får man först")
+
+
+@RENDERS
+def test_a_quote_too_long_for_its_box_overflows(scratch: Scratch):
+    scratch.write(_long_quote())
     assert run(scratch, "build").exit_code == 0
     result = run(scratch, "check")
     assert result.exit_code == 3
@@ -295,10 +298,7 @@ def test_a_zip_entry_held_twice_is_an_error(national: Path, tmp_path: Path):
 def test_a_hidden_slide_is_measured_too(scratch: Scratch):
     """The PDF beside a deck leaves hidden slides out, as the show skips them; a speaker may
     unhide one during a talk, so its overflow is measured on a PDF of every slide."""
-    text = CONTENT.read_text(encoding="utf-8")
-    long = "Det här är ett mycket långt citat som fortsätter och fortsätter. " * 60
-    text = text.replace("”Legitimiteten får man först", f"”{long}Legitimiteten får man först")
-    text = text.replace(
+    text = _long_quote().replace(
         "  - id: citat-legitimitet\n", "  - id: citat-legitimitet\n    hidden: true\n"
     )
     scratch.write(text)
