@@ -2,9 +2,11 @@
 
 Checks read the finished package, outside the build pipeline; this module and `package.py` are
 the only parts of them that touch python-pptx or XML. Colours are resolved the way PowerPoint
-resolves them: a run's own colour, else its shape's list style, else the layout's and the
-master's placeholder styles, else the master's text styles; scheme colours through the
-master's colour map and the theme.
+resolves them: a run's own colour, else its paragraph level in its shape's list style, else
+its shape's style (fontRef), else the list styles of the layout's placeholder it inherits
+from (by idx, else type) and of the master's (by type), else the master's text styles, else
+the presentation's default text style, else tx1; scheme colours through the master's colour
+map and the theme.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ from generator.theme.contrast import ratio
 #: Which master text style a placeholder type takes its defaults from.
 _STYLE_OF = {"title": "titleStyle", "ctrTitle": "titleStyle", "body": "bodyStyle"}
 _BODY_TYPES = ("body", "subTitle", "obj")
+#: Placeholders whose text falls back on the master's otherStyle, as text boxes' does.
+_OTHER_TYPES = ("dt", "ftr", "sldNum", "hdr")
+#: The placeholder type of a master that a layout's placeholder of each type inherits from.
+_MASTER_TYPE = {"ctrTitle": "title", "subTitle": "body", "obj": "body"}
 
 
 @dataclass(frozen=True)
@@ -230,47 +236,78 @@ def _placeholder(element: Any) -> Any:
     return element.find("p:nvSpPr/p:nvPr/p:ph", NS)
 
 
-def _matching(part: Any, ph: Any) -> Any:
-    """Return the placeholder of a layout or master that `ph` inherits from."""
+def _matching(part: Any, ph: Any, by_idx: bool) -> Any:
+    """Return the placeholder of a layout or master that `ph` inherits from.
+
+    A slide's placeholder finds its layout's by idx, else by type; a layout's finds its
+    master's by type alone, since a master's idx numbers are its own: LibreOffice numbers
+    the master's date placeholder 1, the idx of every layout's body."""
     kind, idx = ph.get("type", "body"), ph.get("idx", "0")
-    candidates = list(part.element.iterfind(".//p:sp", NS))
-    for element in candidates:  # by idx first, as PowerPoint does for layouts
-        other = _placeholder(element)
-        if other is not None and other.get("idx", "0") == idx and idx != "0":
+    candidates = [
+        (element, other)
+        for element in part.element.iterfind(".//p:sp", NS)
+        if (other := _placeholder(element)) is not None
+    ]
+    if by_idx and idx != "0":
+        for element, other in candidates:
+            if other.get("idx", "0") == idx:
+                return element
+    wanted = kind if by_idx else _MASTER_TYPE.get(kind, kind)
+    for element, other in candidates:
+        if other.get("type", "body") == wanted:
             return element
-    for element in candidates:
-        other = _placeholder(element)
-        if other is not None and other.get("type", "body") == kind:
-            return element
-        if other is not None and kind in _BODY_TYPES and other.get("type", "body") == "body":
+    for element, other in candidates:
+        if kind in _BODY_TYPES and other.get("type", "body") == "body":
             return element
     return None
+
+
+def _inherited(element: Any, ph: Any, layout: Any, master: Any) -> list[Any]:
+    """Return `element` and the placeholders of its layout and master it inherits from."""
+    chain = [element]
+    if ph is None:
+        return chain
+    found = _matching(layout, ph, by_idx=True)
+    if found is not None:
+        chain.append(found)
+        ph = _placeholder(found)
+    found = _matching(master, ph, by_idx=False)
+    return chain if found is None else [*chain, found]
+
+
+def _text_style(ph: Any) -> str:
+    """Return the master's text style that text in placeholder `ph` (or in no placeholder,
+    when it is None) falls back on."""
+    kind = ph.get("type", "body") if ph is not None else None
+    if kind is None or kind in _OTHER_TYPES:
+        return "otherStyle"
+    return _STYLE_OF.get(kind, "bodyStyle")
 
 
 def _shape(
     element: Any, layout: Any, master: Any, colors: _Colors, background: str | None
 ) -> Shape:
     ph = _placeholder(element)
-    chain = [element]  # where to look for box and text defaults, nearest first
-    style = "otherStyle"
-    if ph is not None:
-        kind = ph.get("type", "body")
-        style = _STYLE_OF.get(kind, "bodyStyle" if kind in _BODY_TYPES else "otherStyle")
-        for part in (layout, master):
-            found = _matching(part, ph)
-            if found is not None:
-                chain.append(found)
+    chain = _inherited(element, ph, layout, master)  # box and text defaults, nearest first
     box = next((b for b in map(_box, chain) if b is not None), None)
     fill = element.find("p:spPr/a:solidFill", NS)
     own_fill = colors.resolve(fill) if fill is not None else None
     sits_on = own_fill or background
-    defaults = [
-        *(found.find("p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr", NS) for found in chain),
-        master.element.find(f"p:txStyles/p:{style}/a:lvl1pPr/a:defRPr", NS),
+    own = element.find("p:txBody/a:lstStyle", NS)
+    reference = element.find("p:style/a:fontRef", NS)  # a shape's style, after its own lstStyle
+    inherited = [
+        *(found.find("p:txBody/a:lstStyle", NS) for found in chain[1:]),
+        master.element.find(f"p:txStyles/p:{_text_style(ph)}", NS),
+        _presentation(master).find("p:defaultTextStyle", NS),
     ]
     runs = []
     texts = []
     for paragraph in element.iterfind("p:txBody/a:p", NS):
+        defaults = [
+            _level(own, paragraph),
+            reference,
+            *(_level(style, paragraph) for style in inherited),
+        ]
         for run in paragraph.iterfind("a:r", NS):
             properties = run.find("a:rPr", NS)
             text = run.findtext("a:t", default="", namespaces=NS)
@@ -296,18 +333,44 @@ def _shape(
     )
 
 
+def _presentation(master: Any) -> Any:
+    """Return the p:presentation element of the package that holds `master`."""
+    return master.part.package.presentation_part.presentation.element
+
+
+def _level(style: Any, paragraph: Any) -> Any:
+    """Return the run defaults that list style `style` gives `paragraph`'s level, if any."""
+    properties = paragraph.find("a:pPr", NS)
+    level = int(properties.get("lvl", "0")) + 1 if properties is not None else 1
+    return None if style is None else style.find(f"a:lvl{level}pPr/a:defRPr", NS)
+
+
 def _run(text: str, properties: Any, defaults: list[Any], colors: _Colors) -> Run:
     chain = [p for p in (properties, *defaults) if p is not None]
-    color = None
-    for node in chain:
-        fill = node.find("a:solidFill", NS)
-        if fill is not None:
-            color = colors.resolve(fill)
-            break
+    color = _color(properties, chain, colors)
     size = next((int(n.get("sz")) / 100 for n in chain if n.get("sz")), 18.0)
     bold = next((n.get("b") in ("1", "true") for n in chain if n.get("b") is not None), False)
     lang = properties.get("lang") if properties is not None else None
     return Run(text, color, size, bold, lang)
+
+
+def _color(properties: Any, chain: list[Any], colors: _Colors) -> str | None:
+    """Return the colour of a run whose own properties are `properties`, inheriting along
+    `chain`. A hyperlink that sets no colour of its own takes the theme's hyperlink colour,
+    and text that nothing colours the theme's text colour (tx1), as in PowerPoint and
+    LibreOffice."""
+    if (
+        properties is not None
+        and properties.find("a:solidFill", NS) is None
+        and properties.find("a:hlinkClick", NS) is not None
+    ):
+        return colors.named("hlink")
+    for node in chain:
+        is_reference = etree.QName(node).localname == "fontRef"  # holds its colour itself
+        fill = node if is_reference else node.find("a:solidFill", NS)
+        if fill is not None and len(fill):
+            return colors.resolve(fill)
+    return colors.named("tx1")
 
 
 class _Colors:
@@ -328,15 +391,19 @@ class _Colors:
             if value:
                 self.scheme[etree.QName(slot).localname] = value.upper()
 
+    def named(self, name: str) -> str | None:
+        """Return the RRGGBB of scheme colour `name` (tx1, accent1, …) through the map."""
+        return self.scheme.get(self.map.get(name, name))
+
     def resolve(self, holder: Any) -> str | None:
-        """Return the RRGGBB of the colour inside `holder` (a fill), if it is a plain one."""
+        """Return the RRGGBB of the colour inside `holder` (a fill, or a style's font
+        reference), if it is a plain one."""
         rgb = holder.find("a:srgbClr", NS)
         if rgb is not None:
             return str(rgb.get("val")).upper()
         scheme = holder.find("a:schemeClr", NS)
         if scheme is not None:
-            name = str(scheme.get("val"))
-            return self.scheme.get(self.map.get(name, name))
+            return self.named(str(scheme.get("val")))
         return None
 
 
