@@ -50,6 +50,23 @@ def _set_fill(defaults: Any, color: str) -> None:
     defaults.insert(0, _fill(color))
 
 
+def test_body_text_takes_the_master_body_style_through_the_colour_map_and_lum_mod(
+    tmp_path: Path,
+):
+    """tx2 mapped to accent1 (#4F81BD) at lumMod 75% is #376092; the second level takes the
+    body style's second level."""
+
+    def change(prs: Any, slide: Any) -> None:
+        master = prs.slide_masters[0].element
+        master.find("p:clrMap", NS).set("tx2", "accent1")
+        style = master.find("p:txStyles/p:bodyStyle", NS)
+        lum_mod = '<a:schemeClr val="tx2"><a:lumMod val="75000"/></a:schemeClr>'
+        _set_fill(style.find("a:lvl1pPr/a:defRPr", NS), lum_mod)
+        _set_fill(style.find("a:lvl2pPr/a:defRPr", NS), '<a:srgbClr val="00aa00"/>')
+
+    assert _colors(_deck(tmp_path, change), "Content") == ["376092", "00AA00"]
+
+
 def test_a_layout_placeholder_inherits_from_the_master_by_type_not_by_idx(tmp_path: Path):
     """LibreOffice numbers its master's date placeholder idx 1, the idx of every layout's
     body: the body takes the master's body style (tx1, black), not the date's grey."""
@@ -65,6 +82,38 @@ def test_a_layout_placeholder_inherits_from_the_master_by_type_not_by_idx(tmp_pa
                 _set_fill(date.find("p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr", NS), _GREY)
 
     assert _colors(_deck(tmp_path, change), "Content") == ["000000", "000000"]
+
+
+def test_text_that_nothing_colours_is_the_text_colour_of_the_slide_colour_map(tmp_path: Path):
+    """LibreOffice writes masters without text styles: its text is tx1, here mapped by the
+    slide's own colour map override to lt1 (white)."""
+
+    def change(prs: Any, slide: Any) -> None:
+        master = prs.slide_masters[0].element
+        master.remove(master.find("p:txStyles", NS))
+        override = slide.element.find("p:clrMapOvr", NS)
+        if override is not None:
+            slide.element.remove(override)
+        mapping = master.find("p:clrMap", NS).attrib
+        swapped = {**mapping, "tx1": "lt1", "bg1": "dk1"}
+        attributes = " ".join(f'{key}="{value}"' for key, value in swapped.items())
+        slide.element.append(
+            parse_xml(
+                f'<p:clrMapOvr xmlns:p="{NS["p"]}" xmlns:a="{_A}">'
+                f"<a:overrideClrMapping {attributes}/></p:clrMapOvr>"
+            )
+        )
+
+    slide = _deck(tmp_path, change)
+    assert _colors(slide, "Title") == ["FFFFFF"]
+    assert _colors(slide, "Content") == ["FFFFFF", "FFFFFF"]
+
+
+def test_a_tint_lightens_in_linear_light_as_it_is_drawn(tmp_path: Path):
+    """The Title Slide's subtitle is tx1 at tint 75%: LibreOffice and PowerPoint draw it
+    #898989, not #404040."""
+    slide = _deck(tmp_path, lambda prs, slide: None, layout=0)
+    assert _colors(slide, "Subtitle") == ["898989", "898989"]
 
 
 def test_a_hyperlink_takes_the_theme_hyperlink_colour(tmp_path: Path):

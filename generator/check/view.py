@@ -5,12 +5,14 @@ the only parts of them that touch python-pptx or XML. Colours are resolved the w
 resolves them: a run's own colour, else its paragraph level in its shape's list style, else
 its shape's style (fontRef), else the list styles of the layout's placeholder it inherits
 from (by idx, else type) and of the master's (by type), else the master's text styles, else
-the presentation's default text style, else tx1; scheme colours through the master's colour
-map and the theme.
+the presentation's default text style, else tx1; scheme colours through the colour map (the
+slide's or layout's override, else the master's) and the theme, with lumMod, lumOff, tint
+and shade applied.
 """
 
 from __future__ import annotations
 
+import colorsys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -101,7 +103,7 @@ def read_deck(path: Path) -> DeckView:
 def _slide(number: int, slide: Any) -> SlideView:
     layout = slide.slide_layout
     master = layout.slide_master
-    colors = _Colors(master)
+    colors = _Colors(master, slide, layout)
     background = _background(colors, slide, layout, master)
     art = _art(colors, master, layout)
     shapes = []
@@ -374,22 +376,27 @@ def _color(properties: Any, chain: list[Any], colors: _Colors) -> str | None:
 
 
 class _Colors:
-    """Resolves colour elements through a master's colour map and its theme."""
+    """Resolves colour elements through a slide's colour map and its master's theme."""
 
-    def __init__(self, master: Any) -> None:
-        mapping = master.element.find("p:clrMap", NS)
+    def __init__(self, master: Any, *overriding: Any) -> None:
+        """Use the colour map of the first of `overriding` (a slide, then its layout) that
+        overrides its master's, else the master's."""
+        mapping = next(
+            (
+                found
+                for part in overriding
+                if (found := part.element.find("p:clrMapOvr/a:overrideClrMapping", NS)) is not None
+            ),
+            master.element.find("p:clrMap", NS),
+        )
         self.map = dict(mapping.attrib) if mapping is not None else {}
         theme = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
         self.scheme: dict[str, str] = {}
         scheme = theme.find(".//a:clrScheme", NS)
         for slot in scheme if scheme is not None else []:
-            rgb = slot.find("a:srgbClr", NS)
-            system = slot.find("a:sysClr", NS)
-            value = rgb.get("val") if rgb is not None else None
-            if value is None and system is not None:
-                value = system.get("lastClr")
+            value = _plain(slot[0]) if len(slot) else None
             if value:
-                self.scheme[etree.QName(slot).localname] = value.upper()
+                self.scheme[etree.QName(slot).localname] = value
 
     def named(self, name: str) -> str | None:
         """Return the RRGGBB of scheme colour `name` (tx1, accent1, …) through the map."""
@@ -397,14 +404,63 @@ class _Colors:
 
     def resolve(self, holder: Any) -> str | None:
         """Return the RRGGBB of the colour inside `holder` (a fill, or a style's font
-        reference), if it is a plain one."""
-        rgb = holder.find("a:srgbClr", NS)
-        if rgb is not None:
-            return str(rgb.get("val")).upper()
-        scheme = holder.find("a:schemeClr", NS)
-        if scheme is not None:
-            return self.named(str(scheme.get("val")))
+        reference) with its changes (lumMod, lumOff, tint, shade) applied, if it is a
+        plain one."""
+        for color in holder.iterchildren(*_COLOR_TAGS):
+            scheme = etree.QName(color).localname == "schemeClr"
+            value = self.named(str(color.get("val"))) if scheme else _plain(color)
+            return _changed(value, color) if value is not None else None
         return None
+
+
+_COLOR_TAGS = [f"{{{NS['a']}}}{tag}" for tag in ("srgbClr", "schemeClr", "sysClr", "prstClr")]
+#: The preset colours Office templates use; others are left unresolved.
+_PRESET = {"black": "000000", "white": "FFFFFF"}
+
+
+def _plain(color: Any) -> str | None:
+    """Return the RRGGBB of a colour element that names its value itself, if it does."""
+    tag = etree.QName(color).localname
+    if tag == "srgbClr":
+        value = color.get("val")
+    elif tag == "sysClr":
+        value = color.get("lastClr")
+    elif tag == "prstClr":
+        value = _PRESET.get(str(color.get("val")))
+    else:
+        value = None
+    return str(value).upper() if value else None
+
+
+def _changed(value: str, color: Any) -> str:
+    """Return RRGGBB `value` with the changes that `color`'s children make, in their order:
+    lumMod and lumOff scale and shift its lightness (how LibreOffice and PowerPoint write
+    "darker 25%"); shade darkens it towards black and tint lightens it towards white, in
+    linear light as both draw them (tx1 black at tint 75% is drawn #898989, not #404040)."""
+    red, green, blue = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    for change in color.iterchildren():
+        amount = int(change.get("val", "100000")) / 100000
+        name = etree.QName(change).localname
+        if name in ("lumMod", "lumOff"):
+            hue, light, saturation = colorsys.rgb_to_hls(red, green, blue)
+            light = light * amount if name == "lumMod" else light + amount
+            red, green, blue = colorsys.hls_to_rgb(hue, min(max(light, 0.0), 1.0), saturation)
+        elif name == "shade":
+            red, green, blue = (_gamma(_linear(c) * amount) for c in (red, green, blue))
+        elif name == "tint":
+            red, green, blue = (_gamma(1 - (1 - _linear(c)) * amount) for c in (red, green, blue))
+    return "".join(f"{round(c * 255):02X}" for c in (red, green, blue))
+
+
+def _linear(channel: float) -> float:
+    """Return an sRGB channel (0 to 1) in linear light."""
+    return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+
+def _gamma(channel: float) -> float:
+    """Return a linear-light channel (0 to 1) in sRGB."""
+    channel = min(max(channel, 0.0), 1.0)
+    return channel * 12.92 if channel <= 0.0031308 else 1.055 * channel ** (1 / 2.4) - 0.055
 
 
 def _background(colors: _Colors, *parts: Any) -> str | None:
