@@ -16,7 +16,7 @@ from generator.content.validate import validate, validate_model
 from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any, shown, unknown
 from generator.files import note_used, track
 from generator.layout.engine import LayoutEngine, load_master
-from generator.layout.fit import fitted
+from generator.layout.fit import as_text_boxes, fitted
 from generator.layout.spec import MasterSpec, SlideSpec, TemplateInfo, TemplatePlan
 from generator.output.manifest import MANIFEST, Manifest
 from generator.output.save import build_moment, normalize_zip, save
@@ -152,6 +152,7 @@ class Pipeline:
         if branding.template is not None:
             info = self.template(branding.template)
             template = template_plan(branding, info, master, specs)
+            specs, master = as_text_boxes(specs, master, template.boxes)
             # deckgen's shapes into the template's own geometry: its size, below its titles
             specs, master = fitted(specs, master, info.size, template.areas)
         return Plan(

@@ -337,6 +337,58 @@ def _describe_layout(name: str, placeholders: list[PlaceholderInfo]) -> None:
         click.echo(line)
 
 
+@main.group()
+def brand() -> None:
+    """Make brands: `deckgen brand new NAME --template PATH`.
+
+    A brand is templates/brands/NAME.yaml: a palette, fonts and a logo on deckgen's own
+    master, or a corporate template's masters and layouts with a mapping of deckgen's layouts
+    onto them. Build with one, without editing any content file:
+    `deckgen build --brand NAME`.
+    """
+
+
+@brand.command(name="new")
+@click.argument("name")
+@click.option(
+    "--template",
+    "template",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The corporate .pptx or .potx to map deckgen's layouts onto.",
+)
+@options.TEMPLATES
+def brand_new(name: str, template: Path, templates: Path) -> None:
+    """Write a starter brand for a corporate template: templates/brands/NAME.yaml.
+
+    For each of deckgen's layouts (one per slide kind), deckgen guesses a layout of the
+    template and, for each text, a placeholder, from their types, positions and sizes; each
+    choice is commented with the alternatives. A text with no placeholder left is drawn as
+    deckgen's own text box. Accepted as it is, the mapping loses no text. A template outside
+    templates/brands/ is copied into templates/brands/NAME/. An existing brand file is never
+    overwritten.
+
+    \b
+    Examples:
+      deckgen brand new region-x --template ~/Mallar/Region-X.potx
+      deckgen build --brand region-x && deckgen preview --brand region-x
+    """
+    from generator.app.brands import BRAND_NAME, new_brand
+
+    if not BRAND_NAME.fullmatch(name):
+        raise click.BadParameter(
+            f"{name!r} is not a brand name: up to 64 lower-case letters, digits and dashes,"
+            " such as 'region-x'",
+            param_hint="'NAME'",
+        )
+    made = new_brand(templates, name, template)
+    if made.copied:
+        click.echo(f"copied {template.as_posix()} to {made.template.as_posix()}")
+    boxes = f", {counted(made.text_boxes, 'text')} drawn as text boxes" if made.text_boxes else ""
+    click.echo(f"wrote {made.brand.as_posix()} ({made.layouts} layouts mapped{boxes})")
+    click.echo(f"next: deckgen build --brand {name} && deckgen preview --brand {name}")
+
+
 @main.command()
 @click.argument("text", required=False)
 @click.option("--color", default="12355B", show_default=True, help="Text colour, RRGGBB.")
