@@ -49,6 +49,7 @@ TITLES = ("title", "ctrTitle")
 _TEXT_BOX_COST = 1.5
 _UNUSED_COST = 0.1
 _KIND_COST = 1.0
+_ODD_COST = 0.5
 #: How far two boxes may run into each other before they overlap (as `check.overlap`).
 _TOLERANCE = 2.0
 
@@ -151,6 +152,8 @@ def _fit_onto(
     opening = ours.type == "ctrTitle"  # a title slide: the template's has a subtitle
     cost = _distance(ours.box, master.size, title.box, size)
     cost += _KIND_COST * (opening != any(p.type in ("ctrTitle", "subTitle") for p in offered))
+    # a layout for pictures or vertical text is meant for other slides than deckgen's
+    cost += _ODD_COST * sum(p.type == "pic" or p.vertical for p in offered)
     targets: dict[str, int | str] = {ours.name: title.idx}
     if draws_shapes(layout, master.size):
         return cost + 0.5 * len(slots), {**targets, **{p.name: TEXT_BOX for p in texts}}
@@ -275,6 +278,8 @@ def _comment(target: int | str, guess: Guess) -> str:
     held = {t for t in guess.targets.values() if isinstance(t, int)}
     own = next((p for p in guess.offered if p.idx == target), None)
     said = f"{own.type} {own.name!r}" if own is not None else "drawn by deckgen"
+    if own is not None and own.type in TITLES:
+        return said
     free = [
         f"{p.idx} ({p.type})"
         for p in guess.offered
