@@ -301,7 +301,7 @@ def check(
     Examples:
       deckgen build --all && deckgen check --all
       deckgen check --region varmland --fail-on warning
-      deckgen check --all --brand corp       the decks built with deckgen build --all --brand corp
+      deckgen check --all --brand corp       the decks of deckgen build --all --brand corp
     """
     from generator.app.variants import built
     from generator.check import check_decks

@@ -40,8 +40,8 @@ OVERLAYS = click.option(
 BRAND = click.option(
     "--brand",
     metavar="NAME",
-    help="Build in the brand of templates/brands/NAME.yaml instead of the content's and region"
-    " files'; the deck's file name gets .NAME before .pptx.",
+    help="The decks in the brand of templates/brands/NAME.yaml instead of the content's and"
+    " region files' own; their file names end in .NAME.pptx.",
 )
 
 
