@@ -30,21 +30,6 @@ from .conftest import CONTENT, TEMPLATES
 from .test_package import run
 
 
-@pytest.fixture(scope="session")
-def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The python-pptx half of the corpus, made once for the session."""
-    return corpus.made(tmp_path_factory.mktemp("corpus-made"))
-
-
-@pytest.fixture(scope="session")
-def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """LibreOffice's templates as .pptx and .potx, converted once for the session."""
-    try:
-        return corpus.libreoffice(tmp_path_factory.mktemp("corpus-lo"))
-    except corpus.SofficeMissing as missing:
-        pytest.skip(str(missing))
-
-
 MADE = sorted(corpus.MADE)
 LIBREOFFICE = [f"lo-{n}.{ext}" for n in corpus.LIBREOFFICE_TEMPLATES for ext in ("pptx", "potx")]
 
