@@ -29,7 +29,6 @@ from . import corpus
 from .conftest import CONTENT, TEMPLATES
 from .test_package import run
 
-
 MADE = sorted(corpus.MADE)
 LIBREOFFICE = [f"lo-{n}.{ext}" for n in corpus.LIBREOFFICE_TEMPLATES for ext in ("pptx", "potx")]
 
