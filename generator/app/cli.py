@@ -357,7 +357,7 @@ def _describe_layout(name: str, placeholders: list[PlaceholderInfo]) -> None:
         click.echo(line)
 
 
-@main.group()
+@main.group(short_help="Make brands: brand new NAME --template PATH.")
 def brand() -> None:
     """Make brands: `deckgen brand new NAME --template PATH`.
 
@@ -368,7 +368,7 @@ def brand() -> None:
     """
 
 
-@brand.command(name="new")
+@brand.command(name="new", short_help="A starter brand for a corporate template.")
 @click.argument("name")
 @click.option(
     "--template",
