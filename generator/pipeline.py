@@ -16,7 +16,7 @@ from generator.content.validate import validate, validate_model
 from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any, shown, unknown
 from generator.files import note_used, track
 from generator.layout.engine import LayoutEngine, load_master
-from generator.layout.fit import fitted
+from generator.layout.fit import as_text_boxes, fitted
 from generator.layout.spec import MasterSpec, SlideSpec, TemplateInfo, TemplatePlan
 from generator.output.manifest import MANIFEST, Manifest
 from generator.output.save import build_moment, normalize_zip, save
@@ -39,6 +39,8 @@ class Plan:
     brand: Brand
     logo: Path | None
     region: RegionFacts | None
+    brand_name: str
+    """The brand's name, `templates/brands/<brand_name>.yaml`: the variant's, or the content's."""
     template: TemplatePlan | None = None
     warnings: tuple[Diagnostic, ...] = ()
     """What the merge of its region file and overlays warned of; the deck is built anyway."""
@@ -146,12 +148,14 @@ class Pipeline:
         roots = (variant.content.parent, self.templates)
         deck = resolve(validate(source, roots), source, facts)
         master = self.master
-        branding = self.brand(deck.brand)
+        brand_name = variant.brand or deck.brand
+        branding = self.brand(brand_name)
         specs = self.engine.lay_out(deck, variant.content.parent)
         template = None
         if branding.template is not None:
             info = self.template(branding.template)
             template = template_plan(branding, info, master, specs)
+            specs, master = as_text_boxes(specs, master, template.boxes)
             # deckgen's shapes into the template's own geometry: its size, below its titles
             specs, master = fitted(specs, master, info.size, template.areas)
         return Plan(
@@ -161,6 +165,7 @@ class Pipeline:
             brand=branding.brand,
             logo=branding.logo,
             region=facts,
+            brand_name=brand_name,
             template=template,
             warnings=tuple(merged.warnings),
         )
@@ -184,7 +189,7 @@ class Pipeline:
             )
             base_title = self.base_title(variant.content)
         if ready.template is not None and self.verify is not None:
-            brand_file = self.templates / "brands" / f"{ready.deck.brand}.yaml"
+            brand_file = self.templates / "brands" / f"{ready.brand_name}.yaml"
             fail_if_any(self.verify(blob, ready, brand_file))  # before anything is written
         target = output / file_name(ready.deck.title, base_title, variant)
         _refuse_another_decks_file(target, variant)
@@ -221,7 +226,17 @@ def file_name(title: str, base_title: str, variant: Variant) -> str:
     `MAX_STEM` characters. Any other deck is named by its slug cut short, `_` and a hash of its
     manifest key (`Variant.key`, unique to the variant): `regionen-i_3f2a9c01d4.pptx`. No
     plain name holds `_`, so the two kinds never meet.
+
+    A deck built in a brand of the user's choice (`Variant.brand`) gets `.` and the brand's
+    name before `.pptx`: `regionen-i-rorelse.corp.pptx`, `regionen-i-rorelse-varmland.corp.pptx`,
+    `regionen-i_3f2a9c01d4.corp.pptx` (the hash is of the key, which holds the brand). Neither
+    a slug nor a hash holds `.`, so the brand is what follows the only `.` before `.pptx`: a
+    branded name never meets a name without a brand, nor one of another brand. Its stem, brand
+    included, is at most `MAX_STEM` characters too, so a branded deck may get the hashed name
+    where the deck without a brand has its plain one.
     """
+    brand = f".{variant.brand}" if variant.brand is not None else ""
+    room = MAX_STEM - len(brand)
     region = [variant.region] if variant.region else []
     overlays = [path.stem for path in variant.overlays]
     plain = "-".join([slug(title), *region]) + "".join(f"--{name}" for name in overlays)
@@ -229,12 +244,12 @@ def file_name(title: str, base_title: str, variant: Variant) -> str:
         slug(title) == slug(base_title)
         and all(slug(name) == name for name in [*region, *overlays])
         and all(variant.in_overlays(path) for path in variant.overlays)
-        and len(plain) <= MAX_STEM
+        and len(plain) <= room
     ):
-        return plain + ".pptx"
+        return f"{plain}{brand}.pptx"
     digest = hashlib.sha256(variant.key.encode("utf-8")).hexdigest()[:HASH_DIGITS]
-    readable = slug(" ".join([title, *region, *overlays]))[: MAX_STEM - HASH_DIGITS - 1]
-    return f"{readable.rstrip('-')}_{digest}.pptx"
+    readable = slug(" ".join([title, *region, *overlays]))[: room - HASH_DIGITS - 1]
+    return f"{readable.rstrip('-')}_{digest}{brand}.pptx"
 
 
 def _refuse_another_decks_file(target: Path, variant: Variant) -> None:

@@ -69,3 +69,22 @@ def shared() -> Path:
 
 
 Builder = Callable[..., Path]
+
+
+@pytest.fixture(scope="session")
+def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The python-pptx half of the template corpus (tests/corpus.py), made once a session."""
+    from . import corpus
+
+    return corpus.made(tmp_path_factory.mktemp("corpus-made"))
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """LibreOffice's templates as .pptx and .potx, converted once a session."""
+    from . import corpus
+
+    try:
+        return corpus.libreoffice(tmp_path_factory.mktemp("corpus-lo"))
+    except corpus.SofficeMissing as missing:
+        pytest.skip(str(missing))

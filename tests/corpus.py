@@ -186,30 +186,44 @@ def several_masters(prs: PptxPresentation, count: int = 3) -> None:
         master.background.fill.fore_color.rgb = RGBColor(shade, 0xFF, shade)
 
 
+#: A dark master's colour map, as PowerPoint's own dark themes have it: the background
+#: colours are the theme's dark ones and the text colours its light ones, so that text in
+#: scheme colours (the template's and deckgen's alike) is light on the dark slide.
+DARK_MAP = {"bg1": "dk1", "tx1": "lt1", "bg2": "dk2", "tx2": "lt2"}
+
+
+def _dark_map(prs: PptxPresentation) -> None:
+    mapping = prs.slide_masters[0].element.find(qn("p:clrMap"))
+    for name, value in DARK_MAP.items():
+        mapping.set(name, value)
+
+
 def dark_master(prs: PptxPresentation) -> None:
-    """A dark blue master background, with the theme's text colours left dark: the template
-    means its layouts' own text colours to be light, deckgen's shapes do not know that."""
+    """A dark blue master background, with the colour map of a dark theme."""
     master = prs.slide_masters[0]
     master.background.fill.solid()
     master.background.fill.fore_color.rgb = RGBColor(0x14, 0x1E, 0x3C)
-    for level in master.element.xpath(".//p:txStyles//a:defRPr"):
-        for fill in level.findall(qn("a:solidFill")):
-            level.remove(fill)
-        fill = etree.SubElement(level, qn("a:solidFill"))
-        etree.SubElement(fill, qn("a:srgbClr")).set("val", "FFFFFF")
-        level.insert(0, fill)  # solidFill comes before latin/ea/cs
+    _dark_map(prs)
 
 
-def dark_master_shape(prs: PptxPresentation) -> None:
-    """A white background fill under a full-slide dark rectangle on the master: only the
-    master's shapes, not its background, say that the slide is dark."""
+def dark_text_on_dark_art(prs: PptxPresentation) -> None:
+    """Not in the corpus: a template made to be unreadable, for the contrast check. A white
+    background fill under a full-slide dark rectangle on the master, with the light theme's
+    colour map: dark text on the dark shape, wherever a text sits."""
     master = prs.slide_masters[0]
     width, height = WIDE
     rectangle = _master_shape(prs, MSO_SHAPE.RECTANGLE, 0, 0, width, height, "141E3C")
     shape_id = max(int(i) for i in master.element.xpath(".//p:cNvPr/@id")) + 1
     rectangle.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}").set("id", str(shape_id))
-    tree = master.shapes._spTree
-    tree.insert(2, rectangle)  # behind the placeholders, after nvGrpSpPr and grpSpPr
+    master.shapes._spTree.insert(2, rectangle)  # behind the placeholders
+
+
+def dark_master_shape(prs: PptxPresentation) -> None:
+    """A white background fill under a full-slide dark rectangle on the master, with the
+    colour map of a dark theme: only the master's shapes, not its background, say that the
+    slide is dark."""
+    dark_text_on_dark_art(prs)
+    _dark_map(prs)
 
 
 def _master_shape(
@@ -345,11 +359,13 @@ MADE: dict[str, Callable[[PptxPresentation], None]] = {
 }
 
 
-def made(folder: Path) -> dict[str, Path]:
-    """Write the python-pptx templates into `folder`."""
+def made(
+    folder: Path, makers: dict[str, Callable[[PptxPresentation], None]] = MADE
+) -> dict[str, Path]:
+    """Write the python-pptx templates `makers` (the corpus's by default) into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
-    for name, make_it in MADE.items():
+    for name, make_it in makers.items():
         prs = _wide()
         make_it(prs)
         path = folder / name

@@ -182,7 +182,8 @@ def test_a_placeholder_the_template_lacks_is_an_error(tmp_path: Path):
         "TMP/templates/brands/corp.yaml:19:38: error: template.layouts.facts.placeholders.Lead: "
         "layout 'Title and Content' of the template has no placeholder 7 (it has: 0 (Title 1), "
         "1 (Content Placeholder 2), 10 (Date Placeholder 3), 11 (Footer Placeholder 4), "
-        "12 (Slide Number Placeholder 5))"
+        "12 (Slide Number Placeholder 5); or 'text box' to draw the text as deckgen's own text"
+        " box)"
     ]
 
 
@@ -191,8 +192,8 @@ def test_text_the_mapping_gives_no_place_is_an_error_not_lost(tmp_path: Path):
     assert errors(tmp_path, mapping) == [
         "TMP/templates/brands/corp.yaml:20:5: error: template.layouts.quote: placeholder "
         "'Attribution' of layout 'quote' has no place in the template, so slide "
-        "'citat-omstallning' would lose its text: map it to a placeholder's idx or name, or to "
-        "null to leave the text out"
+        "'citat-omstallning' would lose its text: map it to a placeholder's idx or name, to "
+        "'text box', or to null to leave the text out"
     ]
 
 

@@ -54,6 +54,8 @@ def main() -> None:
       deckgen build             write the deck to output/, named after its title
       deckgen build --region varmland
                                 a region's deck, in its brand, with its facts
+      deckgen build --brand corp
+                                the deck in templates/brands/corp.yaml's brand instead
       deckgen build --all       every deck, in parallel; unchanged ones are skipped
       deckgen check --all       read the built decks back: overflow, accessibility, links
       deckgen preview --all     render them to PNG and write output/index.html, a gallery
@@ -66,7 +68,8 @@ def main() -> None:
     Exit status:
       0   success
       1   an error in the content, a region file, an overlay, a brand or a template
-      2   a usage error: an unknown option, a missing argument, an empty --region
+      2   a usage error: an unknown option, a missing argument, an empty --region, a
+          --brand that is not a brand's name
       3   deckgen check found problems at or above --fail-on
       4   an external tool (LibreOffice's soffice, poppler's pdftoppm) is missing or failed
       70  an internal error: a bug in deckgen (DECKGEN_TRACEBACK=1 shows where)
@@ -80,6 +83,7 @@ def main() -> None:
 @options.OUTPUT
 @options.REGION
 @options.OVERLAYS
+@options.BRAND
 @click.option("--all", "every", is_flag=True, help="Build the national deck and every region's.")
 @click.option(
     "--shard",
@@ -102,6 +106,7 @@ def build(
     output: Path,
     region: str | None,
     overlays: tuple[Path, ...],
+    brand: str | None,
     every: bool,
     shard: tuple[int, int] | None,
     force: bool,
@@ -115,6 +120,8 @@ def build(
       deckgen build                          the national deck
       deckgen build --region varmland        Region Värmland's deck
       deckgen build --region dalarna --overlay content/overlays/exempel.yaml
+      deckgen build --brand corp             the national deck in templates/brands/corp.yaml's
+                                             brand: output/regionen-i-rorelse.corp.pptx
       deckgen build --all --pdf              every deck, and a PDF of each
       deckgen build --all --shard 2/4        the second quarter of them
 
@@ -129,7 +136,7 @@ def build(
 
     if shard and not every:
         raise click.UsageError("--shard splits --all: add --all")
-    variants = options.variants(content, region, overlays, every, shard)
+    variants = options.variants(content, region, overlays, every, shard, brand)
     request = Request(output=output, force=force, pdf=pdf, jobs=jobs)
     build_decks(variants, Options.from_environment(templates), request, Reporter())
 
@@ -139,9 +146,15 @@ def build(
 @options.TEMPLATES
 @options.REGION
 @options.OVERLAYS
+@options.BRAND
 @click.option("--all", "every", is_flag=True, help="Check the national deck and every region's.")
 def validate(
-    content: Path, templates: Path, region: str | None, overlays: tuple[Path, ...], every: bool
+    content: Path,
+    templates: Path,
+    region: str | None,
+    overlays: tuple[Path, ...],
+    brand: str | None,
+    every: bool,
 ) -> None:
     """Check the content, brand and layouts without writing anything.
 
@@ -153,11 +166,12 @@ def validate(
       deckgen validate                       the national deck
       deckgen validate --all                 every deck: "22 decks valid"
       deckgen validate --region dalarna --overlay content/overlays/exempel.yaml
+      deckgen validate --all --brand corp    every deck, in templates/brands/corp.yaml's brand
     """
     from generator.errors import DeckgenError
     from generator.pipeline import Pipeline
 
-    variants = options.variants(content, region, overlays, every)
+    variants = options.variants(content, region, overlays, every, brand=brand)
     pipeline = Pipeline(Options.from_environment(templates))
     report = Reporter()
     problems = []
@@ -220,6 +234,7 @@ def schema(output: Path | None, kind: str) -> None:
 @options.OUTPUT
 @options.REGION
 @options.OVERLAYS
+@options.BRAND
 @options.EVERY
 def preview(
     content: Path,
@@ -227,6 +242,7 @@ def preview(
     output: Path,
     region: str | None,
     overlays: tuple[Path, ...],
+    brand: str | None,
     every: bool,
 ) -> None:
     """Render built decks to PNG and write output/index.html, a gallery of them, in Swedish.
@@ -240,11 +256,12 @@ def preview(
     Examples:
       deckgen build --all && deckgen preview --all
       deckgen preview --region varmland
+      deckgen preview --brand corp           the deck built with deckgen build --brand corp
     """
     from generator.app.variants import built
     from generator.gallery import write_gallery
 
-    decks = built(output, options.variants(content, region, overlays, every))
+    decks = built(output, options.variants(content, region, overlays, every, brand=brand))
     gallery = write_gallery(decks, output, Reporter().line)
     click.echo(f"wrote {gallery.page.as_posix()} ({counted(gallery.decks, 'deck')})")
 
@@ -255,6 +272,7 @@ def preview(
 @options.OUTPUT
 @options.REGION
 @options.OVERLAYS
+@options.BRAND
 @options.EVERY
 @click.option(
     "--fail-on",
@@ -269,6 +287,7 @@ def check(
     output: Path,
     region: str | None,
     overlays: tuple[Path, ...],
+    brand: str | None,
     every: bool,
     fail_on: str,
 ) -> None:
@@ -282,11 +301,12 @@ def check(
     Examples:
       deckgen build --all && deckgen check --all
       deckgen check --region varmland --fail-on warning
+      deckgen check --all --brand corp       the decks of deckgen build --all --brand corp
     """
     from generator.app.variants import built
     from generator.check import check_decks
 
-    decks = built(output, options.variants(content, region, overlays, every))
+    decks = built(output, options.variants(content, region, overlays, every, brand=brand))
     findings = check_decks(decks, Options.from_environment(templates))
     for finding in findings:
         click.echo(str(finding))
@@ -335,6 +355,58 @@ def _describe_layout(name: str, placeholders: list[PlaceholderInfo]) -> None:
             where = f"  at {x:g}, {y:g} pt, {w:g} x {h:g} pt"
         line = f"  idx {placeholder.idx:<4} {placeholder.type:<9} {placeholder.name!r}{where}"
         click.echo(line)
+
+
+@main.group(short_help="Make brands: brand new NAME --template PATH.")
+def brand() -> None:
+    """Make brands: `deckgen brand new NAME --template PATH`.
+
+    A brand is templates/brands/NAME.yaml: a palette, fonts and a logo on deckgen's own
+    master, or a corporate template's masters and layouts with a mapping of deckgen's layouts
+    onto them. Build with one, without editing any content file:
+    `deckgen build --brand NAME`.
+    """
+
+
+@brand.command(name="new", short_help="A starter brand for a corporate template.")
+@click.argument("name")
+@click.option(
+    "--template",
+    "template",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The corporate .pptx or .potx to map deckgen's layouts onto.",
+)
+@options.TEMPLATES
+def brand_new(name: str, template: Path, templates: Path) -> None:
+    """Write a starter brand for a corporate template: templates/brands/NAME.yaml.
+
+    For each of deckgen's layouts (one per slide kind), deckgen guesses a layout of the
+    template and, for each text, a placeholder, from their types, positions and sizes; each
+    choice is commented with the alternatives. A text with no placeholder left is drawn as
+    deckgen's own text box. Accepted as it is, the mapping loses no text. A template outside
+    templates/brands/ is copied into templates/brands/NAME/. An existing brand file is never
+    overwritten.
+
+    \b
+    Examples:
+      deckgen brand new region-x --template ~/Mallar/Region-X.potx
+      deckgen build --brand region-x && deckgen preview --brand region-x
+    """
+    from generator.app.brands import BRAND_NAME, new_brand
+
+    if not BRAND_NAME.fullmatch(name):
+        raise click.BadParameter(
+            f"{name!r} is not a brand name: up to 64 lower-case letters, digits and dashes,"
+            " such as 'region-x'",
+            param_hint="'NAME'",
+        )
+    made = new_brand(templates, name, template)
+    if made.copied:
+        click.echo(f"copied {template.as_posix()} to {made.template.as_posix()}")
+    boxes = f", {counted(made.text_boxes, 'text')} drawn as text boxes" if made.text_boxes else ""
+    click.echo(f"wrote {made.brand.as_posix()} ({made.layouts} layouts mapped{boxes})")
+    click.echo(f"next: deckgen build --brand {name} && deckgen preview --brand {name}")
 
 
 @main.command()

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from generator.app.variants import select
-from generator.source.variant import Variant
+from generator.source.variant import BRAND_NAME, Variant
 
 CONTENT = click.option(
     "--content",
@@ -36,6 +36,12 @@ OVERLAYS = click.option(
     multiple=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="A speaker's overlay file, applied after the region; repeat for more, in order.",
+)
+BRAND = click.option(
+    "--brand",
+    metavar="NAME",
+    help="The decks in the brand of templates/brands/NAME.yaml instead of the content's and"
+    " region files' own; their file names end in .NAME.pptx.",
 )
 
 
@@ -69,8 +75,10 @@ def variants(
     overlays: tuple[Path, ...],
     every: bool,
     shard: tuple[int, int] | None = None,
+    brand: str | None = None,
 ) -> list[Variant]:
-    """Return the decks that the options name; refuse options that contradict each other."""
+    """Return the decks that the options name; refuse options that contradict each other, and
+    a brand that is not a brand's name."""
     if region is not None and every:
         raise click.UsageError("use --region or --all, not both")
     if region is not None and not region.strip():
@@ -79,4 +87,10 @@ def variants(
             "national deck",
             param_hint="'--region'",
         )
-    return select(content, region, overlays, every=every, part=shard)
+    if brand is not None and not BRAND_NAME.fullmatch(brand):
+        raise click.BadParameter(
+            f"{brand!r} is not a brand's name: up to 64 lower-case letters, digits and dashes,"
+            " such as corp, the name of a file in templates/brands/ without .yaml",
+            param_hint="'--brand'",
+        )
+    return select(content, region, overlays, every=every, part=shard, brand=brand)

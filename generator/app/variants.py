@@ -9,10 +9,13 @@ from generator.output.manifest import MANIFEST, Manifest
 from generator.source.variant import Variant, region_paths
 
 
-def every_variant(content: Path, overlays: tuple[Path, ...] = ()) -> list[Variant]:
-    """Return the national deck, then each region's, in the order of their slugs."""
+def every_variant(
+    content: Path, overlays: tuple[Path, ...] = (), brand: str | None = None
+) -> list[Variant]:
+    """Return the national deck, then each region's, in the order of their slugs; in `brand`
+    where it is given, instead of their own."""
     regions = [None, *region_paths(content)]
-    return [Variant(content, region, overlays) for region in regions]
+    return [Variant(content, region, overlays, brand) for region in regions]
 
 
 def select(
@@ -22,12 +25,14 @@ def select(
     *,
     every: bool = False,
     part: tuple[int, int] | None = None,
+    brand: str | None = None,
 ) -> list[Variant]:
-    """Return the variants a command names: every one (or shard `part` of them), or one."""
+    """Return the variants a command names: every one (or shard `part` of them), or one; in
+    `brand` where it is given."""
     if every:
-        variants = every_variant(content, overlays)
+        variants = every_variant(content, overlays, brand)
         return select_shard(variants, *part) if part is not None else variants
-    return [Variant(content, region, overlays)]
+    return [Variant(content, region, overlays, brand)]
 
 
 def built(output: Path, variants: list[Variant]) -> list[tuple[Variant, Path]]:

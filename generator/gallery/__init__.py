@@ -40,6 +40,7 @@ from generator.gallery.page import (
     ordered,
     section,
     swedish_time,
+    with_brand,
 )
 from generator.output.manifest import Entry, Manifest
 from generator.output.pdf import export_pdfs
@@ -94,7 +95,7 @@ def write_gallery(
         if not newer(sheet, pdf):
             entry = entries.get(variant.key)
             name = entry.name if entry is not None and entry.name else NATIONAL
-            heading = f"{facts[deck].title or deck.stem} · {name}"
+            heading = with_brand(f"{facts[deck].title or deck.stem} · {name}", variant.key)
             labels = [
                 f"{s.number} · dold" if s.hidden else str(s.number) for s in facts[deck].slides
             ]

@@ -59,7 +59,9 @@ class Section:
     key: str
     anchor: str
     name: str
-    """The region's name ("Region Värmland") or NATIONAL, then any overlays' names."""
+    """The region's name ("Region Värmland") or NATIONAL, then any overlays' names, then the
+    brand it was built in where that was chosen (`deckgen build --brand`): "Region Värmland ·
+    corp"."""
     entry: Entry
     facts: DeckFacts
     deck: str
@@ -108,7 +110,7 @@ def section(
         part.split("@")[0].replace("%2B", "+").replace("%40", "@").replace("%25", "%")
         for part in key.split("+")[1:]
     ]
-    name = " + ".join([entry.name or NATIONAL, *overlays])
+    name = with_brand(" + ".join([entry.name or NATIONAL, *overlays]), key)
     cards = [
         Card(
             facts=fact,
@@ -213,6 +215,13 @@ def compare_name(slide: SlideFacts) -> str:
     """Return the file name of a slide's compare page: its id, or its number where it has none."""
     stem = re.sub(r"[^a-z0-9]+", "-", slide.id.lower()).strip("-")
     return f"{stem or f'bild-{slide.number:02d}'}.html"
+
+
+def with_brand(name: str, key: str) -> str:
+    """Return `name`, then the brand that the deck of `key` was built in where it was chosen:
+    `corp:varmland` starts with it (`Variant.key`: a `:` before the first `+` ends it)."""
+    brand, colon, _ = key.split("+")[0].partition(":")
+    return f"{name} · {brand}" if colon else name
 
 
 def anchor_of(key: str) -> str:

@@ -20,10 +20,12 @@ from generator.layout.spec import (
     Fill,
     MasterSpec,
     PictureShape,
+    PlaceholderDef,
     Point,
     Shape,
     ShapeStyle,
     SlideSpec,
+    TextStyle,
 )
 
 
@@ -130,3 +132,58 @@ def _style(style: ShapeStyle, fit: Fit) -> ShapeStyle:
             "line_width": fit.length(style.line_width),
         }
     )
+
+
+def as_text_boxes(
+    specs: list[SlideSpec], master: MasterSpec, boxes: dict[str, tuple[str, ...]]
+) -> tuple[list[SlideSpec], MasterSpec]:
+    """Return `specs` with the placeholders that `boxes` names, by layout, drawn as deckgen's
+    own text boxes instead, and `master` with a style for each: a template mapping's
+    `text box`, for a template layout with fewer places than deckgen's layout has texts.
+
+    Each box lies where deckgen's layout puts the placeholder and is named after it, in the
+    placeholder's type style (the master's title or body style, then its own). It keeps no
+    colour of deckgen's layout, which was chosen for deckgen's own backgrounds: its text takes
+    the template's text colour, as the template's own placeholders do. `fitted` then fits
+    the boxes to the template's slide with the slide's other shapes."""
+    if not boxes:
+        return specs, master
+    styles = dict(master.styles)
+    result = []
+    for spec in specs:
+        drawn = [name for name in boxes.get(spec.layout, ()) if name in spec.placeholders]
+        layout = master.layout(spec.layout)
+        if not drawn or layout is None:
+            result.append(spec)
+            continue
+        shapes: list[Shape] = []
+        for placeholder in layout.placeholders:
+            if placeholder.name not in drawn:
+                continue
+            style = f"text box: {spec.layout}/{placeholder.name}"
+            styles[style] = _box_style(placeholder, master)
+            fill = spec.placeholders[placeholder.name]
+            shapes.append(
+                BoxShape(
+                    name=placeholder.name,
+                    style=style,
+                    box=placeholder.box,
+                    text=fill.text,
+                    size=fill.size,
+                )
+            )
+        placeholders = {k: v for k, v in spec.placeholders.items() if k not in drawn}
+        update = {"placeholders": placeholders, "shapes": [*shapes, *spec.shapes]}
+        result.append(spec.model_copy(update=update))
+    return result, master.model_copy(update={"styles": styles})
+
+
+def _box_style(placeholder: PlaceholderDef, master: MasterSpec) -> ShapeStyle:
+    """The style of a text box that stands in for `placeholder`: its type's master style with
+    its own settings over it, without a colour."""
+    base = master.master.title if placeholder.type in ("title", "ctrTitle") else master.master.body
+    fields = TextStyle.model_fields
+    own = {k: v for k, v in placeholder.model_dump(include=set(fields)).items() if v is not None}
+    merged = {**base.model_dump(include=set(fields), exclude_none=True), **own}
+    merged.pop("color", None)
+    return ShapeStyle(**merged, autofit=placeholder.autofit)

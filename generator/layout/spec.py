@@ -205,6 +205,8 @@ class PlaceholderInfo:
     name: str
     box: Box | None = None
     """Where it sits on the slide, in points (its own, or inherited from the master)."""
+    vertical: bool = False
+    """Whether its text runs vertically (`bodyPr vert`), as in "Title and Vertical Text"."""
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,9 @@ class MasterInfo:
     name: str
     layouts: dict[str, list[PlaceholderInfo]]
     """Placeholders by layout name, in the template's order."""
+    art: tuple[Box, ...] = ()
+    """The bounding boxes of the master's own filled shapes and pictures: its art, which text
+    is best kept off."""
 
 
 @dataclass(frozen=True)
@@ -253,3 +258,6 @@ class TemplatePlan:
     areas: dict[str, Box] = field(default_factory=dict)
     """For each of deckgen's layouts, the area of the template's layout below its title, where
     deckgen's own shapes go (`layout.fit`); the whole slide where it has no title."""
+    boxes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each of deckgen's layouts, its placeholders that the mapping gives no template
+    placeholder but `text box`: deckgen draws their text itself (`layout.fit.as_text_boxes`)."""

@@ -45,10 +45,13 @@ class Inputs:
 
     def digest(self, variant: Variant, files: Iterable[tuple[str, str]]) -> str:
         """Return the hash of a deck's inputs: which deck it is (its deck file, region and
-        overlays, by where they are), each file it read (path, sha256), deckgen's and
-        python-pptx's versions, and every field of the options."""
+        overlays, by where they are, and the brand it was asked for), each file it read (path,
+        sha256), deckgen's and python-pptx's versions, and every field of the options."""
         total = hashlib.sha256()
-        which = [noted(variant.content), variant.region, *map(noted, variant.overlays)]
+        which: list[object] = [noted(variant.content), variant.region]
+        which += map(noted, variant.overlays)
+        if variant.brand is not None:  # a deck in its own brand hashes as it did before brands
+            which.append(("brand", variant.brand))
         for part in (self.version, _pptx_version(), repr(which)):
             total.update(f"{part}\0".encode())
         for option in fields(self.options):

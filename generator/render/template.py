@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from pptx import Presentation
 from pptx.opc.constants import CONTENT_TYPE as CT
@@ -139,15 +140,40 @@ def describe(path: Path, roots: tuple[Path, ...]) -> TemplateInfo:
                 ph = shape.element.ph
                 kind = ph.get("type", "body") if ph is not None else "body"
                 box = _box(shape)
+                vertical = shape.element.xpath("./p:txBody/a:bodyPr/@vert")
                 placeholders.append(
-                    PlaceholderInfo(shape.placeholder_format.idx, kind, shape.name, box)
+                    PlaceholderInfo(
+                        shape.placeholder_format.idx,
+                        kind,
+                        shape.name,
+                        box,
+                        vertical=bool(vertical) and vertical[0] != "horz",
+                    )
                 )
             layouts.setdefault(layout.name, placeholders)
         name = master.element.cSld.get("name") or master.name or f"Master {number}"
-        masters.append(MasterInfo(number, name, layouts))
+        masters.append(MasterInfo(number, name, layouts, _art(master.shapes)))
     width = (prs.slide_width or 0) / EMU_PER_POINT
     height = (prs.slide_height or 0) / EMU_PER_POINT
     return TemplateInfo(size=(width, height), masters=masters)
+
+
+#: What makes a master's shape art that text should stay off: a fill, or a picture.
+_FILLED = "./p:spPr/a:solidFill|./p:spPr/a:gradFill|./p:spPr/a:blipFill|./p:spPr/a:pattFill"
+
+
+def _art(shapes: Any) -> tuple[tuple[float, float, float, float], ...]:
+    """The boxes of the filled shapes and pictures among a master's `shapes`, not its
+    placeholders: what its designer drew."""
+    found = []
+    for shape in shapes:
+        element = shape.element
+        if shape.is_placeholder or not (element.tag == qn("p:pic") or element.xpath(_FILLED)):
+            continue
+        box = _box(shape)
+        if box is not None and box[2] > 0 and box[3] > 0:
+            found.append(box)
+    return tuple(found)
 
 
 def _box(shape: object) -> tuple[float, float, float, float] | None:

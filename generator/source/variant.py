@@ -9,20 +9,32 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 #: The national deck's name and manifest key; no region may take it.
 NATIONAL = "national"
+#: What a brand's name is (`brand:` in the content, `--brand`): the name of a file in
+#: `templates/brands/` without `.yaml`, the pattern of every name in the content.
+BRAND_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 @dataclass(frozen=True)
 class Variant:
-    """One deck to build: the base content, then a region's file, then speakers' overlays."""
+    """One deck to build: the base content, then a region's file, then speakers' overlays, in
+    the brand that the content and region file name, or in `brand`."""
 
     content: Path
     region: str | None = None
     overlays: tuple[Path, ...] = ()
+    brand: str | None = None
+    """The brand to build in instead of the one the content names: `templates/brands/<brand>.yaml`
+    (`--brand`); None for the content's own."""
+
+    def __post_init__(self) -> None:
+        if self.brand is not None and not BRAND_NAME.fullmatch(self.brand):
+            raise ValueError(f"not a brand name: {self.brand!r}")  # `Variant.key` relies on it
 
     @property
     def name(self) -> str:
@@ -33,15 +45,20 @@ class Variant:
     def key(self) -> str:
         """The manifest's key: the name, then each overlay's file name: `dalarna+anna`; an
         overlay kept elsewhere than the content folder's `overlays/` adds `@` and a hash of
-        where it is: `dalarna+talk@3f2a9c01`.
+        where it is: `dalarna+talk@3f2a9c01`. A deck built in another brand than its content's
+        starts with the brand and `:`: `corp:national`, `corp:varmland+anna`.
 
-        Unique to the variant by construction: a region's slug holds no `+` (lower-case
-        letters, digits and dashes) and may not be `national`, which is reserved for the
-        national deck (`pipeline.load_region` refuses it); an overlay's `+`, `@` and `%` are
-        written `%2B`, `%40` and `%25`, so `+` only ever separates and `@` only ever starts a
-        place; and two overlays of one name are one file only in `overlays/`.
+        Unique to the variant by construction: a region's slug holds no `+` and no `:`
+        (lower-case letters, digits and dashes) and may not be `national`, which is reserved
+        for the national deck (`pipeline.load_region` refuses it); an overlay's `+`, `@` and
+        `%` are written `%2B`, `%40` and `%25`, so `+` only ever separates and `@` only ever
+        starts a place; two overlays of one name are one file only in `overlays/`; and a
+        brand's name holds neither `+` nor `:` (`BRAND_NAME`), so a `:` before the first `+`
+        ends the brand and only a brand puts one there. A deck without a brand keeps the key
+        it had before brands could be chosen.
         """
-        return "+".join([self.name, *(self._overlay_key(path) for path in self.overlays)])
+        key = "+".join([self.name, *(self._overlay_key(path) for path in self.overlays)])
+        return f"{self.brand}:{key}" if self.brand is not None else key
 
     def in_overlays(self, overlay: Path) -> bool:
         """Whether `overlay` lies in the content folder's `overlays/` (links not resolved)."""

@@ -64,7 +64,15 @@ class TemplateLayout(Model):
     """The name of the template's layout, as `deckgen layouts TEMPLATE` lists it."""
     placeholders: dict[str, int | str | None] = {}
     """For each placeholder of deckgen's layout, the template's placeholder: its idx or its
-    name. `null` leaves that text out on purpose; a placeholder left out here is an error."""
+    name. `text box` draws the text as deckgen's own text box, where deckgen's layout puts it,
+    fitted to the template's slide; `null` leaves that text out on purpose; a placeholder left
+    out here is an error."""
+
+
+#: The mapping value that draws a text as deckgen's own text box instead of in a template
+#: placeholder: for a layout with fewer places than deckgen's has texts. A template's own
+#: placeholder of this name is reached by its idx.
+TEXT_BOX = "text box"
 
 
 class UserTemplate(Model):
@@ -212,6 +220,7 @@ def template_plan(
             problems.append(source.error(("template", "master"), message))
             fail_if_any(problems)  # without its master, the rest of the mapping cannot be read
     layouts: dict[str, tuple[str, dict[str, int | None]]] = {}
+    boxes: dict[str, tuple[str, ...]] = {}
     masters: dict[str, int] = {}
     ambiguous: dict[str, list[MasterInfo]] = {}
     for name, mapping in template.layouts.items():
@@ -237,12 +246,16 @@ def template_plan(
                 message = unknown(f"placeholder of layout '{name}'", placeholder, ours[name])
                 problems.append(source.error(where, message, key=True))
                 continue
+            if target == TEXT_BOX:
+                boxes[name] = (*boxes.get(name, ()), placeholder)
+                continue
             found = _target(offered, target)
             if found is False:
                 present = ", ".join(f"{p.idx} ({p.name})" for p in offered)
                 message = (
                     f"layout '{mapping.layout}' of the template has no placeholder {target!r} "
-                    f"(it has: {present or 'none'})"
+                    f"(it has: {present or 'none'}; or '{TEXT_BOX}' to draw the text as"
+                    " deckgen's own text box)"
                 )
                 problems.append(source.error(where, message))
                 continue
@@ -271,7 +284,8 @@ def template_plan(
                 message = (
                     f"placeholder '{placeholder}' of layout '{spec.layout}' has no place in the "
                     f"template, so slide '{spec.id}' would lose its text: map it to a "
-                    "placeholder's idx or name, or to null to leave the text out"
+                    f"placeholder's idx or name, to '{TEXT_BOX}', or to null to leave the text"
+                    " out"
                 )
                 path = ("template", "layouts", spec.layout)
                 problems.append(source.error(path, message, key=True))
@@ -287,11 +301,18 @@ def template_plan(
     fail_if_any(dict.fromkeys(problems))  # one error per layout, however many slides use it
     areas = {}
     for name, (layout, _) in layouts.items():
-        area = _area(info.size, info.masters[masters[name]].layouts[layout], _band(master, name))
+        area = room_beside_title(
+            info.size, info.masters[masters[name]].layouts[layout], master, name
+        )
         if area is not None:
             areas[name] = area
     return TemplatePlan(
-        path=branding.template, layouts=layouts, size=info.size, masters=masters, areas=areas
+        path=branding.template,
+        layouts=layouts,
+        size=info.size,
+        masters=masters,
+        areas=areas,
+        boxes=boxes,
     )
 
 
@@ -317,6 +338,14 @@ def _band(master: MasterSpec, name: str) -> tuple[float, float]:
     titles = [p.box for p in (layout.placeholders if layout else []) if p.type in _TITLES]
     bottom = max((box[1] + box[3] for box in titles), default=0.0)
     return master.size[0], master.size[1] - bottom
+
+
+def room_beside_title(
+    size: tuple[float, float], placeholders: list[PlaceholderInfo], master: MasterSpec, name: str
+) -> Box | None:
+    """The room of a template's layout (`size`, `placeholders`) where the shapes of deckgen's
+    layout `name` go (`_area`)."""
+    return _area(size, placeholders, _band(master, name))
 
 
 def _area(

@@ -1,0 +1,88 @@
+"""`deckgen brand new`: a starter brand file for a corporate template."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import DeckgenError, Diagnostic, display_path
+from generator.layout.engine import load_master
+from generator.render.template import describe
+from generator.theme.brand import TEXT_BOX, load_brand
+from generator.theme.starter import starter, starter_yaml
+
+#: A brand's name: the file name of `templates/brands/NAME.yaml`, as content's `brand:` takes.
+BRAND_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+@dataclass(frozen=True)
+class NewBrand:
+    """What `brand new` wrote, and how its guess went."""
+
+    brand: Path
+    template: Path
+    """The template the brand file names (a copy where it lay outside the templates folder)."""
+    copied: bool
+    layouts: int
+    text_boxes: int
+
+
+def new_brand(templates: Path, name: str, template: Path) -> NewBrand:
+    """Write `templates/brands/NAME.yaml` for `template`, copied into `templates/brands/NAME/`
+    where it lies outside `templates/brands/`; raise `DeckgenError` if the brand exists, the
+    template cannot be read, or its copy would replace another file."""
+    folder = templates / "brands"
+    target = folder / f"{name}.yaml"
+    if target.exists() or target.is_symlink():
+        message = (
+            "the brand exists already; deckgen does not overwrite a brand file: choose another"
+            " name, or remove the file first"
+        )
+        raise DeckgenError([Diagnostic(display_path(target), None, None, message)])
+    info = describe(template, (template.parent,))  # says what is wrong with the template
+    master = load_master(templates)
+    copied = not template.resolve().is_relative_to(folder.resolve())  # a brand names no '..'
+    used = folder / name / template.name if copied else template
+    if copied:
+        _copy(template, used)
+    relative = Path(os.path.relpath(used.resolve(), folder.resolve())).as_posix()
+    text = starter_yaml(name, relative, info, master, template.as_posix())
+    _create(target, text.encode("utf-8"))
+    load_brand(templates, name, master)  # what was written reads back as a valid brand
+    _, guesses = starter(info, master)
+    boxes = sum(1 for g in guesses.values() for t in g.targets.values() if t == TEXT_BOX)
+    return NewBrand(target, used, copied, len(guesses), boxes)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy `source` to `target`; the same bytes there already are fine, others an error."""
+    data = source.read_bytes()
+    if target.exists():
+        if target.is_file() and target.read_bytes() == data:
+            return
+        message = (
+            "another file of this name is there already: remove it, or give the template"
+            " another name"
+        )
+        raise DeckgenError([Diagnostic(display_path(target), None, None, message)])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _create(target, data)
+
+
+def _create(target: Path, data: bytes) -> None:
+    """Write `target` whole or not at all, and never over a file that appeared meanwhile."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".deckgen-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        try:
+            os.link(temporary, target)  # fails if the file is there: no overwrite, no race
+        except FileExistsError:
+            message = "the file appeared while deckgen wrote it; it was left as it is"
+            raise DeckgenError([Diagnostic(display_path(target), None, None, message)]) from None
+    finally:
+        os.unlink(temporary)

@@ -1,0 +1,118 @@
+"""`deckgen brand new NAME --template PATH`: a starter mapping, and the `text box` target."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from pptx import Presentation
+
+from generator.app.cli import main
+from generator.layout.engine import load_master
+from generator.theme.starter import draws_shapes
+
+from .conftest import CONTENT, TEMPLATES
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    shutil.copytree(CONTENT.parent, tmp_path / "content")
+    return tmp_path
+
+
+def _new(project: Path, *args: str):
+    return CliRunner().invoke(
+        main, ["brand", "new", *args, "--templates", str(project / "templates")]
+    )
+
+
+def test_the_layouts_that_draw_their_own_shapes_are_found_from_their_geometry():
+    master = load_master(TEMPLATES)
+    drawing = [layout.name for layout in master.layouts if draws_shapes(layout, master.size)]
+    assert drawing == ["diagram", "panel", "facts"]
+
+
+def test_brand_new_copies_the_template_and_writes_a_complete_commented_mapping(
+    project: Path, made: dict[str, Path]
+):
+    result = _new(project, "corp", "--template", str(made["pp-footers.pptx"]))
+    assert result.exit_code == 0, result.output
+    copy = project / "templates" / "brands" / "corp" / "pp-footers.pptx"
+    assert result.output.splitlines() == [
+        f"copied {made['pp-footers.pptx'].as_posix()} to {copy.as_posix()}",
+        f"wrote {(project / 'templates' / 'brands' / 'corp.yaml').as_posix()} (7 layouts"
+        " mapped, 5 texts drawn as text boxes)",
+        "next: deckgen build --brand corp && deckgen preview --brand corp",
+    ]
+    assert copy.read_bytes() == made["pp-footers.pptx"].read_bytes()
+    text = (project / "templates" / "brands" / "corp.yaml").read_text(encoding="utf-8")
+    brand = yaml.safe_load(text)
+    assert brand["template"]["file"] == "corp/pp-footers.pptx"
+    master = load_master(TEMPLATES)
+    layouts = brand["template"]["layouts"]
+    assert list(layouts) == [layout.name for layout in master.layouts]
+    for layout in master.layouts:  # every placeholder of every layout has a place
+        assert list(layouts[layout.name]["placeholders"]) == [p.name for p in layout.placeholders]
+    assert layouts["diagram"] == {
+        "layout": "Title Only",
+        "placeholders": {"Title": 0, "Section": "text box"},
+    }
+    assert layouts["statement"] == {
+        "layout": "Title and Content",
+        "placeholders": {"Title": 0, "Body": 1},
+    }
+    # no footer, date or slide-number placeholder is ever a guess: they keep no text
+    footers = {10, 11, 12}
+    for mapping in layouts.values():
+        assert not footers & set(mapping["placeholders"].values())
+    assert "        Section: text box    # drawn by deckgen; or null" in text.splitlines()
+
+
+def test_brand_new_never_overwrites_a_brand(project: Path, made: dict[str, Path]):
+    brand = project / "templates" / "brands" / "skr.yaml"
+    before = brand.read_bytes()
+    result = _new(project, "skr", "--template", str(made["pp-footers.pptx"]))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{brand.as_posix()}: error: the brand exists already; deckgen does not overwrite a"
+        " brand file: choose another name, or remove the file first"
+    )
+    assert brand.read_bytes() == before
+    assert not (project / "templates" / "brands" / "skr").exists()
+
+
+def test_brand_new_refuses_a_name_that_is_not_a_brand_name(project: Path, made: dict[str, Path]):
+    result = _new(project, "Corp X", "--template", str(made["pp-footers.pptx"]))
+    assert result.exit_code == 2
+    assert "'Corp X' is not a brand name" in result.stderr
+
+
+def test_brand_new_says_a_missing_template_is_not_found(project: Path):
+    result = _new(project, "corp", "--template", str(project / "nowhere.potx"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].endswith("nowhere.potx: error: the template is not found")
+    assert not (project / "templates" / "brands" / "corp.yaml").exists()
+
+
+def test_a_text_box_target_draws_the_text_as_deckgens_own_box_below_the_title(
+    project: Path, made: dict[str, Path]
+):
+    assert _new(project, "corp", "--template", str(made["pp-default-4x3.pptx"])).exit_code == 0
+    output = project / "output"
+    args = ["build", "--brand", "corp", "--content", str(project / "content" / "deck.yaml")]
+    args += ["--templates", str(project / "templates"), "--output", str(output)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    deck = Presentation(str(output / "regionen-i-rorelse.corp.pptx"))
+    diagram = next(slide for slide in deck.slides if slide.name == "uppdraget")
+    section = [shape for shape in diagram.shapes if shape.name == "Section"]
+    assert [(s.is_placeholder, s.text_frame.text) for s in section] == [
+        (False, "Vad handlar det om?")
+    ]
+    title = diagram.shapes.title
+    assert section[0].top >= title.top + title.height  # below the template's title
+    assert section[0].left + section[0].width <= deck.slide_width
