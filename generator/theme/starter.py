@@ -205,12 +205,10 @@ def _boxes_on_template(
 ) -> list[Box]:
     """Where `layout.fit` puts text boxes standing in for `boxed` on the template's slide."""
     layout = master.layout(name)
-    whole = Fit((0, 0, *master.size), (0, 0, *size))
-    deckgen = master.layout(name)
-    titles = [p.box for p in (deckgen.placeholders if deckgen else []) if p.type in TITLES]
+    fit = Fit((0, 0, *master.size), (0, 0, *size))  # the whole slide, unless below the title
+    titles = [p.box for p in (layout.placeholders if layout else []) if p.type in TITLES]
     bottom = max((box[1] + box[3] for box in titles), default=0.0)
     area = room_beside_title(size, offered, master, name) if layout else None
-    fit = whole
     if area is not None and titles and all(p.box[1] >= bottom for p in boxed):
         fit = Fit((0, bottom, master.size[0], master.size[1] - bottom), area)
     return [fit.box(p.box) for p in boxed]
