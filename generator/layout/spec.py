@@ -221,6 +221,11 @@ class MasterInfo:
     art: tuple[Box, ...] = ()
     """The bounding boxes of the master's own filled shapes and pictures: its art, which text
     is best kept off."""
+    colors: dict[str, str] = field(default_factory=dict)
+    """Its scheme colours (tx1, bg1, tx2, bg2, accent1-6, hlink, folHlink) as RRGGBB, through
+    its colour map and its theme."""
+    background: str | None = None
+    """Its background's colour as RRGGBB, where it is a plain fill."""
 
 
 @dataclass(frozen=True)

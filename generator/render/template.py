@@ -7,11 +7,13 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from pptx import Presentation
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
+from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PptxPresentation
 
@@ -152,10 +154,62 @@ def describe(path: Path, roots: tuple[Path, ...]) -> TemplateInfo:
                 )
             layouts.setdefault(layout.name, placeholders)
         name = master.element.cSld.get("name") or master.name or f"Master {number}"
-        masters.append(MasterInfo(number, name, layouts, _art(master.shapes)))
+        colors = _scheme(master)
+        masters.append(
+            MasterInfo(number, name, layouts, _art(master.shapes), colors, _fill(master, colors))
+        )
     width = (prs.slide_width or 0) / EMU_PER_POINT
     height = (prs.slide_height or 0) / EMU_PER_POINT
     return TemplateInfo(size=(width, height), masters=masters)
+
+
+#: The names a colour map maps, and the theme slots it maps them to where it says nothing.
+_MAPPED = {
+    "bg1": "lt1",
+    "tx1": "dk1",
+    "bg2": "lt2",
+    "tx2": "dk2",
+    **{f"accent{n}": f"accent{n}" for n in range(1, 7)},
+    "hlink": "hlink",
+    "folHlink": "folHlink",
+}
+
+
+def _scheme(master: Any) -> dict[str, str]:
+    """A master's scheme colours as RRGGBB: its theme's colour scheme through its colour map;
+    empty where the theme cannot be read."""
+    try:
+        theme = master.part.part_related_by(RT.THEME)
+        scheme = parse_xml(theme.blob).find(f".//{qn('a:clrScheme')}")
+    except (KeyError, ValueError, SyntaxError):
+        return {}
+    if scheme is None:
+        return {}
+    slots = {}
+    for child in scheme:
+        if not len(child):
+            continue
+        value = child[0].get("lastClr" if child[0].tag == qn("a:sysClr") else "val")
+        if value is not None and len(value) == 6:
+            slots[etree.QName(child).localname] = value.upper()
+    mapping = master.element.find(qn("p:clrMap"))
+    found = {}
+    for name, default in _MAPPED.items():
+        slot = mapping.get(name, default) if mapping is not None else default
+        if slot in slots:
+            found[name] = slots[slot]
+    return found
+
+
+def _fill(master: Any, colors: dict[str, str]) -> str | None:
+    """The colour of a master's background where it is a plain fill, as RRGGBB."""
+    fill = master.element.xpath("./p:cSld/p:bg/p:bgPr/a:solidFill/*")
+    if not fill:
+        return colors.get("bg1")
+    value = fill[0].get("val")
+    if fill[0].tag == qn("a:schemeClr"):
+        return colors.get(value)
+    return value.upper() if fill[0].tag == qn("a:srgbClr") and value else None
 
 
 #: What makes a master's shape art that text should stay off: a fill, or a picture.

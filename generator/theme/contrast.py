@@ -79,3 +79,30 @@ def text_pairs(master: MasterSpec) -> Iterator[Pair]:
     for name, shape in master.styles.items():
         if shape.color is not None or shape.size is not None:
             yield Pair(shape.color or "tx1", shape.fill or back, _large(shape), f"style '{name}'")
+
+
+#: The scheme colours a shape's text may take instead of its own, where its own does not read.
+TEXT_COLORS = ("tx1", "bg1", "tx2", "bg2")
+
+
+def legible(master: MasterSpec, colors: dict[str, str], background: str | None) -> MasterSpec:
+    """Return `master` with each shape style's text colour, where it reads at less than WCAG
+    AA's 4.5:1 on its fill (or on `background` where it has none) in `colors`, a template's
+    scheme colours, replaced by the one of `TEXT_COLORS` that reads best: deckgen's styles chose
+    their colours for its own palettes, and a template's may turn white on accent1 into white
+    on a pale blue. Colours stay scheme colours, so a later re-brand still follows."""
+    ground = background or colors.get("bg1")
+    styles = {}
+    for name, style in master.styles.items():
+        if style.color is None and style.size is None and style.font is None:
+            styles[name] = style  # a rule or a frame: no text to read
+            continue
+        behind = colors.get(style.fill) if style.fill else ground
+        text = colors.get(style.color or "tx1")
+        if behind is None or text is None or ratio(text, behind) >= BODY:
+            styles[name] = style
+            continue
+        known = [c for c in TEXT_COLORS if c in colors]
+        best = max(known, key=lambda c: ratio(colors[c], behind))
+        styles[name] = style.model_copy(update={"color": best})
+    return master.model_copy(update={"styles": styles})
