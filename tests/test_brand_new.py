@@ -45,7 +45,7 @@ def test_brand_new_copies_the_template_and_writes_a_complete_commented_mapping(
     assert result.output.splitlines() == [
         f"copied {made['pp-footers.pptx'].as_posix()} to {copy.as_posix()}",
         f"wrote {(project / 'templates' / 'brands' / 'corp.yaml').as_posix()} (7 layouts"
-        " mapped, 5 texts drawn as text boxes)",
+        " mapped, 7 texts drawn as text boxes)",
         "next: deckgen build --brand corp && deckgen preview --brand corp",
     ]
     assert copy.read_bytes() == made["pp-footers.pptx"].read_bytes()
@@ -116,3 +116,35 @@ def test_a_text_box_target_draws_the_text_as_deckgens_own_box_below_the_title(
     title = diagram.shapes.title
     assert section[0].top >= title.top + title.height  # below the template's title
     assert section[0].left + section[0].width <= deck.slide_width
+
+
+def test_deckgens_shapes_keep_clear_of_a_logo_on_the_templates_master(
+    project: Path, made: dict[str, Path]
+):
+    """pp-logo-bottom-right has a picture at 798, 414 pt (144 x 108) on its master: the
+    diagram, the panel and the facts are fitted into the room below the title that it leaves."""
+    assert (
+        _new(project, "corp", "--template", str(made["pp-logo-bottom-right.pptx"])).exit_code == 0
+    )
+    output = project / "output"
+    args = ["build", "--brand", "corp", "--region", "varmland"]
+    args += ["--content", str(project / "content" / "deck.yaml")]
+    args += ["--templates", str(project / "templates"), "--output", str(output)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    deck = Presentation(str(output / "regionen-i-rorelse-varmland.corp.pptx"))
+    logo = (798 * 12700, 414 * 12700, 942 * 12700, 522 * 12700)
+    drawn = [
+        (slide.name, shape.name)
+        for slide in deck.slides
+        if slide.name in ("uppdraget", "panel", "regionen")
+        for shape in slide.shapes
+        if not shape.is_placeholder
+        and shape.left < logo[2]
+        and shape.left + shape.width > logo[0]
+        and shape.top < logo[3]
+        and shape.top + shape.height > logo[1]
+    ]
+    assert drawn == []
+    shapes = [s for s in deck.slides if s.name == "uppdraget"][0].shapes
+    assert len([s for s in shapes if not s.is_placeholder]) > 5  # the diagram is there

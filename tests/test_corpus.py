@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from lxml import etree
 from pptx import Presentation
 from pptx.oxml.ns import qn
+from pptx.util import Pt
 
 from generator.app.cli import main
 from generator.check.access import accessibility
@@ -605,8 +606,9 @@ def test_text_on_a_template_shrinks_on_overflow(made: dict[str, Path], tmp_path:
 def test_text_crossing_a_templates_dark_triangle_is_a_contrast_error(
     libreoffice: dict[str, Path], tmp_path: Path
 ):
-    """LibreOffice's Focus draws its master as coloured triangles (free shapes); the panel's
-    names sit on the purple one. The check looks at the art under the text, not its box."""
+    """LibreOffice's Focus draws its master as coloured triangles (free shapes). deckgen keeps
+    its shapes off them, so the test moves the panel's first name onto the purple one, as a
+    user might in PowerPoint. The check looks at the art under the text, not its box."""
     templates, content = project_on(tmp_path, libreoffice["lo-Focus.pptx"])
     (templates / "brands" / "corp.yaml").write_text(
         LO_MAPPING.format(file="lo-Focus.pptx"), encoding="utf-8"
@@ -614,9 +616,15 @@ def test_text_crossing_a_templates_dark_triangle_is_a_contrast_error(
     built = Pipeline(Options(templates), verify=lost_on_template).build(
         Variant(content), tmp_path / "output"
     )
+    deck = Presentation(str(built.path))
+    slide = next(slide for slide in deck.slides if slide.name == "panel")
+    name = next(shape for shape in slide.shapes if shape.name == "Name 1")
+    name.left, name.top = Pt(20), Pt(200)  # on the purple triangle down the left
+    moved = tmp_path / "moved.pptx"
+    deck.save(str(moved))
     panel = [
         f.message
-        for f in accessibility(read_deck(built.path))
+        for f in accessibility(read_deck(moved))
         if f.slide_id == "panel" and "contrast" in f.message
     ]
     assert "text in 'Name 1' has contrast 1.12:1 (#1F497D on #780373)" in panel[0]

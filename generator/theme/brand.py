@@ -301,9 +301,8 @@ def template_plan(
     fail_if_any(dict.fromkeys(problems))  # one error per layout, however many slides use it
     areas = {}
     for name, (layout, _) in layouts.items():
-        area = room_beside_title(
-            info.size, info.masters[masters[name]].layouts[layout], master, name
-        )
+        drawn_on = info.masters[masters[name]]
+        area = room_beside_title(info.size, drawn_on.layouts[layout], master, name, drawn_on.art)
         if area is not None:
             areas[name] = area
     return TemplatePlan(
@@ -341,21 +340,34 @@ def _band(master: MasterSpec, name: str) -> tuple[float, float]:
 
 
 def room_beside_title(
-    size: tuple[float, float], placeholders: list[PlaceholderInfo], master: MasterSpec, name: str
+    size: tuple[float, float],
+    placeholders: list[PlaceholderInfo],
+    master: MasterSpec,
+    name: str,
+    art: tuple[Box, ...] = (),
 ) -> Box | None:
     """The room of a template's layout (`size`, `placeholders`) where the shapes of deckgen's
-    layout `name` go (`_area`)."""
-    return _area(size, placeholders, _band(master, name))
+    layout `name` go, clear of the master's `art` (`_area`)."""
+    return _area(size, placeholders, _band(master, name), art)
+
+
+#: Art that covers at least this share of the slide is ground that text stands on (a panel,
+#: a frame's inside), not a thing in the way (a band, a logo, a corner).
+GROUND = 0.6
 
 
 def _area(
-    size: tuple[float, float], placeholders: list[PlaceholderInfo], band: tuple[float, float]
+    size: tuple[float, float],
+    placeholders: list[PlaceholderInfo],
+    band: tuple[float, float],
+    art: tuple[Box, ...] = (),
 ) -> Box | None:
     """The room of a template's layout beside its title, below it, to its right, to its left
     or above it, where deckgen's own shapes go, clear of the title wherever the template puts
     it: the first of those, in that order, that holds `band` (width, height) at three quarters
-    of the largest scale any of them allows. None if the layout has no title with a position,
-    or its title covers the slide: the slide is fitted whole."""
+    of the largest scale any of them allows. Each room is first kept clear of the master's art
+    (`_clear_of`) where that leaves the shapes at least half their size. None if the layout
+    has no title with a position, or its title covers the slide: the slide is fitted whole."""
     width, height = size
     titles = [p.box for p in placeholders if p.type in _TITLES and p.box is not None]
     if not titles:
@@ -370,16 +382,51 @@ def _area(
         (0.0, 0.0, left, height),
         (0.0, 0.0, width, top),
     ]
+    def scale(room: Box) -> float:
+        return min(room[2] / band[0], room[3] / band[1])
+
     rooms = [room for room in rooms if room[2] > 1 and room[3] > 1]
     if not rooms:
         return None  # the title covers the slide: nothing is clear of it
-
-    def scale(room: Box) -> float:
-        return min(room[2] / band[0], room[3] / band[1])
+    # clear of the art, unless the art is everywhere: then shapes half the size help no one
+    rooms = [
+        clear if scale(clear) >= 0.5 * scale(room) else room
+        for room, clear in ((room, _clear_of(room, art, size)) for room in rooms)
+    ]
 
     best = max(scale(room) for room in rooms)
     # the first in reading order that shows the shapes at three quarters of the best size
     return next(room for room in rooms if scale(room) >= 0.75 * best)
+
+
+def _clear_of(room: Box, art: tuple[Box, ...], size: tuple[float, float]) -> Box:
+    """`room` kept clear of the master's `art`: inside the topmost piece of ground that does
+    not fill the slide (the white panel in a grey frame), and cut back from each smaller piece
+    it meets (a band, a logo, a triangle in a corner) on the side that costs it least room."""
+    x, y, width, height = room
+    slide = size[0] * size[1]
+    grounds = [box for box in art if box[2] * box[3] >= GROUND * slide]
+    inner = [box for box in grounds if box[2] * box[3] < 0.98 * slide]
+    if inner and grounds[-1] is inner[-1]:  # the topmost ground is a panel: stay on it
+        gx, gy, gw, gh = inner[-1]
+        x, y = max(x, gx), max(y, gy)
+        width = min(room[0] + room[2], gx + gw) - x
+        height = min(room[1] + room[3], gy + gh) - y
+    for ax, ay, aw, ah in art:
+        if aw * ah >= GROUND * slide:
+            continue
+        across = min(x + width, ax + aw) - max(x, ax)
+        down = min(y + height, ay + ah) - max(y, ay)
+        if across <= 1 or down <= 1:
+            continue
+        cuts = [  # the room left by each way out: below it, above it, left of it, right of it
+            (x, y, width, ay - y),
+            (x, ay + ah, width, y + height - ay - ah),
+            (x, y, ax - x, height),
+            (ax + aw, y, x + width - ax - aw, height),
+        ]
+        x, y, width, height = max(cuts, key=lambda box: max(box[2], 0) * max(box[3], 0))
+    return (x, y, max(width, 0.0), max(height, 0.0))
 
 
 def _shared_targets(

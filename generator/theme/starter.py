@@ -36,6 +36,7 @@ from generator.layout.spec import (
     PlaceholderInfo,
     TemplateInfo,
 )
+from generator.theme.brand import GROUND as _GROUND
 from generator.theme.brand import TEXT_BOX, room_beside_title
 
 #: A deckgen layout whose largest band below its title that no placeholder crosses is at least
@@ -121,7 +122,7 @@ def _guess(
 ) -> Guess:
     ranked: list[tuple[float, int, str, dict[str, int | str]]] = []
     for order, (name, offered) in enumerate(chosen.layouts.items()):
-        found = _fit_onto(layout, master, size, offered, name)
+        found = _fit_onto(layout, master, size, offered, name, chosen.art)
         if found is not None:
             ranked.append((found[0], order, name, found[1]))
     if not ranked:  # no layout with a title: every text a text box, on the emptiest layout
@@ -140,6 +141,7 @@ def _fit_onto(
     size: tuple[float, float],
     offered: list[PlaceholderInfo],
     name: str,
+    art: tuple[Box, ...] = (),
 ) -> tuple[float, dict[str, int | str]] | None:
     """The cost and targets of deckgen's `layout` on the template layout `offered`; None if
     it has no title."""
@@ -162,7 +164,7 @@ def _fit_onto(
         used = [slot for slot in choice if slot is not None]
         if len(used) != len(set(id(slot) for slot in used)):
             continue  # one text to a placeholder
-        value = _assignment_cost(texts, choice, master, size, [title, *used], offered, name)
+        value = _assignment_cost(texts, choice, master, size, [title, *used], offered, name, art)
         value += _UNUSED_COST * (len(slots) - len(used))
         if best is None or value < best[0]:
             best = (value, choice)
@@ -181,6 +183,7 @@ def _assignment_cost(
     used: list[PlaceholderInfo],
     offered: list[PlaceholderInfo],
     name: str,
+    art: tuple[Box, ...],
 ) -> float:
     boxed = [text for text, slot in zip(texts, choice, strict=True) if slot is None]
     value = 0.0
@@ -190,9 +193,13 @@ def _assignment_cost(
             value += 0.2 * ((text.type == "subTitle") != (slot.type == "subTitle"))
     if boxed:
         value += _TEXT_BOX_COST * len(boxed)
-        for box in _boxes_on_template(boxed, master, size, offered, name):
+        slide = size[0] * size[1]
+        things = [a for a in art if a[2] * a[3] < _GROUND * slide]  # bands, logos, corners
+        for box in _boxes_on_template(boxed, master, size, offered, name, art):
             if any(p.box is not None and _overlaps(box, p.box) for p in used):
                 return float("inf")  # the text box would cover a text of the template's
+            if any(_overlaps(box, thing) for thing in things):
+                return float("inf")  # or stand on the template's art
     return value
 
 
@@ -202,13 +209,14 @@ def _boxes_on_template(
     size: tuple[float, float],
     offered: list[PlaceholderInfo],
     name: str,
+    art: tuple[Box, ...],
 ) -> list[Box]:
     """Where `layout.fit` puts text boxes standing in for `boxed` on the template's slide."""
     layout = master.layout(name)
     fit = Fit((0, 0, *master.size), (0, 0, *size))  # the whole slide, unless below the title
     titles = [p.box for p in (layout.placeholders if layout else []) if p.type in TITLES]
     bottom = max((box[1] + box[3] for box in titles), default=0.0)
-    area = room_beside_title(size, offered, master, name) if layout else None
+    area = room_beside_title(size, offered, master, name, art) if layout else None
     if area is not None and titles and all(p.box[1] >= bottom for p in boxed):
         fit = Fit((0, bottom, master.size[0], master.size[1] - bottom), area)
     return [fit.box(p.box) for p in boxed]
@@ -217,11 +225,14 @@ def _boxes_on_template(
 def _distance(
     ours: Box, our_size: tuple[float, float], theirs: Box, their_size: tuple[float, float]
 ) -> float:
-    """How far apart two boxes are, each as shares of its own slide: position and size."""
+    """How far apart two boxes are, each as shares of its own slide: position and size, the
+    width counted twice, as a line of text needs its width most (a long link in a narrow
+    column runs out of it)."""
     (w1, h1), (w2, h2) = our_size, their_size
     a = (ours[0] / w1, ours[1] / h1, ours[2] / w1, ours[3] / h1)
     b = (theirs[0] / w2, theirs[1] / h2, theirs[2] / w2, theirs[3] / h2)
-    return sum(abs(x - y) for x, y in zip(a, b, strict=True))
+    weights = (1, 1, 2, 1)
+    return sum(w * abs(x - y) for w, x, y in zip(weights, a, b, strict=True))
 
 
 def _overlaps(first: Box, second: Box) -> bool:
