@@ -382,6 +382,7 @@ def _area(
         (0.0, 0.0, left, height),
         (0.0, 0.0, width, top),
     ]
+
     def scale(room: Box) -> float:
         return min(room[2] / band[0], room[3] / band[1])
 
