@@ -392,7 +392,7 @@ def _area(
     # clear of the art, unless the art is everywhere: then shapes half the size help no one
     rooms = [
         clear if scale(clear) >= 0.5 * scale(room) else room
-        for room, clear in ((room, _clear_of(room, art, size)) for room in rooms)
+        for room, clear in ((room, _clear_of(room, art, size, band)) for room in rooms)
     ]
 
     best = max(scale(room) for room in rooms)
@@ -400,10 +400,14 @@ def _area(
     return next(room for room in rooms if scale(room) >= 0.75 * best)
 
 
-def _clear_of(room: Box, art: tuple[Box, ...], size: tuple[float, float]) -> Box:
-    """`room` kept clear of the master's `art`: inside the topmost piece of ground that does
-    not fill the slide (the white panel in a grey frame), and cut back from each smaller piece
-    it meets (a band, a logo, a triangle in a corner) on the side that costs it least room."""
+def _clear_of(
+    room: Box, art: tuple[Box, ...], size: tuple[float, float], band: tuple[float, float]
+) -> Box:
+    """The part of `room` clear of the master's `art` that shows `band` (width, height) the
+    largest: inside the topmost piece of ground that does not fill the slide (the white panel
+    in a grey frame), and beside every smaller piece (a band, a logo, a row of circles). Of
+    the rectangles between the pieces' edges, the one with the best scale wins, then the
+    larger."""
     x, y, width, height = room
     slide = size[0] * size[1]
     grounds = [box for box in art if box[2] * box[3] >= GROUND * slide]
@@ -413,21 +417,39 @@ def _clear_of(room: Box, art: tuple[Box, ...], size: tuple[float, float]) -> Box
         x, y = max(x, gx), max(y, gy)
         width = min(room[0] + room[2], gx + gw) - x
         height = min(room[1] + room[3], gy + gh) - y
-    for ax, ay, aw, ah in art:
-        if aw * ah >= GROUND * slide:
-            continue
-        across = min(x + width, ax + aw) - max(x, ax)
-        down = min(y + height, ay + ah) - max(y, ay)
-        if across <= 1 or down <= 1:
-            continue
-        cuts = [  # the room left by each way out: below it, above it, left of it, right of it
-            (x, y, width, ay - y),
-            (x, ay + ah, width, y + height - ay - ah),
-            (x, y, ax - x, height),
-            (ax + aw, y, x + width - ax - aw, height),
-        ]
-        x, y, width, height = max(cuts, key=lambda box: max(box[2], 0) * max(box[3], 0))
-    return (x, y, max(width, 0.0), max(height, 0.0))
+    right, bottom = x + width, y + height
+    things = [
+        a
+        for a in art
+        if a[2] * a[3] < GROUND * slide
+        and a[0] < right
+        and a[0] + a[2] > x
+        and a[1] < bottom
+        and a[1] + a[3] > y
+    ]
+    if not things or width <= 0 or height <= 0:
+        return (x, y, max(width, 0.0), max(height, 0.0))
+    lefts = sorted({x, *(a[0] + a[2] for a in things if x < a[0] + a[2] < right)})
+    rights = sorted({right, *(a[0] for a in things if x < a[0] < right)})
+    best: tuple[tuple[float, float], Box] | None = None
+    for left in lefts:
+        for edge in rights:
+            if edge - left <= 1:
+                continue
+            spans = sorted(
+                (max(a[1], y), min(a[1] + a[3], bottom))
+                for a in things
+                if a[0] < edge and a[0] + a[2] > left
+            )
+            top = y
+            for start, end in [*spans, (bottom, bottom)]:
+                if start - top > 1:
+                    free = (left, top, edge - left, start - top)
+                    key = (min(free[2] / band[0], free[3] / band[1]), free[2] * free[3])
+                    if best is None or key > best[0]:
+                        best = (key, free)
+                top = max(top, end)
+    return best[1] if best is not None else (x, y, 0.0, 0.0)
 
 
 def _shared_targets(

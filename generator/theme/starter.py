@@ -122,7 +122,7 @@ def _guess(
 ) -> Guess:
     ranked: list[tuple[float, int, str, dict[str, int | str]]] = []
     for order, (name, offered) in enumerate(chosen.layouts.items()):
-        found = _fit_onto(layout, master, size, offered, name, chosen.art)
+        found = _fit_onto(layout, master, size, offered, chosen.art)
         if found is not None:
             ranked.append((found[0], order, name, found[1]))
     if not ranked:  # no layout with a title: every text a text box, on the emptiest layout
@@ -140,7 +140,6 @@ def _fit_onto(
     master: MasterSpec,
     size: tuple[float, float],
     offered: list[PlaceholderInfo],
-    name: str,
     art: tuple[Box, ...] = (),
 ) -> tuple[float, dict[str, int | str]] | None:
     """The cost and targets of deckgen's `layout` on the template layout `offered`; None if
@@ -164,7 +163,9 @@ def _fit_onto(
         used = [slot for slot in choice if slot is not None]
         if len(used) != len(set(id(slot) for slot in used)):
             continue  # one text to a placeholder
-        value = _assignment_cost(texts, choice, master, size, [title, *used], offered, name, art)
+        value = _assignment_cost(
+            texts, choice, master, size, [title, *used], offered, layout.name, art
+        )
         value += _UNUSED_COST * (len(slots) - len(used))
         if best is None or value < best[0]:
             best = (value, choice)
