@@ -39,13 +39,17 @@ def test_the_layouts_that_draw_their_own_shapes_are_found_from_their_geometry():
 def test_brand_new_copies_the_template_and_writes_a_complete_commented_mapping(
     project: Path, made: dict[str, Path]
 ):
-    result = _new(project, "corp", "--template", str(made["pp-footers.pptx"]))
+    content = project / "content" / "deck.yaml"
+    result = _new(
+        project, "corp", "--template", str(made["pp-footers.pptx"]), "--content", str(content)
+    )
     assert result.exit_code == 0, result.output
     copy = project / "templates" / "brands" / "corp" / "pp-footers.pptx"
     assert result.output.splitlines() == [
         f"copied {made['pp-footers.pptx'].as_posix()} to {copy.as_posix()}",
         f"wrote {(project / 'templates' / 'brands' / 'corp.yaml').as_posix()} (7 layouts"
         " mapped, 7 texts drawn as text boxes)",
+        f"tried on {content.as_posix()}'s national deck: no problem found",
         "next: deckgen build --brand corp && deckgen preview --brand corp",
     ]
     assert copy.read_bytes() == made["pp-footers.pptx"].read_bytes()
@@ -148,3 +152,27 @@ def test_deckgens_shapes_keep_clear_of_a_logo_on_the_templates_master(
     assert drawn == []
     shapes = [s for s in deck.slides if s.name == "uppdraget"][0].shapes
     assert len([s for s in shapes if not s.is_placeholder]) > 5  # the diagram is there
+
+
+def test_brand_new_tries_the_brand_on_the_national_deck_and_lists_what_check_finds(
+    project: Path, made: dict[str, Path], tmp_path: Path
+):
+    content = ["--content", str(project / "content" / "deck.yaml")]
+    good = _new(project, "corp", "--template", str(made["pp-footers.pptx"]), *content)
+    assert good.exit_code == 0, good.output
+    deck = (project / "content" / "deck.yaml").as_posix()
+    assert f"tried on {deck}'s national deck: no problem found" in good.output.splitlines()
+    from . import corpus
+
+    unreadable = corpus.made(tmp_path / "made", {"dark.pptx": corpus.dark_text_on_dark_art})
+    bad = _new(project, "dark", "--template", str(unreadable["dark.pptx"]), *content)
+    assert bad.exit_code == 0, bad.output  # the starter is written; the problems are listed
+    lines = bad.output.splitlines()
+    said = next(line for line in lines if line.startswith("tried on "))
+    assert said.startswith(f"tried on {deck}'s national deck: ")
+    assert said.endswith(" problems:")
+    assert (
+        "  slide 1 (title): error: text in 'Title' has contrast 1.28:1 (#000000 on #141E3C);"
+        " WCAG AA needs 3:1 for large text"
+    ) in lines
+    assert (project / "templates" / "brands" / "dark.yaml").is_file()

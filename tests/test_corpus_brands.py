@@ -50,7 +50,8 @@ class Branded:
         for name, path in templates.items():
             brand = brand_of(name)
             common = ["--templates", str(self.templates)]
-            made = runner.invoke(main, ["brand", "new", brand, "--template", str(path), *common])
+            new = ["brand", "new", brand, "--template", str(path), "--content", str(self.content)]
+            made = runner.invoke(main, [*new, *common])
             self.results[name] = [made.output]
             for region in REGIONS:
                 where = ["--region", region] if region else []

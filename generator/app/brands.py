@@ -86,3 +86,29 @@ def _create(target: Path, data: bytes) -> None:
             raise DeckgenError([Diagnostic(display_path(target), None, None, message)]) from None
     finally:
         os.unlink(temporary)
+
+
+def tried(templates: Path, name: str, content: Path) -> list[str]:
+    """Build the national deck of `content` with brand `name` in a scratch folder, as
+    `deckgen build --brand NAME` would, and return what the build and the checks that need no
+    LibreOffice (accessibility, overlap) say of it, one line each; empty if all is well."""
+    from generator.check.access import accessibility
+    from generator.check.fidelity import lost_on_template
+    from generator.check.overlap import overlap
+    from generator.check.view import read_deck
+    from generator.pipeline import Pipeline
+    from generator.source.variant import Options, Variant
+
+    pipeline = Pipeline(Options(templates), verify=lost_on_template)
+    with tempfile.TemporaryDirectory(prefix="deckgen-brand-") as scratch:
+        try:
+            built = pipeline.build(Variant(content, brand=name), Path(scratch))
+        except DeckgenError as exc:
+            return [str(diagnostic) for diagnostic in exc.diagnostics]
+        view = read_deck(built.path)
+        findings = [*accessibility(view), *overlap(view)]
+    return [
+        f"{f'slide {f.slide} ({f.slide_id})' if f.slide else 'deck'}: {f.severity}: {f.message}"
+        for f in sorted(findings)
+        if f.severity == "error"
+    ]

@@ -378,7 +378,8 @@ def brand() -> None:
     help="The corporate .pptx or .potx to map deckgen's layouts onto.",
 )
 @options.TEMPLATES
-def brand_new(name: str, template: Path, templates: Path) -> None:
+@options.CONTENT
+def brand_new(name: str, template: Path, templates: Path, content: Path) -> None:
     """Write a starter brand for a corporate template: templates/brands/NAME.yaml.
 
     For each of deckgen's layouts (one per slide kind), deckgen guesses a layout of the
@@ -386,14 +387,16 @@ def brand_new(name: str, template: Path, templates: Path) -> None:
     choice is commented with the alternatives. A text with no placeholder left is drawn as
     deckgen's own text box. Accepted as it is, the mapping loses no text. A template outside
     templates/brands/ is copied into templates/brands/NAME/. An existing brand file is never
-    overwritten.
+    overwritten. The national deck is then built with the brand in a scratch folder, and what
+    the build and check's accessibility and overlap rules find is listed, to edit the mapping
+    by (the brand file stays as written).
 
     \b
     Examples:
       deckgen brand new region-x --template ~/Mallar/Region-X.potx
       deckgen build --brand region-x && deckgen preview --brand region-x
     """
-    from generator.app.brands import BRAND_NAME, new_brand
+    from generator.app.brands import BRAND_NAME, new_brand, tried
 
     if not BRAND_NAME.fullmatch(name):
         raise click.BadParameter(
@@ -406,6 +409,12 @@ def brand_new(name: str, template: Path, templates: Path) -> None:
         click.echo(f"copied {template.as_posix()} to {made.template.as_posix()}")
     boxes = f", {counted(made.text_boxes, 'text')} drawn as text boxes" if made.text_boxes else ""
     click.echo(f"wrote {made.brand.as_posix()} ({made.layouts} layouts mapped{boxes})")
+    if content.is_file():
+        found = tried(templates, name, content)
+        said = f"{counted(len(found), 'problem')}:" if found else "no problem found"
+        click.echo(f"tried on {content.as_posix()}'s national deck: {said}")
+        for line in found:
+            click.echo(f"  {line}")
     click.echo(f"next: deckgen build --brand {name} && deckgen preview --brand {name}")
 
 
