@@ -33,5 +33,10 @@ EMU_PER_POINT = 12700
 DECORATIVE_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 
+#: The extension on a hyperlink that makes it take its run's own colour, not the theme's
+#: hyperlink colour (Office 2019+; LibreOffice honours it too).
+HYPERLINK_COLOR_URI = "{A12FA001-AC4F-418D-AE19-62706E023703}"
+HYPERLINK_COLOR_NS = "http://schemas.microsoft.com/office/drawing/2018/hyperlinkcolor"
+
 #: The link schemes text may use; a link to a local file or anything else is refused.
 LINK_SCHEMES = ("http://", "https://", "mailto:")

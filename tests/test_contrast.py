@@ -45,3 +45,11 @@ def test_text_without_a_fill_is_judged_on_the_masters_background():
     styles = legible(master, OFFICE, "141E3C").styles  # a navy master, a light scheme
     name = styles["person-name"]  # tx2 (#1F497D) on navy: 1.8:1
     assert name.color == "bg1"
+
+
+def test_links_get_a_colour_of_their_own_only_where_the_themes_does_not_read():
+    master = load_master(TEMPLATES)
+    assert legible(master, OFFICE, "FFFFFF").link_color is None  # blue on white reads
+    dark = legible(master, OFFICE, "141E3C")  # #0000FF on navy: 1.91:1
+    assert round(ratio(OFFICE["hlink"], "141E3C"), 2) == 1.91
+    assert dark.link_color == "bg1"  # white, of tx1, bg1, tx2, bg2 the one that reads best

@@ -144,11 +144,6 @@ _LINK = (
     "the closing slide's 147-character link, one word, runs out of the narrow placeholder the"
     " guess gives it (LibreOffice shrinks no word)"
 )
-_DARK_LINK = (
-    "the closing slide's link is the theme's hyperlink colour, #0000FF, on the dark master's"
-    " #141E3C (1.91:1), as LibreOffice draws it; deckgen does not yet colour its links for a"
-    " dark template"
-)
 _PIANO = (
     "Piano, converted, keeps no text colours (its master has no text styles), so its text is"
     " tx1, black, and the title stands on the master's black band (1.00:1): LibreOffice draws"
@@ -159,8 +154,6 @@ STILL_FOUND: dict[str, str] = {
     "lo-Midnightblue.potx": _LINK,
     "lo-Piano.pptx": _PIANO,
     "lo-Piano.potx": _PIANO,
-    "pp-dark-master.pptx": _DARK_LINK,
-    "pp-dark-master-shape.pptx": _DARK_LINK,
 }
 
 

@@ -10,11 +10,15 @@ from typing import Any
 
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml import parse_xml
+from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from generator.check.view import SlideView, read_deck
+from generator.content.inline import parse_inline
 from generator.officexml import NSMAP as NS
+from generator.render.xml import paragraphs, solid_fill
 
 _A = NS["a"]
 _GREY = '<a:srgbClr val="dddddd"/>'
@@ -133,3 +137,32 @@ def test_text_in_a_shape_takes_the_colour_of_its_style(tmp_path: Path):
         shape.text_frame.text = "In a box"
 
     assert _colors(_deck(tmp_path, change), "Box") == ["FFFFFF"]
+
+
+def test_a_links_own_colour_counts_only_with_offices_hyperlink_colour_extension(tmp_path: Path):
+    """PowerPoint before 2019 and LibreOffice draw a hyperlink in the theme's hyperlink
+    colour whatever its run says; with the extension (`hlinkClr val="tx"`) they draw the
+    run's colour. The check reads the colour that is drawn."""
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.shapes.title.text = "Links"
+    body = slide.placeholders[1].text_frame._txBody
+    for paragraph in body.findall(qn("a:p")):
+        body.remove(paragraph)
+    link = parse_inline("[plain](https://example.org/)")
+    paragraphs(body, link, "sv-SE", size=None, link_id=lambda url: "rId99")
+    paragraphs(body, link, "sv-SE", size=None, link_id=lambda url: "rId99", link_color="accent2")
+    coloured_only = parse_inline("[fill](https://example.org/)")
+    paragraphs(body, coloured_only, "sv-SE", size=None, link_id=lambda url: "rId99")
+    last = body.findall(qn("a:p"))[-1].find(qn("a:r")).find(qn("a:rPr"))
+    last.insert(0, solid_fill(last, "accent2"))  # a fill, but no extension
+    slide.part.relate_to("https://example.org/", RT.HYPERLINK, is_external=True)
+    path = tmp_path / "links.pptx"
+    deck.save(str(path))
+    runs = [
+        run.color
+        for shape in read_deck(path).slides[0].shapes
+        if not shape.title
+        for run in shape.runs
+    ]
+    assert runs == ["0000FF", "C0504D", "0000FF"]  # hlink, accent2, hlink

@@ -21,7 +21,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from generator.officexml import DECORATIVE_URI, EMU_PER_POINT
+from generator.officexml import DECORATIVE_URI, EMU_PER_POINT, HYPERLINK_COLOR_NS
 from generator.officexml import NSMAP as NS
 from generator.theme.contrast import ratio
 
@@ -361,11 +361,8 @@ def _color(properties: Any, chain: list[Any], colors: _Colors) -> str | None:
     `chain`. A hyperlink that sets no colour of its own takes the theme's hyperlink colour,
     and text that nothing colours the theme's text colour (tx1), as in PowerPoint and
     LibreOffice."""
-    if (
-        properties is not None
-        and properties.find("a:solidFill", NS) is None
-        and properties.find("a:hlinkClick", NS) is not None
-    ):
+    click = properties.find("a:hlinkClick", NS) if properties is not None else None
+    if click is not None and not _own_colour(click):
         return colors.named("hlink")
     for node in chain:
         is_reference = etree.QName(node).localname == "fontRef"  # holds its colour itself
@@ -373,6 +370,12 @@ def _color(properties: Any, chain: list[Any], colors: _Colors) -> str | None:
         if fill is not None and len(fill):
             return colors.resolve(fill)
     return colors.named("tx1")
+
+
+def _own_colour(click: Any) -> bool:
+    """Whether a hyperlink takes its run's colour (Office 2019's extension, which LibreOffice
+    reads too): else it is the theme's hyperlink colour, whatever the run says."""
+    return any(node.get("val") == "tx" for node in click.iter(f"{{{HYPERLINK_COLOR_NS}}}hlinkClr"))
 
 
 class _Colors:

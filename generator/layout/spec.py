@@ -137,6 +137,9 @@ class MasterSpec(Model):
     layouts: list[LayoutDef]
     styles: dict[str, ShapeStyle]
     """Named styles for the shapes that layout templates draw."""
+    link_color: SchemeColor | None = None
+    """Hyperlinks' colour where the theme's own hyperlink colour does not read on the slide
+    (deckgen sets it for a template, `theme.contrast.legible`); the theme's where left out."""
 
     def layout(self, name: str) -> LayoutDef | None:
         return next((layout for layout in self.layouts if layout.name == name), None)

@@ -75,7 +75,7 @@ def _draw(
 ) -> None:
     slide.element.cSld.set("name", spec.id)  # the slide's name is its id: checks report it
     link_id = hyperlinks(slide.part)
-    _fill_placeholders(slide, spec, language, link_id, targets, plain)
+    _fill_placeholders(slide, spec, language, link_id, targets, plain, master.link_color)
     for shape in spec.shapes:
         if isinstance(shape, BoxShape):
             _box(slide, shape, master, language, link_id)
@@ -98,6 +98,7 @@ def _fill_placeholders(
     link_id: Any,
     targets: dict[int, str],
     plain: bool,
+    link_color: str | None = None,
 ) -> None:
     """Fill each placeholder with the text of the spec's placeholder that `targets` maps its
     idx to, by name; remove the placeholders that get none. With `plain` (a user's template,
@@ -112,7 +113,15 @@ def _fill_placeholders(
             continue
         element.nvSpPr.cNvPr.set("name", name)
         body = element.get_or_add_txBody()
-        replace_text(body, fill.text, language, size=fill.size, link_id=link_id, plain=plain)
+        replace_text(
+            body,
+            fill.text,
+            language,
+            size=fill.size,
+            link_id=link_id,
+            plain=plain,
+            link_color=link_color,
+        )
         if plain:
             _shrink_on_overflow(body)
 
@@ -154,7 +163,14 @@ def _box(slide: Slide, shape: BoxShape, master: MasterSpec, language: str, link_
     body = sub(sp, "p:txBody")
     body_properties(body, style, autofit=style.autofit, inset=style.inset)
     level_properties(sub(body, "a:lstStyle"), "a:lvl1pPr", style, language)
-    paragraphs(body, shape.text or [], language, size=shape.size, link_id=link_id)
+    paragraphs(
+        body,
+        shape.text or [],
+        language,
+        size=shape.size,
+        link_id=link_id,
+        link_color=master.link_color,
+    )
 
 
 def _connector(slide: Slide, shape: ConnectorShape, master: MasterSpec) -> None:

@@ -11,7 +11,14 @@ from pptx.oxml.ns import qn
 
 from generator.content.inline import LINE_BREAK, Paragraph
 from generator.layout.spec import Box, ShapeStyle, TextStyle
-from generator.officexml import DECORATIVE_NS, DECORATIVE_URI, EMU_PER_POINT, NSMAP
+from generator.officexml import (
+    DECORATIVE_NS,
+    DECORATIVE_URI,
+    EMU_PER_POINT,
+    HYPERLINK_COLOR_NS,
+    HYPERLINK_COLOR_URI,
+    NSMAP,
+)
 
 _ALIGN = {"left": "l", "center": "ctr", "right": "r"}
 _ANCHOR = {"top": "t", "middle": "ctr", "bottom": "b"}
@@ -170,12 +177,13 @@ def replace_text(
     size: float | None,
     link_id: Any,
     plain: bool = False,
+    link_color: str | None = None,
 ) -> None:
     """Replace the paragraphs of `body` (an `a:txBody`) with `text`; `plain` marks each as
     no list item, whatever the placeholder's style says."""
     for paragraph in body.findall(qn("a:p")):
         body.remove(paragraph)
-    paragraphs(body, text, language, size=size, link_id=link_id, plain=plain)
+    paragraphs(body, text, language, size=size, link_id=link_id, plain=plain, link_color=link_color)
 
 
 def paragraphs(
@@ -186,10 +194,13 @@ def paragraphs(
     size: float | None,
     link_id: Any,
     plain: bool = False,
+    link_color: str | None = None,
 ) -> None:
     """Append `a:p` elements for `text`; `link_id(url)` returns the rId of a hyperlink. With
     `plain`, each paragraph says it is not a list item (no bullet or number, no hanging
-    indent): deckgen's text has no lists, but a template's body style may number them."""
+    indent): deckgen's text has no lists, but a template's body style may number them. With
+    `link_color`, a scheme colour, hyperlinks take it instead of the theme's hyperlink colour
+    (`_link_colour`)."""
     attributes = {"lang": language, "sz": round(size * 100) if size else None}
     for paragraph in text or [Paragraph(runs=[])]:
         p = sub(body, "a:p")
@@ -204,6 +215,20 @@ def paragraphs(
                 r, "a:rPr", **attributes, b="1" if run.bold else None, i="1" if run.italic else None
             )
             if run.link:
-                sub(properties, "a:hlinkClick", **{"r:id": link_id(run.link)})
+                if link_color:
+                    solid_fill(properties, link_color)  # a fill comes before the link
+                click = sub(properties, "a:hlinkClick", **{"r:id": link_id(run.link)})
+                if link_color:
+                    _link_colour(click)
             sub(r, "a:t").text = run.text
         sub(p, "a:endParaRPr", **attributes)
+
+
+def _link_colour(click: Any) -> None:
+    """Make the hyperlink `click` (an `a:hlinkClick`) take its run's colour, not the theme's
+    hyperlink colour: Office 2019's extension, which LibreOffice also reads; older
+    PowerPoints keep the theme's."""
+    extension = sub(sub(click, "a:extLst"), "a:ext", uri=HYPERLINK_COLOR_URI)
+    etree.SubElement(
+        extension, f"{{{HYPERLINK_COLOR_NS}}}hlinkClr", nsmap={"ahyp": HYPERLINK_COLOR_NS}
+    ).set("val", "tx")

@@ -90,7 +90,9 @@ def legible(master: MasterSpec, colors: dict[str, str], background: str | None) 
     AA's 4.5:1 on its fill (or on `background` where it has none) in `colors`, a template's
     scheme colours, replaced by the one of `TEXT_COLORS` that reads best: deckgen's styles chose
     their colours for its own palettes, and a template's may turn white on accent1 into white
-    on a pale blue. Colours stay scheme colours, so a later re-brand still follows."""
+    on a pale blue. Hyperlinks, which take the theme's hyperlink colour, get the best of those
+    as `link_color` where that colour does not read on `background` (blue on a dark master).
+    Colours stay scheme colours, so a later re-brand still follows."""
     ground = background or colors.get("bg1")
     styles = {}
     for name, style in master.styles.items():
@@ -105,4 +107,9 @@ def legible(master: MasterSpec, colors: dict[str, str], background: str | None) 
         known = [c for c in TEXT_COLORS if c in colors]
         best = max(known, key=lambda c: ratio(colors[c], behind))
         styles[name] = style.model_copy(update={"color": best})
-    return master.model_copy(update={"styles": styles})
+    update: dict[str, object] = {"styles": styles}
+    link = colors.get("hlink")
+    if ground is not None and link is not None and ratio(link, ground) < BODY:
+        known = [c for c in TEXT_COLORS if c in colors]
+        update["link_color"] = max(known, key=lambda c: ratio(colors[c], ground))
+    return master.model_copy(update=update)
