@@ -50,6 +50,9 @@ TITLES = ("title", "ctrTitle")
 _TEXT_BOX_COST = 1.5
 _UNUSED_COST = 0.1
 _KIND_COST = 1.0
+#: A placeholder less than this share as wide as deckgen's (each of its own slide) is no place
+#: for the text: what deckgen sets on one line would need three.
+_NARROWEST = 0.5
 _ODD_COST = 0.5
 #: How far two boxes may run into each other before they overlap (as `check.overlap`).
 _TOLERANCE = 2.0
@@ -121,10 +124,13 @@ def _guess(
     layout: LayoutDef, master: MasterSpec, size: tuple[float, float], chosen: MasterInfo
 ) -> Guess:
     ranked: list[tuple[float, int, str, dict[str, int | str]]] = []
-    for order, (name, offered) in enumerate(chosen.layouts.items()):
-        found = _fit_onto(layout, master, size, offered, chosen.art)
-        if found is not None:
-            ranked.append((found[0], order, name, found[1]))
+    for narrow in (False, True):  # a narrow placeholder only where nothing else is left
+        for order, (name, offered) in enumerate(chosen.layouts.items()):
+            found = _fit_onto(layout, master, size, offered, chosen.art, narrow)
+            if found is not None:
+                ranked.append((found[0], order, name, found[1]))
+        if ranked:
+            break
     if not ranked:  # no layout with a title: every text a text box, on the emptiest layout
         name, offered = min(chosen.layouts.items(), key=lambda item: len(item[1]))
         targets: dict[str, int | str] = {p.name: TEXT_BOX for p in layout.placeholders}
@@ -141,6 +147,7 @@ def _fit_onto(
     size: tuple[float, float],
     offered: list[PlaceholderInfo],
     art: tuple[Box, ...] = (),
+    narrow: bool = False,
 ) -> tuple[float, dict[str, int | str]] | None:
     """The cost and targets of deckgen's `layout` on the template layout `offered`; None if
     it has no title."""
@@ -164,7 +171,7 @@ def _fit_onto(
         if len(used) != len(set(id(slot) for slot in used)):
             continue  # one text to a placeholder
         value = _assignment_cost(
-            texts, choice, master, size, [title, *used], offered, layout.name, art
+            texts, choice, master, size, [title, *used], offered, layout.name, art, narrow
         )
         value += _UNUSED_COST * (len(slots) - len(used))
         if best is None or value < best[0]:
@@ -185,11 +192,14 @@ def _assignment_cost(
     offered: list[PlaceholderInfo],
     name: str,
     art: tuple[Box, ...],
+    narrow: bool = False,
 ) -> float:
     boxed = [text for text, slot in zip(texts, choice, strict=True) if slot is None]
     value = 0.0
     for text, slot in zip(texts, choice, strict=True):
         if slot is not None and slot.box is not None:
+            if not narrow and slot.box[2] / size[0] < _NARROWEST * text.box[2] / master.size[0]:
+                return float("inf")  # a line of text, a long link, would not fit across it
             value += _distance(text.box, master.size, slot.box, size)
             value += 0.2 * ((text.type == "subTitle") != (slot.type == "subTitle"))
     if boxed:
