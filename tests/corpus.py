@@ -272,6 +272,19 @@ def logo_bottom_right(prs: PptxPresentation) -> None:
     tree.append(pic)
 
 
+def dark_picture_behind_text(prs: PptxPresentation) -> None:
+    """Not in the corpus: a template made to be unreadable, for the contrast check. A navy
+    picture over the whole lower half of the master, behind the body text, with the light
+    theme's colour map: dark text on a dark picture."""
+    master = prs.slide_masters[0]
+    png = _png(64, 32, (0x14, 0x1E, 0x3C))
+    _image_part, rId = master.part.get_or_add_image_part(io.BytesIO(png))
+    width, height = WIDE
+    shape_id = max(int(i) for i in master.element.xpath(".//p:cNvPr/@id")) + 1
+    pic = CT_Picture.new_pic(shape_id, "Photo", "A navy photo", rId, 0, height // 3, width, height)
+    master.shapes._spTree.insert(2, pic)  # behind the placeholders
+
+
 def bulleted_body(prs: PptxPresentation) -> None:
     """Numbered and bulleted list styles on every body placeholder of the layouts and the
     master: level 1 numbered (1. 2. 3.), level 2 with a square bullet."""

@@ -433,15 +433,24 @@ def test_a_missing_template_says_not_found(tmp_path: Path):
 
 
 @pytest.mark.parametrize(
-    ("name", "found"), [("dark-text-on-dark-art.pptx", True), ("pp-logo-bottom-right.pptx", False)]
+    ("name", "found"),
+    [
+        ("dark-text-on-dark-art.pptx", True),
+        ("dark-picture-behind-text.pptx", True),
+        ("pp-logo-bottom-right.pptx", False),
+    ],
 )
 def test_contrast_is_measured_against_the_master_art_behind_the_text(
     made: dict[str, Path], tmp_path: Path, name: str, found: bool
 ):
     """Dark text on a dark full-slide shape of the master is unreadable, though the slide's
     background fill is white; a master with only a small logo leaves the text on white."""
+    makers = {
+        "dark-text-on-dark-art.pptx": corpus.dark_text_on_dark_art,
+        "dark-picture-behind-text.pptx": corpus.dark_picture_behind_text,
+    }
     if name not in made:  # made to have it, not one of the corpus's
-        made = corpus.made(tmp_path / "made", {name: corpus.dark_text_on_dark_art})
+        made = corpus.made(tmp_path / "made", {name: makers[name]})
     view = read_deck(build_on(tmp_path, made[name]))
     contrast = [f.message for f in accessibility(view) if "contrast" in f.message]
     assert bool(contrast) is found

@@ -13,6 +13,7 @@ and shade applied.
 from __future__ import annotations
 
 import colorsys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -126,15 +127,31 @@ def _slide(number: int, slide: Any) -> SlideView:
 Outline = list[tuple[float, float]]
 
 
-def _art(colors: _Colors, *parts: Any) -> list[tuple[Outline, str]]:
-    """Return the filled shapes that the master and the layout draw behind every slide (not
-    their placeholders), bottom first, each with its outline on the slide and its solid
-    colour: a rectangle's box, or the straight-edged path of a free shape (LibreOffice's
-    templates draw their bands and triangles so). Shapes of other geometry are left out,
-    since their box is not what they cover."""
-    found = []
+#: What art shows at a point on the slide: a colour, or a picture sampled there (None where
+#: the picture is transparent, so what lies beneath shows).
+Paint = str | Callable[[tuple[float, float]], str | None]
+
+
+def _art(colors: _Colors, *parts: Any) -> list[tuple[Outline, Paint]]:
+    """Return what the master and the layout draw behind every slide (not their
+    placeholders), bottom first, each with its outline on the slide and what it shows: a
+    filled shape's solid colour, a rectangle's box or the straight-edged path of a free shape
+    (LibreOffice's templates draw their bands and triangles so), and a picture, sampled
+    (`_sampled`). Shapes of other geometry are left out, since their box is not what they
+    cover."""
+    found: list[tuple[Outline, Paint]] = []
     for part in parts:
-        for element in part.element.cSld.spTree.iterchildren(f"{{{NS['p']}}}sp"):
+        for element in part.element.cSld.spTree.iterchildren():
+            if etree.QName(element).localname == "pic":
+                box = _box(element)
+                sampler = _sampled(part, element, box) if box is not None else None
+                if box is not None and sampler is not None:
+                    x, y, width, height = box
+                    corners = [(x, y), (x + width, y), (x + width, y + height), (x, y + height)]
+                    found.append((corners, sampler))
+                continue
+            if etree.QName(element).localname != "sp":
+                continue
             box = _box(element)
             fill = element.find("p:spPr/a:solidFill", NS)
             if _placeholder(element) is not None or box is None or fill is None:
@@ -169,7 +186,50 @@ def _outline(element: Any, box: tuple[float, float, float, float]) -> Outline | 
     return corners if len(corners) >= 3 else None
 
 
-def _behind(art: list[tuple[Outline, str]], shape: Shape, background: str | None) -> str | None:
+#: The width a picture is scaled down to before it is sampled: its colours, not its detail.
+_SAMPLE_WIDTH = 160
+
+
+def _sampled(part: Any, element: Any, box: tuple[float, float, float, float]) -> Paint | None:
+    """What the picture `element` of `part` shows at a point of its `box`: the mean colour of
+    the pixels about it, on the picture scaled to `_SAMPLE_WIDTH` (stretched to its box, as
+    drawn); None where they are mostly transparent. None if the picture cannot be read."""
+    import io
+
+    from PIL import Image
+
+    blip = element.find("p:blipFill/a:blip", NS)
+    embed = blip.get(f"{{{NS['r']}}}embed") if blip is not None else None
+    try:
+        with Image.open(io.BytesIO(part.part.related_part(embed).blob)) as image:
+            image.thumbnail((_SAMPLE_WIDTH, _SAMPLE_WIDTH * 4))
+            pixels = image.convert("RGBA")
+    except Exception:  # noqa: BLE001 - any picture Pillow cannot read is left out
+        return None
+    x, y, width, height = box
+
+    def at(point: tuple[float, float]) -> str | None:
+        u = int((point[0] - x) / width * pixels.width) if width else 0
+        v = int((point[1] - y) / height * pixels.height) if height else 0
+        around: list[tuple[int, ...]] = []
+        for du in (-1, 0, 1):
+            for dv in (-1, 0, 1):
+                where = (
+                    min(max(u + du, 0), pixels.width - 1),
+                    min(max(v + dv, 0), pixels.height - 1),
+                )
+                pixel = pixels.getpixel(where)
+                assert isinstance(pixel, tuple)  # an RGBA picture's pixels are (r, g, b, a)
+                around.append(pixel)
+        shown = [p for p in around if p[3] >= 128]
+        if len(shown) * 2 < len(around):
+            return None
+        return "".join(f"{round(sum(p[i] for p in shown) / len(shown)):02X}" for i in range(3))
+
+    return at
+
+
+def _behind(art: list[tuple[Outline, Paint]], shape: Shape, background: str | None) -> str | None:
     """Return what the text of `shape` sits on where that is hardest to read: the colour, at
     nine points spread over its box, of the topmost art shape there, or the slide's
     background, whichever gives the text colour the least contrast. Text that crosses a
@@ -180,8 +240,14 @@ def _behind(art: list[tuple[Outline, str]], shape: Shape, background: str | None
     for fx in (1 / 6, 1 / 2, 5 / 6):
         for fy in (1 / 6, 1 / 2, 5 / 6):
             point = (x + width * fx, y + height * fy)
-            covering = [color for outline, color in art if _inside(point, outline)]
-            under.add(covering[-1] if covering else background)
+            shown = background
+            for outline, paint in reversed(art):  # the topmost that shows something there
+                if _inside(point, outline):
+                    seen = paint(point) if callable(paint) else paint
+                    if seen is not None:
+                        shown = seen
+                        break
+            under.add(shown)
     text = next((run.color for run in shape.runs if run.color and run.text.strip()), None)
     known = sorted(color for color in under if color is not None)
     if text is None or not known:
