@@ -156,6 +156,8 @@ def _art(colors: _Colors, *parts: Any) -> list[tuple[Outline, Paint]]:
             fill = element.find("p:spPr/a:solidFill", NS)
             if _placeholder(element) is not None or box is None or fill is None:
                 continue
+            if _translucent(fill):
+                continue  # a shadow or a veil: what lies beneath shows through
             outline = _outline(element, box)
             color = colors.resolve(fill)
             if outline is not None and color is not None:
@@ -184,6 +186,13 @@ def _outline(element: Any, box: tuple[float, float, float, float]) -> Outline | 
         for point in path.iter(f"{{{NS['a']}}}pt")  # a curve counts by its points: near enough
     ]
     return corners if len(corners) >= 3 else None
+
+
+def _translucent(fill: Any) -> bool:
+    """Whether a solid fill lets at least half of what is beneath show (`a:alpha` below
+    50%)."""
+    alpha = fill.find(".//a:alpha", NS)
+    return alpha is not None and int(alpha.get("val", "100000")) < 50000
 
 
 #: The width a picture is scaled down to before it is sampled: its colours, not its detail.

@@ -224,6 +224,9 @@ def _art(shapes: Any) -> tuple[tuple[float, float, float, float], ...]:
         element = shape.element
         if shape.is_placeholder or not (element.tag == qn("p:pic") or element.xpath(_FILLED)):
             continue
+        alpha = element.xpath("./p:spPr/a:solidFill/*/a:alpha/@val")
+        if alpha and int(alpha[0]) < 50000:
+            continue  # a shadow or a veil: what lies beneath shows through
         box = _box(shape)
         if box is not None and box[2] > 0 and box[3] > 0:
             found.append(box)
