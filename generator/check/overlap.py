@@ -1,4 +1,5 @@
-"""Overlap: a shape drawn over a slide's title, or over text it should leave clear.
+"""Overlap: a shape drawn over a slide's title, or over text it should leave clear; and text
+set where it cannot be seen (off the slide, or in a box with no room).
 
 Titles carry a slide; a diagram, a picture or a text box that lies over one hides it, whatever
 the package says. Each pair of boxes that intersect by more than `TOLERANCE` points both ways
@@ -37,7 +38,30 @@ def overlap(deck: DeckView) -> list[Finding]:
                 f"{under.name!r} by {depth[0]:g} x {depth[1]:g} pt: move or shrink one of them"
             )
             found.append(finding(deck.path, "error", message, "overlap", slide.number, slide.id))
+        for shape in slide.shapes:
+            if said := _out_of_place(shape, deck.size):
+                found.append(finding(deck.path, "error", said, "overlap", slide.number, slide.id))
     return found
+
+
+def _out_of_place(shape: Shape, size: tuple[float, float]) -> str | None:
+    """Say so where text is set where it cannot be seen: in a box with no room (a template's
+    placeholder 0 pt high draws nothing), or in a box that leaves the slide."""
+    if shape.box is None or shape.kind != "text" or not shape.text.strip():
+        return None
+    x, y, width, height = shape.box
+    if min(width, height) < 1:
+        return (
+            f"text {shape.name!r} is set in a box of {width:g} x {height:g} pt, which shows"
+            " nothing: give the box room"
+        )
+    beyond = max(-x, -y, x + width - size[0], y + height - size[1])
+    if beyond > TOLERANCE:
+        return (
+            f"text {shape.name!r} runs off the slide: its box reaches {beyond:g} pt past the"
+            " slide's edge; move or shrink it"
+        )
+    return None
 
 
 def _counts(shape: Shape) -> bool:
