@@ -197,3 +197,58 @@ def test_a_text_set_on_one_line_goes_to_a_wide_placeholder_not_a_narrow_one():
     _, guesses = starter(info, load_master(TEMPLATES))
     assert guesses["statement"].layout == "Two Bodies"
     assert guesses["statement"].targets == {"Title": 0, "Body": 2}
+
+
+def test_brand_new_refuses_a_name_whose_folder_holds_other_files(
+    project: Path, made: dict[str, Path]
+):
+    """templates/brands/logos/ holds the brands' logos: a brand called logos would put its
+    template among them."""
+    result = _new(project, "logos", "--template", str(made["pp-footers.pptx"]))
+    assert result.exit_code == 1
+    folder = (project / "templates" / "brands" / "logos").as_posix()
+    assert result.stderr.splitlines()[0] == (
+        f"{folder}: error: is there already, holding other files (blekinge.png, dalarna.png,"
+        " gavleborg.png …): choose another name for the brand"
+    )
+    assert not (project / "templates" / "brands" / "logos.yaml").exists()
+    assert not (project / "templates" / "brands" / "logos" / "pp-footers.pptx").exists()
+
+
+def test_the_files_brand_new_writes_are_readable_as_any_file_the_user_makes(
+    project: Path, made: dict[str, Path]
+):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        assert _new(project, "corp", "--template", str(made["pp-footers.pptx"])).exit_code == 0
+    finally:
+        os.umask(old)
+    brands = project / "templates" / "brands"
+    modes = {
+        p.name: p.stat().st_mode & 0o777
+        for p in (brands / "corp.yaml", brands / "corp" / "pp-footers.pptx")
+    }
+    assert modes == {"corp.yaml": 0o644, "pp-footers.pptx": 0o644}
+
+
+def test_a_slide_keeps_its_title_where_the_template_has_no_room_for_its_other_texts():
+    """A template of one title slide and a blank: the closing slide's title goes into the
+    title slide's title, though its other texts must then be drawn over the subtitle's place
+    (check says so), rather than every text becoming a text box and the slide losing its
+    title."""
+    from generator.layout.spec import MasterInfo, PlaceholderInfo, TemplateInfo
+    from generator.theme.starter import starter
+
+    layouts = {
+        "Title Slide": [
+            PlaceholderInfo(0, "ctrTitle", "Title", (120, 88, 720, 188)),
+            PlaceholderInfo(1, "subTitle", "Subtitle", (120, 284, 720, 130)),
+        ],
+        "Blank": [],
+    }
+    info = TemplateInfo(size=(960, 540), masters=[MasterInfo(1, "Master", layouts)])
+    _, guesses = starter(info, load_master(TEMPLATES))
+    assert guesses["closing"].layout == "Title Slide"
+    assert guesses["closing"].targets["Title"] == 0

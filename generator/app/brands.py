@@ -46,6 +46,15 @@ def new_brand(templates: Path, name: str, template: Path) -> NewBrand:
     master = load_master(templates)
     copied = not template.resolve().is_relative_to(folder.resolve())  # a brand names no '..'
     used = folder / name / template.name if copied else template
+    if copied and (folder / name).exists():
+        others = sorted(p.name for p in (folder / name).iterdir() if p.name != template.name)
+        if others or not (folder / name).is_dir():
+            message = (
+                f"is there already, holding other files ({', '.join(others[:3]) or 'not a'}"
+                f"{' …' if len(others) > 3 else ''}{' folder' if not others else ''}): choose"
+                " another name for the brand"
+            )
+            raise DeckgenError([Diagnostic(display_path(folder / name), None, None, message)])
     if copied:
         _copy(template, used)
     relative = Path(os.path.relpath(used.resolve(), folder.resolve())).as_posix()
@@ -77,6 +86,9 @@ def _create(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".deckgen-", suffix=".tmp")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(handle, 0o666 & ~umask)  # as any file the user makes, not mkstemp's 0600
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         try:

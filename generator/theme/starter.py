@@ -53,6 +53,8 @@ _KIND_COST = 1.0
 #: A placeholder less than this share as wide as deckgen's (each of its own slide) is no place
 #: for the text: what deckgen sets on one line would need three.
 _NARROWEST = 0.5
+#: What a text over another, or over art, costs when nothing else keeps the slide's title.
+_COVER_COST = 10.0
 _ODD_COST = 0.5
 #: How far two boxes may run into each other before they overlap (as `check.overlap`).
 _TOLERANCE = 2.0
@@ -124,9 +126,11 @@ def _guess(
     layout: LayoutDef, master: MasterSpec, size: tuple[float, float], chosen: MasterInfo
 ) -> Guess:
     ranked: list[tuple[float, int, str, dict[str, int | str]]] = []
-    for narrow in (False, True):  # a narrow placeholder only where nothing else is left
+    # a narrow placeholder only where nothing else is left; texts over each other only where
+    # the title would otherwise be lost (the check then says so)
+    for narrow, loose in ((False, False), (True, False), (True, True)):
         for order, (name, offered) in enumerate(chosen.layouts.items()):
-            found = _fit_onto(layout, master, size, offered, chosen.art, narrow)
+            found = _fit_onto(layout, master, size, offered, chosen.art, narrow, loose)
             if found is not None:
                 ranked.append((found[0], order, name, found[1]))
         if ranked:
@@ -148,6 +152,7 @@ def _fit_onto(
     offered: list[PlaceholderInfo],
     art: tuple[Box, ...] = (),
     narrow: bool = False,
+    loose: bool = False,
 ) -> tuple[float, dict[str, int | str]] | None:
     """The cost and targets of deckgen's `layout` on the template layout `offered`; None if
     it has no title."""
@@ -171,7 +176,7 @@ def _fit_onto(
         if len(used) != len(set(id(slot) for slot in used)):
             continue  # one text to a placeholder
         value = _assignment_cost(
-            texts, choice, master, size, [title, *used], offered, layout.name, art, narrow
+            texts, choice, master, size, [title, *used], offered, layout.name, art, narrow, loose
         )
         value += _UNUSED_COST * (len(slots) - len(used))
         if best is None or value < best[0]:
@@ -193,9 +198,20 @@ def _assignment_cost(
     name: str,
     art: tuple[Box, ...],
     narrow: bool = False,
+    loose: bool = False,
 ) -> float:
+    """What placing `texts` into `choice` (a placeholder each, or None for a text box) costs;
+    infinite where a text box would cover a used placeholder or the template's art, where two
+    used placeholders run into each other, or (unless `narrow`) where a placeholder is too
+    narrow. With `loose`, covering costs much but is allowed: the last resort, before the
+    title is lost."""
     boxed = [text for text, slot in zip(texts, choice, strict=True) if slot is None]
     value = 0.0
+    cover = _COVER_COST if loose else float("inf")
+    boxes = [p.box for p in used if p.box is not None]
+    for first, second in itertools.combinations(boxes, 2):
+        if _overlaps(first, second):
+            value += cover  # the template's own placeholders over each other
     for text, slot in zip(texts, choice, strict=True):
         if slot is not None and slot.box is not None:
             if not narrow and slot.box[2] / size[0] < _NARROWEST * text.box[2] / master.size[0]:
@@ -208,9 +224,9 @@ def _assignment_cost(
         things = [a for a in art if a[2] * a[3] < _GROUND * slide]  # bands, logos, corners
         for box in _boxes_on_template(boxed, master, size, offered, name, art):
             if any(p.box is not None and _overlaps(box, p.box) for p in used):
-                return float("inf")  # the text box would cover a text of the template's
+                value += cover  # the text box would cover a text of the template's
             if any(_overlaps(box, thing) for thing in things):
-                return float("inf")  # or stand on the template's art
+                value += cover  # or stand on the template's art
     return value
 
 
