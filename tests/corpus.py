@@ -272,6 +272,14 @@ def logo_bottom_right(prs: PptxPresentation) -> None:
     tree.append(pic)
 
 
+def veiled(prs: PptxPresentation) -> None:
+    """Not in the corpus: the full-slide navy rectangle of `dark_text_on_dark_art` at 36%
+    opacity, a veil or a shadow, as LibreOffice's Sunset has: the slide reads as light."""
+    dark_text_on_dark_art(prs)
+    fill = prs.slide_masters[0].element.xpath(".//p:sp[.//p:cNvPr/@name='Master band']//a:srgbClr")
+    etree.SubElement(fill[0], qn("a:alpha")).set("val", "36000")
+
+
 def dark_picture_behind_text(prs: PptxPresentation) -> None:
     """Not in the corpus: a template made to be unreadable, for the contrast check. A navy
     picture over the whole lower half of the master, behind the body text, with the light
