@@ -272,6 +272,18 @@ def logo_bottom_right(prs: PptxPresentation) -> None:
     tree.append(pic)
 
 
+def big_logo_over_the_body(prs: PptxPresentation) -> None:
+    """Not in the corpus: a 4 x 2.5 in logo on the master, from 380 pt across and 144 pt down,
+    over the right of its layouts' body placeholders: the template's own text covers it."""
+    master = prs.slide_masters[0]
+    png = _png(80, 50, (200, 30, 40))
+    _image_part, rId = master.part.get_or_add_image_part(io.BytesIO(png))
+    cx, cy = Emu(3657600), Emu(2286000)
+    shape_id = max(int(i) for i in master.element.xpath(".//p:cNvPr/@id")) + 1
+    pic = CT_Picture.new_pic(shape_id, "Big logo", "Logo", rId, Pt(380), Pt(144), cx, cy)
+    master.shapes._spTree.append(pic)
+
+
 def veiled(prs: PptxPresentation) -> None:
     """Not in the corpus: the full-slide navy rectangle of `dark_text_on_dark_art` at 36%
     opacity, a veil or a shadow, as LibreOffice's Sunset has: the slide reads as light."""

@@ -639,3 +639,14 @@ def test_text_crossing_a_templates_dark_triangle_is_a_contrast_error(
         if f.slide_id == "panel" and "contrast" in f.message
     ]
     assert "text in 'Name 1' has contrast 1.12:1 (#1F497D on #780373)" in panel[0]
+
+
+def test_text_over_a_picture_of_the_master_is_an_overlap_error(tmp_path: Path):
+    """A logo of the master under the template's body placeholder: the statement's text is
+    drawn over it. A picture the size of the slide is its ground, and is not counted."""
+    made = corpus.made(tmp_path / "made", {"big-logo.pptx": corpus.big_logo_over_the_body})
+    found = [f.message for f in overlap(read_deck(build_on(tmp_path, made["big-logo.pptx"])))]
+    assert (
+        "text 'Body' lies over the template's picture 'Big logo' by 288 x 180 pt: map the text"
+        " to another place, or move the picture in the template"
+    ) in found

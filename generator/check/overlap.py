@@ -41,6 +41,46 @@ def overlap(deck: DeckView) -> list[Finding]:
         for shape in slide.shapes:
             if said := _out_of_place(shape, deck.size):
                 found.append(finding(deck.path, "error", said, "overlap", slide.number, slide.id))
+        found += [
+            finding(deck.path, "error", message, "overlap", slide.number, slide.id)
+            for message in _on_pictures(shapes, slide.pictures, deck.size)
+        ]
+    return found
+
+
+#: A master's picture that covers at least this share of the slide is its ground (a
+#: background photo, parchment): text is meant to stand on it, and contrast judges it.
+GROUND = 0.6
+#: How much of a text box a picture must cover before the text counts as lying over it.
+PICTURE_SHARE = 0.15
+
+
+def _on_pictures(
+    shapes: list[Shape], pictures: list[Shape], size: tuple[float, float]
+) -> list[str]:
+    """Say so where text lies over a picture that the master or layout draws behind the slide
+    (a logo, a photo) across at least `PICTURE_SHARE` of the text's box: the text hides it,
+    and it the text."""
+    found = []
+    things = [
+        p
+        for p in pictures
+        if p.box is not None and p.box[2] * p.box[3] < GROUND * size[0] * size[1]
+    ]
+    for shape in shapes:
+        if shape.kind != "text" or not shape.text.strip():
+            continue
+        assert shape.box is not None
+        area = shape.box[2] * shape.box[3]
+        for picture in things:
+            depth = _intersection(shape, picture)
+            # a corner of a tall text box over a picture is not yet text over it
+            if depth is not None and depth[0] * depth[1] >= PICTURE_SHARE * area:
+                found.append(
+                    f"text {shape.name!r} lies over the template's picture {picture.name!r} by"
+                    f" {depth[0]:g} x {depth[1]:g} pt: map the text to another place, or move"
+                    " the picture in the template"
+                )
     return found
 
 

@@ -72,6 +72,8 @@ class SlideView:
     hidden: bool
     shapes: list[Shape]
     notes: str
+    pictures: list[Shape] = field(default_factory=list)
+    """The pictures the slide's master and layout draw behind it (logos, photos)."""
 
     @property
     def title(self) -> str:
@@ -121,7 +123,13 @@ def _slide(number: int, slide: Any) -> SlideView:
             shapes.append(shape)
     notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
     hidden = slide.element.get("show") == "0"
-    return SlideView(number, slide.element.cSld.get("name", ""), hidden, shapes, notes or "")
+    pictures = [
+        _picture(element)
+        for part in (master, layout)
+        for element in part.element.cSld.spTree.iterchildren(f"{{{NS['p']}}}pic")
+    ]
+    name = slide.element.cSld.get("name", "")
+    return SlideView(number, name, hidden, shapes, notes or "", pictures)
 
 
 Outline = list[tuple[float, float]]
