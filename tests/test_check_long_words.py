@@ -189,3 +189,17 @@ def test_the_diagram_core_breaks_hallbarhetsuppdrag_in_orebros_deck_a_warning(sc
     assert (lenient.exit_code, lenient.stdout.splitlines()) == (0, lines)
     strict = run(scratch, "check", "--region", "orebro", "--fail-on", "warning")
     assert (strict.exit_code, strict.stdout.splitlines()) == (3, lines)
+
+
+def test_a_templates_own_quote_mark_is_not_read_as_a_piece_of_deckgens_text():
+    """LibreOffice's Grey Elegant draws a large ” on its master, inside the title's place: the
+    PDF's lone ” is a piece of the quote's first word ”Att only by its characters, and is not
+    counted as the quote's text outside its box (it read as 182 pt of overflow)."""
+    from generator.check.overflow import Word, _Page
+    from generator.check.view import Shape
+
+    quote = Shape("Title", "text", (100, 100, 400, 100), text="”Att prata omställning")
+    page = _Page([quote], 1.0, 960, 540)
+    inside = [Word("”Att", (110, 110, 150, 130)), Word("prata", (155, 110, 190, 130))]
+    assert page.measure([*inside, Word("”", (110, 300, 180, 400))]) == []
+    assert page.measure([*inside, Word("prata", (110, 300, 180, 330))]) != []  # still measured

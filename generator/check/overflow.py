@@ -123,7 +123,10 @@ class _Page:
         """Return `word` placed on the nearest shape whose text has it as a word, else on the
         nearest whose text has it as a piece of a word; None if no shape's text has it."""
         whole = [s for s in self.shapes if word.text in self.tokens[id(s)]]
-        owners = whole or [s for s in self.shapes if word.text in self.joined[id(s)]]
+        # a piece of a broken word holds a letter or digit; a lone mark (a template's own
+        # decorative quote glyph) is no piece of deckgen's text, though "”Att" holds it
+        pieces = any(c.isalnum() for c in word.text)
+        owners = whole or [s for s in self.shapes if pieces and word.text in self.joined[id(s)]]
         if not owners:
             return None  # not text of a shape deckgen can place: joined by the renderer
         distances = [_distance(word.box, _scaled(s, self.scale)) for s in owners]
