@@ -284,6 +284,26 @@ def big_logo_over_the_body(prs: PptxPresentation) -> None:
     master.shapes._spTree.append(pic)
 
 
+def dark_background_picture(prs: PptxPresentation) -> None:
+    """Not in the corpus: a navy picture as the master's background fill (LibreOffice's Candy
+    fills its background with a photo), with the light theme's colour map: dark text on it."""
+    master = prs.slide_masters[0]
+    _image_part, rId = master.part.get_or_add_image_part(
+        io.BytesIO(_png(64, 36, (0x14, 0x1E, 0x3C)))
+    )
+    background = parse_xml(
+        '<p:bg xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+        ' xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+        ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<p:bgPr><a:blipFill><a:blip r:embed="{rId}"/><a:stretch><a:fillRect/></a:stretch>'
+        "</a:blipFill><a:effectLst/></p:bgPr></p:bg>"
+    )
+    old = master.element.cSld.find(qn("p:bg"))
+    if old is not None:
+        master.element.cSld.remove(old)
+    master.element.cSld.insert(0, background)
+
+
 def veiled(prs: PptxPresentation) -> None:
     """Not in the corpus: the full-slide navy rectangle of `dark_text_on_dark_art` at 36%
     opacity, a veil or a shadow, as LibreOffice's Sunset has: the slide reads as light."""

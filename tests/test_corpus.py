@@ -438,6 +438,7 @@ def test_a_missing_template_says_not_found(tmp_path: Path):
         ("dark-text-on-dark-art.pptx", True),
         ("dark-picture-behind-text.pptx", True),
         ("veiled.pptx", False),
+        ("dark-background-picture.pptx", True),
         ("pp-logo-bottom-right.pptx", False),
     ],
 )
@@ -450,6 +451,7 @@ def test_contrast_is_measured_against_the_master_art_behind_the_text(
         "dark-text-on-dark-art.pptx": corpus.dark_text_on_dark_art,
         "dark-picture-behind-text.pptx": corpus.dark_picture_behind_text,
         "veiled.pptx": corpus.veiled,
+        "dark-background-picture.pptx": corpus.dark_background_picture,
     }
     if name not in made:  # made to have it, not one of the corpus's
         made = corpus.made(tmp_path / "made", {name: makers[name]})

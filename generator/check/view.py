@@ -93,7 +93,7 @@ def read_deck(path: Path) -> DeckView:
     """Read the deck at `path`."""
     prs = Presentation(str(path))
     size = ((prs.slide_width or 0) / EMU_PER_POINT, (prs.slide_height or 0) / EMU_PER_POINT)
-    slides = [_slide(number, slide) for number, slide in enumerate(prs.slides, 1)]
+    slides = [_slide(number, slide, size) for number, slide in enumerate(prs.slides, 1)]
     pictures = [
         _picture(element)
         for master in prs.slide_masters
@@ -103,12 +103,12 @@ def read_deck(path: Path) -> DeckView:
     return DeckView(path, size, prs.core_properties.language or "", slides, pictures)
 
 
-def _slide(number: int, slide: Any) -> SlideView:
+def _slide(number: int, slide: Any, size: tuple[float, float]) -> SlideView:
     layout = slide.slide_layout
     master = layout.slide_master
     colors = _Colors(master, slide, layout)
     background = _background(colors, slide, layout, master)
-    art = _art(colors, master, layout)
+    art = [*_picture_background(size, slide, layout, master), *_art(colors, master, layout)]
     shapes = []
     for element in slide.element.cSld.spTree.iterchildren():
         tag = etree.QName(element).localname
@@ -123,10 +123,13 @@ def _slide(number: int, slide: Any) -> SlideView:
             shapes.append(shape)
     notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
     hidden = slide.element.get("show") == "0"
-    pictures = [
+    pictures = [  # a group that holds a picture counts whole, by its box on the slide
         _picture(element)
         for part in (master, layout)
-        for element in part.element.cSld.spTree.iterchildren(f"{{{NS['p']}}}pic")
+        for element in part.element.cSld.spTree.iterchildren(
+            f"{{{NS['p']}}}pic", f"{{{NS['p']}}}grpSp"
+        )
+        if etree.QName(element).localname == "pic" or element.find(".//p:pic", NS) is not None
     ]
     name = slide.element.cSld.get("name", "")
     return SlideView(number, name, hidden, shapes, notes or "", pictures)
@@ -152,7 +155,8 @@ def _art(colors: _Colors, *parts: Any) -> list[tuple[Outline, Paint]]:
         for element in part.element.cSld.spTree.iterchildren():
             if etree.QName(element).localname == "pic":
                 box = _box(element)
-                sampler = _sampled(part, element, box) if box is not None else None
+                blip = element.find("p:blipFill/a:blip", NS)
+                sampler = _sampled(part, blip, box) if box is not None else None
                 if box is not None and sampler is not None:
                     x, y, width, height = box
                     corners = [(x, y), (x + width, y), (x + width, y + height), (x, y + height)]
@@ -207,15 +211,32 @@ def _translucent(fill: Any) -> bool:
 _SAMPLE_WIDTH = 160
 
 
-def _sampled(part: Any, element: Any, box: tuple[float, float, float, float]) -> Paint | None:
-    """What the picture `element` of `part` shows at a point of its `box`: the mean colour of
-    the pixels about it, on the picture scaled to `_SAMPLE_WIDTH` (stretched to its box, as
-    drawn); None where they are mostly transparent. None if the picture cannot be read."""
+def _picture_background(size: tuple[float, float], *parts: Any) -> list[tuple[Outline, Paint]]:
+    """The picture that fills the slide's background, where the first part that sets a
+    background (the slide, its layout, its master) sets one (LibreOffice's Candy: a photo of
+    sweets), as art the size of the slide under all other art; else nothing."""
+    for part in parts:
+        bg = part.element.find("p:cSld/p:bg", NS)
+        if bg is None:
+            continue
+        blip = bg.find("p:bgPr/a:blipFill/a:blip", NS)
+        sampler = _sampled(part, blip, (0, 0, *size)) if blip is not None else None
+        if sampler is None:
+            return []
+        corners = [(0.0, 0.0), (size[0], 0.0), (size[0], size[1]), (0.0, size[1])]
+        return [(corners, sampler)]
+    return []
+
+
+def _sampled(part: Any, blip: Any, box: tuple[float, float, float, float]) -> Paint | None:
+    """What the picture `blip` (an `a:blip`) of `part` shows at a point of its `box`: the mean
+    colour of the pixels about it, on the picture scaled to `_SAMPLE_WIDTH` (stretched to its
+    box, as drawn); None where they are mostly transparent. None if the picture cannot be
+    read."""
     import io
 
     from PIL import Image
 
-    blip = element.find("p:blipFill/a:blip", NS)
     embed = blip.get(f"{{{NS['r']}}}embed") if blip is not None else None
     try:
         with Image.open(io.BytesIO(part.part.related_part(embed).blob)) as image:

@@ -216,13 +216,22 @@ def _fill(master: Any, colors: dict[str, str]) -> str | None:
 _FILLED = "./p:spPr/a:solidFill|./p:spPr/a:gradFill|./p:spPr/a:blipFill|./p:spPr/a:pattFill"
 
 
+#: A group is art where something in it is: a picture, or a filled shape.
+_DRAWN = ".//p:pic|.//p:sp[p:spPr/a:solidFill or p:spPr/a:gradFill or p:spPr/a:blipFill]"
+
+
 def _art(shapes: Any) -> tuple[tuple[float, float, float, float], ...]:
-    """The boxes of the filled shapes and pictures among a master's `shapes`, not its
-    placeholders: what its designer drew."""
+    """The boxes of the filled shapes, pictures and groups of them among a master's
+    `shapes`, not its placeholders: what its designer drew."""
     found = []
     for shape in shapes:
         element = shape.element
-        if shape.is_placeholder or not (element.tag == qn("p:pic") or element.xpath(_FILLED)):
+        drawn = (
+            element.tag == qn("p:pic")
+            or element.xpath(_FILLED)
+            or (element.tag == qn("p:grpSp") and element.xpath(_DRAWN))
+        )
+        if shape.is_placeholder or not drawn:
             continue
         alpha = element.xpath("./p:spPr/a:solidFill/*/a:alpha/@val")
         if alpha and int(alpha[0]) < 50000:
