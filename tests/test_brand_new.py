@@ -252,3 +252,24 @@ def test_a_slide_keeps_its_title_where_the_template_has_no_room_for_its_other_te
     _, guesses = starter(info, load_master(TEMPLATES))
     assert guesses["closing"].layout == "Title Slide"
     assert guesses["closing"].targets["Title"] == 0
+
+
+def test_a_master_with_a_photo_for_its_background_is_passed_over_for_one_without(
+    tmp_path: Path,
+):
+    """LibreOffice's Candy fills its first master's background with a photo of sweets; text
+    reads better on a master without one."""
+    from generator.render.template import describe
+    from generator.theme.starter import starter
+
+    from . import corpus
+
+    def made(prs) -> None:
+        corpus.several_masters(prs, 2)
+        corpus.dark_background_picture(prs)  # on the first master
+
+    path = corpus.made(tmp_path, {"photo.pptx": made})["photo.pptx"]
+    info = describe(path, (tmp_path,))
+    assert info.masters[0].art == ((0.0, 0.0, 960.0, 540.0),)
+    chosen, _ = starter(info, load_master(TEMPLATES))
+    assert chosen.number == 2

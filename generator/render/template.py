@@ -156,7 +156,14 @@ def describe(path: Path, roots: tuple[Path, ...]) -> TemplateInfo:
         name = master.element.cSld.get("name") or master.name or f"Master {number}"
         colors = _scheme(master)
         masters.append(
-            MasterInfo(number, name, layouts, _art(master.shapes), colors, _fill(master, colors))
+            MasterInfo(
+                number,
+                name,
+                layouts,
+                _backdrop(master, prs) + _art(master.shapes),
+                colors,
+                _fill(master, colors),
+            )
         )
     width = (prs.slide_width or 0) / EMU_PER_POINT
     height = (prs.slide_height or 0) / EMU_PER_POINT
@@ -218,6 +225,16 @@ _FILLED = "./p:spPr/a:solidFill|./p:spPr/a:gradFill|./p:spPr/a:blipFill|./p:spPr
 
 #: A group is art where something in it is: a picture, or a filled shape.
 _DRAWN = ".//p:pic|.//p:sp[p:spPr/a:solidFill or p:spPr/a:gradFill or p:spPr/a:blipFill]"
+
+
+def _backdrop(master: Any, prs: PptxPresentation) -> tuple[tuple[float, float, float, float], ...]:
+    """The whole slide, as art, where the master's background is a picture (a photo behind
+    everything), so that a master without one is preferred for text; else nothing."""
+    if not master.element.xpath("./p:cSld/p:bg/p:bgPr/a:blipFill"):
+        return ()
+    return (
+        (0.0, 0.0, (prs.slide_width or 0) / EMU_PER_POINT, (prs.slide_height or 0) / EMU_PER_POINT),
+    )
 
 
 def _art(shapes: Any) -> tuple[tuple[float, float, float, float], ...]:
