@@ -12,9 +12,13 @@ deckgen's placeholders, a placeholder of that layout, from their types, position
   lies under the shapes;
 - the texts of any other layout go into the template layout's body and subtitle placeholders
   that lie nearest to where deckgen's layout has them (each position and size as a share of
-  its slide), one text to a placeholder; a text with no placeholder left is a `text box`, but
-  only where that box would cover none of the placeholders used; the layout whose placeholders
-  fit best wins.
+  its slide, the width counted twice), one text to a placeholder, none less than half as wide
+  as deckgen's, none two that run into each other; a text with no placeholder left is a
+  `text box`, but only where that box would cover none of the placeholders used and none of
+  the master's art; the layout whose placeholders fit best wins. Where nothing fits, a narrow
+  placeholder is allowed, and then texts over each other, before the slide loses its title.
+
+The master is the one whose art (`MasterInfo.art`) lies least under its text placeholders.
 
 Footer, date and slide-number placeholders are never guessed (they do not keep text on a
 slide), nor vertical ones. Every text gets a place: a user who accepts the guess loses none.
@@ -46,7 +50,7 @@ DRAWING_BAND = 0.4
 TEXT_TYPES = ("body", "subTitle", "obj")
 TITLES = ("title", "ctrTitle")
 #: What a text drawn as a text box costs against one in a placeholder (a distance, `_distance`,
-#: is at most 4): a placeholder of the template is preferred wherever there is one.
+#: is at most 5): a placeholder of the template is preferred wherever there is one.
 _TEXT_BOX_COST = 1.5
 _UNUSED_COST = 0.1
 _KIND_COST = 1.0
