@@ -178,27 +178,6 @@ def test_brand_new_tries_the_brand_on_the_national_deck_and_lists_what_check_fin
     assert (project / "templates" / "brands" / "dark.yaml").is_file()
 
 
-def test_a_text_set_on_one_line_goes_to_a_wide_placeholder_not_a_narrow_one():
-    """deckgen's statement body runs the slide's width: of a template layout's two bodies, a
-    narrow column where deckgen has its body and a wide strip at the foot, the guess takes the
-    wide one, though the narrow one sits nearer by position and size."""
-    from generator.layout.spec import MasterInfo, PlaceholderInfo, TemplateInfo
-    from generator.theme.starter import starter
-
-    layouts = {
-        "Title Only": [PlaceholderInfo(0, "title", "Title", (40, 20, 880, 80))],
-        "Two Bodies": [
-            PlaceholderInfo(0, "title", "Title", (40, 20, 880, 80)),
-            PlaceholderInfo(1, "body", "Narrow", (56, 156, 380, 300)),  # where deckgen's is
-            PlaceholderInfo(2, "body", "Wide", (56, 470, 848, 60)),
-        ],
-    }
-    info = TemplateInfo(size=(960, 540), masters=[MasterInfo(1, "Master", layouts)])
-    _, guesses = starter(info, load_master(TEMPLATES))
-    assert guesses["statement"].layout == "Two Bodies"
-    assert guesses["statement"].targets == {"Title": 0, "Body": 2}
-
-
 def test_brand_new_refuses_a_name_whose_folder_holds_other_files(
     project: Path, made: dict[str, Path]
 ):

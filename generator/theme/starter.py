@@ -12,11 +12,11 @@ deckgen's placeholders, a placeholder of that layout, from their types, position
   lies under the shapes;
 - the texts of any other layout go into the template layout's body and subtitle placeholders
   that lie nearest to where deckgen's layout has them (each position and size as a share of
-  its slide, the width counted twice), one text to a placeholder, none less than half as wide
-  as deckgen's, none two that run into each other; a text with no placeholder left is a
-  `text box`, but only where that box would cover none of the placeholders used and none of
-  the master's art; the layout whose placeholders fit best wins. Where nothing fits, a narrow
-  placeholder is allowed, and then texts over each other, before the slide loses its title.
+  its slide, the width counted twice), one text to a placeholder, never two that run into
+  each other; a text with no placeholder left is a `text box`, but only where that box would
+  cover none of the placeholders used and none of the master's art; the layout whose
+  placeholders fit best wins. Where nothing fits, texts may lie over each other (check then
+  says so) before the slide loses its title.
 
 The master is the one whose art (`MasterInfo.art`) lies least under its text placeholders.
 
@@ -54,9 +54,6 @@ TITLES = ("title", "ctrTitle")
 _TEXT_BOX_COST = 1.5
 _UNUSED_COST = 0.1
 _KIND_COST = 1.0
-#: A placeholder less than this share as wide as deckgen's (each of its own slide) is no place
-#: for the text: what deckgen sets on one line would need three.
-_NARROWEST = 0.5
 #: What a text over another, or over art, costs when nothing else keeps the slide's title.
 _COVER_COST = 10.0
 _ODD_COST = 0.5
@@ -130,11 +127,10 @@ def _guess(
     layout: LayoutDef, master: MasterSpec, size: tuple[float, float], chosen: MasterInfo
 ) -> Guess:
     ranked: list[tuple[float, int, str, dict[str, int | str]]] = []
-    # a narrow placeholder only where nothing else is left; texts over each other only where
-    # the title would otherwise be lost (the check then says so)
-    for narrow, loose in ((False, False), (True, False), (True, True)):
+    # texts over each other only where the title would otherwise be lost (check says so)
+    for loose in (False, True):
         for order, (name, offered) in enumerate(chosen.layouts.items()):
-            found = _fit_onto(layout, master, size, offered, chosen.art, narrow, loose)
+            found = _fit_onto(layout, master, size, offered, chosen.art, loose)
             if found is not None:
                 ranked.append((found[0], order, name, found[1]))
         if ranked:
@@ -155,7 +151,6 @@ def _fit_onto(
     size: tuple[float, float],
     offered: list[PlaceholderInfo],
     art: tuple[Box, ...] = (),
-    narrow: bool = False,
     loose: bool = False,
 ) -> tuple[float, dict[str, int | str]] | None:
     """The cost and targets of deckgen's `layout` on the template layout `offered`; None if
@@ -180,7 +175,7 @@ def _fit_onto(
         if len(used) != len(set(id(slot) for slot in used)):
             continue  # one text to a placeholder
         value = _assignment_cost(
-            texts, choice, master, size, [title, *used], offered, layout.name, art, narrow, loose
+            texts, choice, master, size, [title, *used], offered, layout.name, art, loose
         )
         value += _UNUSED_COST * (len(slots) - len(used))
         if best is None or value < best[0]:
@@ -201,14 +196,12 @@ def _assignment_cost(
     offered: list[PlaceholderInfo],
     name: str,
     art: tuple[Box, ...],
-    narrow: bool = False,
     loose: bool = False,
 ) -> float:
     """What placing `texts` into `choice` (a placeholder each, or None for a text box) costs;
-    infinite where a text box would cover a used placeholder or the template's art, where two
-    used placeholders run into each other, or (unless `narrow`) where a placeholder is too
-    narrow. With `loose`, covering costs much but is allowed: the last resort, before the
-    title is lost."""
+    infinite where a text box would cover a used placeholder or the template's art, or where
+    two used placeholders run into each other. With `loose`, covering costs much but is
+    allowed: the last resort, before the title is lost."""
     boxed = [text for text, slot in zip(texts, choice, strict=True) if slot is None]
     value = 0.0
     cover = _COVER_COST if loose else float("inf")
@@ -218,8 +211,6 @@ def _assignment_cost(
             value += cover  # the template's own placeholders over each other
     for text, slot in zip(texts, choice, strict=True):
         if slot is not None and slot.box is not None:
-            if not narrow and slot.box[2] / size[0] < _NARROWEST * text.box[2] / master.size[0]:
-                return float("inf")  # a line of text, a long link, would not fit across it
             value += _distance(text.box, master.size, slot.box, size)
             value += 0.2 * ((text.type == "subTitle") != (slot.type == "subTitle"))
     if boxed:
