@@ -231,8 +231,8 @@ def test_a_link_mapped_to_a_date_placeholder_is_refused_before_anything_is_writt
         " layout 'Title, Text and Footers', is not on the slide (1 of 1 words lost: 'https://"
     )
     assert problem.message.endswith(
-        "the template does not keep text there: map it to another placeholder, or to null to"
-        " leave it out"
+        "; idx 10 is the layout's date placeholder, which a new slide does not get: map it to"
+        " another placeholder, or to null to leave it out"
     )
     assert not (tmp_path / "output").exists() or not list((tmp_path / "output").glob("*.pptx"))
 

@@ -18,6 +18,11 @@ from generator.errors import Diagnostic, display_path
 from generator.layout.spec import SlideSpec, TemplatePlan
 from generator.pipeline import Plan
 
+#: The placeholder types a slide takes no text into, by what a reader calls them: python-pptx
+#: copies none of them from the layout onto a new slide (PowerPoint fills them from its
+#: header and footer settings).
+_NOT_KEPT = {"dt": "date", "ftr": "footer", "sldNum": "slide-number", "hdr": "header"}
+
 #: How many missing words a finding quotes.
 _QUOTED = 8
 
@@ -119,12 +124,18 @@ def lost_on_template(blob: bytes, plan: Plan, brand_file: Path) -> list[Diagnost
                 continue
             lost = [w for w in dict.fromkeys(words) if missing[w] > 0]
             quoted = " ".join(lost[:_QUOTED]) + (" …" if len(lost) > _QUOTED else "")
+            kind = template.kinds.get(spec.layout, {}).get(mapped[name] or 0, "")
+            reason = (
+                f"idx {mapped[name]} is the layout's {_NOT_KEPT[kind]} placeholder, which a new"
+                " slide does not get"
+                if kind in _NOT_KEPT
+                else "the template does not keep text there"
+            )
             message = (
                 f"slide {number} ({spec.id!r}): the text of its {name!r} placeholder, mapped to"
                 f" idx {mapped[name]} of the template's layout {layout!r}, is not on the slide"
-                f" ({sum(missing.values())} of {len(words)} words lost: {quoted!r}); the template"
-                " does not keep text there: map it to another placeholder, or to null to leave"
-                " it out"
+                f" ({sum(missing.values())} of {len(words)} words lost: {quoted!r}); {reason}:"
+                " map it to another placeholder, or to null to leave it out"
             )
             found.append(Diagnostic(display_path(brand_file), None, None, message))
     return found

@@ -266,6 +266,9 @@ class TemplatePlan:
     areas: dict[str, Box] = field(default_factory=dict)
     """For each of deckgen's layouts, the area of the template's layout below its title, where
     deckgen's own shapes go (`layout.fit`); the whole slide where it has no title."""
+    kinds: dict[str, dict[int, str]] = field(default_factory=dict)
+    """For each of deckgen's layouts, the type of each placeholder of its template layout, by
+    idx ("body", "dt", "ftr"…): what a loss is explained by."""
     boxes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """For each of deckgen's layouts, its placeholders that the mapping gives no template
     placeholder but `text box`: deckgen draws their text itself (`layout.fit.as_text_boxes`)."""

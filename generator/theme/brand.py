@@ -221,6 +221,7 @@ def template_plan(
             fail_if_any(problems)  # without its master, the rest of the mapping cannot be read
     layouts: dict[str, tuple[str, dict[str, int | None]]] = {}
     boxes: dict[str, tuple[str, ...]] = {}
+    kinds: dict[str, dict[int, str]] = {}
     masters: dict[str, int] = {}
     ambiguous: dict[str, list[MasterInfo]] = {}
     for name, mapping in template.layouts.items():
@@ -262,6 +263,7 @@ def template_plan(
             targets[placeholder] = found
         problems += _shared_targets(source, path, mapping.layout, targets, offered)
         layouts[name] = (mapping.layout, targets)
+        kinds[name] = {p.idx: p.type for p in offered}
     if ambiguous:  # said once: one `master:` settles them all
         names = ", ".join(f"'{name}'" for name in ambiguous)
         sharing = {m.number: m for found in ambiguous.values() for m in found}
@@ -311,6 +313,7 @@ def template_plan(
         size=info.size,
         masters=masters,
         areas=areas,
+        kinds=kinds,
         boxes=boxes,
     )
 
