@@ -24,7 +24,7 @@ from generator.source.load import Source, load_yaml
 from generator.source.merge import merge
 from generator.source.variant import NATIONAL, Options, Variant, overlay_roots, region_paths
 from generator.theme.brand import Brand, Branding, load_brand, template_plan
-from generator.theme.contrast import legible
+from generator.theme.contrast import legible, legible_placeholders
 
 OverlayT = TypeVar("OverlayT", bound=Overlay)
 T = TypeVar("T")
@@ -161,6 +161,7 @@ class Pipeline:
             specs, master = fitted(specs, master, info.size, template.areas)
             drawn_on = info.masters[next(iter(template.masters.values()), 0)]
             master = legible(master, drawn_on.colors, drawn_on.background)
+            template = legible_placeholders(template, info)
         return Plan(
             deck=deck,
             specs=specs,

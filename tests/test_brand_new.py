@@ -164,18 +164,19 @@ def test_brand_new_tries_the_brand_on_the_national_deck_and_lists_what_check_fin
     assert f"tried on {deck}'s national deck: no problem found" in good.output.splitlines()
     from . import corpus
 
-    unreadable = corpus.made(tmp_path / "made", {"dark.pptx": corpus.dark_text_on_dark_art})
-    bad = _new(project, "dark", "--template", str(unreadable["dark.pptx"]), *content)
+    logo = corpus.made(tmp_path / "made", {"logo.pptx": corpus.big_logo_over_the_body})
+    bad = _new(project, "logo", "--template", str(logo["logo.pptx"]), *content)
     assert bad.exit_code == 0, bad.output  # the starter is written; the problems are listed
     lines = bad.output.splitlines()
     said = next(line for line in lines if line.startswith("tried on "))
     assert said.startswith(f"tried on {deck}'s national deck: ")
     assert said.endswith(" problems:")
     assert (
-        "  slide 1 (title): error: text in 'Title' has contrast 1.28:1 (#000000 on #141E3C);"
-        " WCAG AA needs 3:1 for large text"
+        "  slide 2 (vad-handlar-det-om): error: text 'Body' lies over the template's picture"
+        " 'Big logo' by 288 x 180 pt: map the text to another place, or move the picture in the"
+        " template"
     ) in lines
-    assert (project / "templates" / "brands" / "dark.yaml").is_file()
+    assert (project / "templates" / "brands" / "logo.yaml").is_file()
 
 
 def test_brand_new_refuses_a_name_whose_folder_holds_other_files(

@@ -53,3 +53,21 @@ def test_links_get_a_colour_of_their_own_only_where_the_themes_does_not_read():
     dark = legible(master, OFFICE, "141E3C")  # #0000FF on navy: 1.91:1
     assert round(ratio(OFFICE["hlink"], "141E3C"), 2) == 1.91
     assert dark.link_color == "bg1"  # white, of tx1, bg1, tx2, bg2 the one that reads best
+
+
+def test_a_template_placeholders_text_that_would_not_read_on_its_own_art_gets_a_colour():
+    """LibreOffice's Piano, converted, keeps no text colours: its title is tx1, black, on the
+    master's black band. The title takes the scheme colour that reads there; the body, black
+    on white, keeps the template's."""
+    from pathlib import Path
+
+    from generator.layout.spec import MasterInfo, PlaceholderInfo, TemplateInfo, TemplatePlan
+    from generator.theme.contrast import legible_placeholders
+
+    layout = [
+        PlaceholderInfo(0, "title", "Title", (28, 3, 737, 44), color="000000", ground="000000"),
+        PlaceholderInfo(1, "body", "Body", (28, 85, 737, 283), color="000000", ground="FFFFFF"),
+    ]
+    info = TemplateInfo((794, 447), [MasterInfo(1, "Master", {"Content": layout}, colors=OFFICE)])
+    plan = TemplatePlan(Path("piano.pptx"), {"statement": ("Content", {"Title": 0, "Body": 1})})
+    assert legible_placeholders(plan, info).colors == {"statement": {"Title": "bg1"}}

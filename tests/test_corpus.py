@@ -446,7 +446,9 @@ def test_contrast_is_measured_against_the_master_art_behind_the_text(
     made: dict[str, Path], tmp_path: Path, name: str, found: bool
 ):
     """Dark text on a dark full-slide shape of the master is unreadable, though the slide's
-    background fill is white; a master with only a small logo leaves the text on white."""
+    background fill is white; a master with only a small logo leaves the text on white.
+    deckgen sets its own text in colours that read on the template, so the test takes those
+    out again, as a user might: the template's own colours are what check must judge."""
     makers = {
         "dark-text-on-dark-art.pptx": corpus.dark_text_on_dark_art,
         "dark-picture-behind-text.pptx": corpus.dark_picture_behind_text,
@@ -455,7 +457,18 @@ def test_contrast_is_measured_against_the_master_art_behind_the_text(
     }
     if name not in made:  # made to have it, not one of the corpus's
         made = corpus.made(tmp_path / "made", {name: makers[name]})
-    view = read_deck(build_on(tmp_path, made[name]))
+    deck = build_on(tmp_path, made[name])
+    rewrite_all = re.compile(
+        rb"<a:solidFill><a:schemeClr val=\"(?:tx1|bg1|tx2|bg2)\"/></a:solidFill>"
+    )
+    with zipfile.ZipFile(deck) as package:
+        parts = {entry.filename: package.read(entry) for entry in package.infolist()}
+    with zipfile.ZipFile(deck, "w", zipfile.ZIP_DEFLATED) as package:
+        for part, data in parts.items():
+            if part.startswith("ppt/slides/slide"):
+                data = rewrite_all.sub(b"", data)  # deckgen's chosen text colours, taken out
+            package.writestr(part, data)
+    view = read_deck(deck)
     contrast = [f.message for f in accessibility(view) if "contrast" in f.message]
     assert bool(contrast) is found
     if found:

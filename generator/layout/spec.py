@@ -210,6 +210,12 @@ class PlaceholderInfo:
     """Where it sits on the slide, in points (its own, or inherited from the master)."""
     vertical: bool = False
     """Whether its text runs vertically (`bodyPr vert`), as in "Title and Vertical Text"."""
+    color: str | None = None
+    """The colour the template sets its text in, as RRGGBB (its own list style, its master's
+    placeholder's, its master's text style, else tx1); None where that is not a plain colour."""
+    ground: str | None = None
+    """What its text stands on at its middle, as RRGGBB: the topmost solid art of its layout
+    or master there, else the master's background; None where that is a picture or unknown."""
 
 
 @dataclass(frozen=True)
@@ -228,7 +234,8 @@ class MasterInfo:
     """Its scheme colours (tx1, bg1, tx2, bg2, accent1-6, hlink, folHlink) as RRGGBB, through
     its colour map and its theme."""
     background: str | None = None
-    """Its background's colour as RRGGBB, where it is a plain fill."""
+    """What its slides show at their middle, as RRGGBB: the topmost solid art there (a
+    full-slide band), else its background's colour, where it is a plain fill."""
 
 
 @dataclass(frozen=True)
@@ -269,6 +276,9 @@ class TemplatePlan:
     kinds: dict[str, dict[int, str]] = field(default_factory=dict)
     """For each of deckgen's layouts, the type of each placeholder of its template layout, by
     idx ("body", "dt", "ftr"…): what a loss is explained by."""
+    colors: dict[str, dict[str, str]] = field(default_factory=dict)
+    """For each of deckgen's layouts, the scheme colour its text takes in a template
+    placeholder where the template's own colour would not read there (`theme.contrast`)."""
     boxes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """For each of deckgen's layouts, its placeholders that the mapping gives no template
     placeholder but `text box`: deckgen draws their text itself (`layout.fit.as_text_boxes`)."""

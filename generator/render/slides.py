@@ -53,6 +53,7 @@ def draw_slides(
         for layout in reversed(list(slide_master.slide_layouts))
     }  # reversed: where a master holds two layouts of one name, the first is drawn on
     for spec in specs:
+        colors: dict[str, str] = {}
         if template is None:
             layout = layouts[(0, spec.layout)]
             targets = {ph.placeholder_format.idx: ph.name for ph in layout.placeholders}
@@ -60,8 +61,9 @@ def draw_slides(
             name, mapped = template.layouts[spec.layout]
             layout = layouts[(template.masters.get(spec.layout, 0), name)]
             targets = {idx: ours for ours, idx in mapped.items() if idx is not None}
+            colors = template.colors.get(spec.layout, {})
         slide = prs.slides.add_slide(layout)
-        _draw(slide, spec, master, language, targets, roots, plain=template is not None)
+        _draw(slide, spec, master, language, targets, roots, template is not None, colors)
 
 
 def _draw(
@@ -72,10 +74,13 @@ def _draw(
     targets: dict[int, str],
     roots: tuple[Path, ...],
     plain: bool = False,
+    colors: dict[str, str] | None = None,
 ) -> None:
     slide.element.cSld.set("name", spec.id)  # the slide's name is its id: checks report it
     link_id = hyperlinks(slide.part)
-    _fill_placeholders(slide, spec, language, link_id, targets, plain, master.link_color)
+    _fill_placeholders(
+        slide, spec, language, link_id, targets, plain, master.link_color, colors or {}
+    )
     for shape in spec.shapes:
         if isinstance(shape, BoxShape):
             _box(slide, shape, master, language, link_id)
@@ -99,6 +104,7 @@ def _fill_placeholders(
     targets: dict[int, str],
     plain: bool,
     link_color: str | None = None,
+    colors: dict[str, str] | None = None,
 ) -> None:
     """Fill each placeholder with the text of the spec's placeholder that `targets` maps its
     idx to, by name; remove the placeholders that get none. With `plain` (a user's template,
@@ -121,6 +127,7 @@ def _fill_placeholders(
             link_id=link_id,
             plain=plain,
             link_color=link_color,
+            color=(colors or {}).get(name),
         )
         if plain:
             _shrink_on_overflow(body)

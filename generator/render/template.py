@@ -136,6 +136,13 @@ def describe(path: Path, roots: tuple[Path, ...]) -> TemplateInfo:
     masters = []
     for number, master in enumerate(prs.slide_masters, 1):
         layouts: dict[str, list[PlaceholderInfo]] = {}
+        colors = _scheme(master)
+        width, height = (
+            (prs.slide_width or 0) / EMU_PER_POINT,
+            (prs.slide_height or 0) / EMU_PER_POINT,
+        )
+        # what the slide shows: its background fill, unless art the size of the slide covers it
+        background = _ground((0, 0, width, height), (master,), colors, _fill(master, colors))
         for layout in master.slide_layouts:
             placeholders = []
             for shape in layout.placeholders:
@@ -150,11 +157,12 @@ def describe(path: Path, roots: tuple[Path, ...]) -> TemplateInfo:
                         shape.name,
                         box,
                         vertical=bool(vertical) and vertical[0] != "horz",
+                        color=_text_color(shape.element, kind, master, prs, colors),
+                        ground=_ground(box, (layout, master), colors, background),
                     )
                 )
             layouts.setdefault(layout.name, placeholders)
         name = master.element.cSld.get("name") or master.name or f"Master {number}"
-        colors = _scheme(master)
         masters.append(
             MasterInfo(
                 number,
@@ -162,7 +170,7 @@ def describe(path: Path, roots: tuple[Path, ...]) -> TemplateInfo:
                 layouts,
                 _backdrop(master, prs) + _art(master.shapes),
                 colors,
-                _fill(master, colors),
+                background,
             )
         )
     width = (prs.slide_width or 0) / EMU_PER_POINT
@@ -206,6 +214,92 @@ def _scheme(master: Any) -> dict[str, str]:
         if slot in slots:
             found[name] = slots[slot]
     return found
+
+
+#: The master text style each placeholder type takes its text's defaults from.
+_TEXT_STYLE = {
+    "title": "titleStyle",
+    "ctrTitle": "titleStyle",
+    "dt": "otherStyle",
+    "ftr": "otherStyle",
+    "sldNum": "otherStyle",
+    "hdr": "otherStyle",
+}
+
+
+def _text_color(
+    element: Any, kind: str, master: Any, prs: Any, colors: dict[str, str]
+) -> str | None:
+    """The colour a template sets a layout placeholder's first-level text in, as RRGGBB: its
+    own list style, else its master's placeholder of its type, else the master's text style,
+    else the presentation's default, else tx1. None where that is no plain colour."""
+    master_type = (
+        "title" if kind in ("title", "ctrTitle") else kind if kind in _TEXT_STYLE else "body"
+    )
+    theirs = [
+        sp
+        for sp in master.element.xpath("./p:cSld/p:spTree/p:sp[p:nvSpPr/p:nvPr/p:ph]")
+        if (sp.xpath("./p:nvSpPr/p:nvPr/p:ph/@type") or ["body"])[0] == master_type
+    ]
+    chain = [
+        *element.xpath("./p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr"),
+        *(d for sp in theirs[:1] for d in sp.xpath("./p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr")),
+        *master.element.xpath(
+            f"./p:txStyles/p:{_TEXT_STYLE.get(kind, 'bodyStyle')}/a:lvl1pPr/a:defRPr"
+        ),
+        *prs.element.xpath("./p:defaultTextStyle/a:lvl1pPr/a:defRPr"),
+    ]
+    for level in chain:
+        fill = level.find(qn("a:solidFill"))
+        if fill is not None and len(fill):
+            return _plain(fill[0], colors)
+    return colors.get("tx1")
+
+
+def _plain(color: Any, colors: dict[str, str]) -> str | None:
+    """An `a:srgbClr`, `a:schemeClr` or `a:sysClr` as RRGGBB, if it is plain: no tint, shade
+    or other change."""
+    if len(color):
+        return None
+    if color.tag == qn("a:srgbClr"):
+        return str(color.get("val", "")).upper() or None
+    if color.tag == qn("a:schemeClr"):
+        return colors.get(color.get("val", ""))
+    if color.tag == qn("a:sysClr"):
+        return str(color.get("lastClr", "")).upper() or None
+    return None
+
+
+def _ground(
+    box: Any, parts: tuple[Any, ...], colors: dict[str, str], background: str | None
+) -> str | None:
+    """The colour behind the middle of `box`: the topmost solid, opaque art of the layout, then
+    the master, there; else the master's background. None where a picture or a group is
+    there, or the art's colour is no plain colour."""
+    if box is None:
+        return None
+    middle = (box[0] + box[2] / 2, box[1] + box[3] / 2)
+    for part in parts:  # the layout is drawn over the master
+        for shape in reversed(list(part.shapes)):
+            if shape.is_placeholder:
+                continue
+            found = _box(shape)
+            if found is None or not (
+                found[0] <= middle[0] <= found[0] + found[2]
+                and found[1] <= middle[1] <= found[1] + found[3]
+            ):
+                continue
+            element = shape.element
+            if element.tag != qn("p:sp"):
+                return None  # a picture or a group: not one colour
+            geometry = element.xpath("./p:spPr/a:prstGeom/@prst")
+            if not geometry or geometry[0] not in ("rect", "roundRect", "snip1Rect"):
+                continue  # a free shape or another outline: its box is not what it covers
+            fill = element.find(f"{qn('p:spPr')}/{qn('a:solidFill')}")
+            if fill is None or not len(fill) or fill[0].find(qn("a:alpha")) is not None:
+                continue  # an outline only, or a veil
+            return _plain(fill[0], colors)
+    return background
 
 
 def _fill(master: Any, colors: dict[str, str]) -> str | None:

@@ -178,12 +178,22 @@ def replace_text(
     link_id: Any,
     plain: bool = False,
     link_color: str | None = None,
+    color: str | None = None,
 ) -> None:
     """Replace the paragraphs of `body` (an `a:txBody`) with `text`; `plain` marks each as
     no list item, whatever the placeholder's style says."""
     for paragraph in body.findall(qn("a:p")):
         body.remove(paragraph)
-    paragraphs(body, text, language, size=size, link_id=link_id, plain=plain, link_color=link_color)
+    paragraphs(
+        body,
+        text,
+        language,
+        size=size,
+        link_id=link_id,
+        plain=plain,
+        link_color=link_color,
+        color=color,
+    )
 
 
 def paragraphs(
@@ -195,12 +205,13 @@ def paragraphs(
     link_id: Any,
     plain: bool = False,
     link_color: str | None = None,
+    color: str | None = None,
 ) -> None:
     """Append `a:p` elements for `text`; `link_id(url)` returns the rId of a hyperlink. With
     `plain`, each paragraph says it is not a list item (no bullet or number, no hanging
     indent): deckgen's text has no lists, but a template's body style may number them. With
     `link_color`, a scheme colour, hyperlinks take it instead of the theme's hyperlink colour
-    (`_link_colour`)."""
+    (`_link_colour`); with `color`, every other run is set in that scheme colour."""
     attributes = {"lang": language, "sz": round(size * 100) if size else None}
     for paragraph in text or [Paragraph(runs=[])]:
         p = sub(body, "a:p")
@@ -214,9 +225,11 @@ def paragraphs(
             properties = sub(
                 r, "a:rPr", **attributes, b="1" if run.bold else None, i="1" if run.italic else None
             )
+            if color and not (run.link and link_color):
+                solid_fill(properties, color)  # a fill comes before the link
             if run.link:
                 if link_color:
-                    solid_fill(properties, link_color)  # a fill comes before the link
+                    solid_fill(properties, link_color)
                 click = sub(properties, "a:hlinkClick", **{"r:id": link_id(run.link)})
                 if link_color:
                     _link_colour(click)

@@ -4,9 +4,15 @@ gives them the contrast that level AA asks for."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from generator.layout.spec import MasterSpec, PlaceholderDef, TextStyle
+from generator.layout.spec import (
+    MasterSpec,
+    PlaceholderDef,
+    TemplateInfo,
+    TemplatePlan,
+    TextStyle,
+)
 
 #: The theme slot behind each scheme colour that the master uses.
 SLOTS = {"tx1": "dk1", "bg1": "lt1", "tx2": "dk2", "bg2": "lt2"}
@@ -113,3 +119,30 @@ def legible(master: MasterSpec, colors: dict[str, str], background: str | None) 
         known = [c for c in TEXT_COLORS if c in colors]
         update["link_color"] = max(known, key=lambda c: ratio(colors[c], ground))
     return master.model_copy(update=update)
+
+
+def legible_placeholders(plan: TemplatePlan, info: TemplateInfo) -> TemplatePlan:
+    """Return `plan` with a scheme colour for each text that a mapped template placeholder
+    would set in a colour that does not read on what stands behind it (WCAG AA: 3:1 for a
+    title, 4.5:1 for other text): the one of `TEXT_COLORS` that reads best there. A template
+    converted by LibreOffice may keep no text colours, so that its titles come out black on
+    its own black band."""
+    colors: dict[str, dict[str, str]] = {}
+    for name, (layout, targets) in plan.layouts.items():
+        drawn_on = info.masters[plan.masters.get(name, 0)]
+        offered = {p.idx: p for p in drawn_on.layouts.get(layout, [])}
+        for ours, idx in targets.items():
+            theirs = offered.get(idx) if idx is not None else None
+            if theirs is None or theirs.color is None or theirs.ground is None:
+                continue
+            needed = LARGE if theirs.type in ("title", "ctrTitle") else BODY
+            ground = theirs.ground
+            if ratio(theirs.color, ground) >= needed:
+                continue
+            known = [c for c in TEXT_COLORS if c in drawn_on.colors]
+            best = max(known, key=lambda c: ratio(drawn_on.colors[c], ground), default=None)
+            if best is not None and ratio(drawn_on.colors[best], ground) > ratio(
+                theirs.color, ground
+            ):
+                colors.setdefault(name, {})[ours] = best
+    return replace(plan, colors=colors)
