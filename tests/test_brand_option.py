@@ -248,7 +248,8 @@ def test_a_template_brand_that_loses_text_names_the_brand_file_given(tmp_path: P
 
 NOT_BUILT = (
     "output/manifest.json: error: not built yet: national; run deckgen build first (with the"
-    " same options)\ndeckgen: 1 error; nothing was written.\n"
+    " same options), or give --brand varmland, which built it\ndeckgen: 1 error; nothing was"
+    " written.\n"
 )
 
 

@@ -49,6 +49,11 @@ def built(output: Path, variants: list[Variant]) -> list[tuple[Variant, Path]]:
         message = (
             f"not built yet: {', '.join(missing)}; run deckgen build first (with the same options)"
         )
+        brands = sorted(  # the same decks, built with --brand: `corp:national`
+            {key.split(":", 1)[0] for key in entries for m in missing if key.endswith(f":{m}")}
+        )
+        if brands:
+            message += f", or give --brand {' or --brand '.join(brands)}, which built it"
         raise DeckgenError([Diagnostic(display_path(output / MANIFEST), None, None, message)])
     return found
 
