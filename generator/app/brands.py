@@ -58,10 +58,11 @@ def new_brand(templates: Path, name: str, template: Path) -> NewBrand:
     if copied:
         _copy(template, used)
     relative = Path(os.path.relpath(used.resolve(), folder.resolve())).as_posix()
-    text = starter_yaml(name, relative, info, master, template.as_posix())
+    guessed = starter(info, master)
+    text = starter_yaml(name, relative, info, master, template.as_posix(), guessed)
     _create(target, text.encode("utf-8"))
     load_brand(templates, name, master)  # what was written reads back as a valid brand
-    _, guesses = starter(info, master)
+    _, guesses = guessed
     boxes = sum(1 for g in guesses.values() for t in g.targets.values() if t == TEXT_BOX)
     return NewBrand(target, used, copied, len(guesses), boxes)
 

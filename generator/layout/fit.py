@@ -14,6 +14,7 @@ with the shapes. The template's placeholders keep the template's own geometry.
 from __future__ import annotations
 
 from generator.layout.spec import (
+    TITLE_TYPES,
     Box,
     BoxShape,
     ConnectorShape,
@@ -83,9 +84,7 @@ def _fit_for(
     """The fit that puts the slide's shapes into `area`, if they all lie below the title of
     deckgen's layout; None for the whole-slide fit."""
     layout = master.layout(spec.layout)
-    titles = (
-        [p.box for p in layout.placeholders if p.type in ("title", "ctrTitle")] if layout else []
-    )
+    titles = [p.box for p in layout.placeholders if p.type in TITLE_TYPES] if layout else []
     if area is None or not titles or not spec.shapes:
         return None
     bottom = max(box[1] + box[3] for box in titles)
@@ -181,7 +180,7 @@ def as_text_boxes(
 def _box_style(placeholder: PlaceholderDef, master: MasterSpec) -> ShapeStyle:
     """The style of a text box that stands in for `placeholder`: its type's master style with
     its own settings over it, without a colour."""
-    base = master.master.title if placeholder.type in ("title", "ctrTitle") else master.master.body
+    base = master.master.title if placeholder.type in TITLE_TYPES else master.master.body
     fields = TextStyle.model_fields
     own = {k: v for k, v in placeholder.model_dump(include=set(fields)).items() if v is not None}
     merged = {**base.model_dump(include=set(fields), exclude_none=True), **own}

@@ -85,6 +85,10 @@ class ShapeStyle(TextStyle):
     """Shrink the text when it overflows (PowerPoint's "shrink text on overflow")."""
 
 
+#: The placeholder types that are a layout's title.
+TITLE_TYPES = ("title", "ctrTitle")
+
+
 class PlaceholderDef(TextStyle):
     name: str
     """The placeholder's name; layout templates fill placeholders by this name."""

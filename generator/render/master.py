@@ -23,7 +23,15 @@ from pptx.parts.slide import SlideLayoutPart, SlideMasterPart
 from pptx.presentation import Presentation
 
 from generator.files import read_image
-from generator.layout.spec import Box, Decoration, LayoutDef, MasterDef, MasterSpec, PlaceholderDef
+from generator.layout.spec import (
+    TITLE_TYPES,
+    Box,
+    Decoration,
+    LayoutDef,
+    MasterDef,
+    MasterSpec,
+    PlaceholderDef,
+)
 from generator.render.pptx_private import part_element
 from generator.render.xml import (
     body_properties,
@@ -152,7 +160,7 @@ def _placeholder(
     names = sub(shape, "p:nvSpPr")
     sub(names, "p:cNvPr", id=next(ids), name=spec.name)
     sub(sub(names, "p:cNvSpPr"), "a:spLocks", noGrp=1)
-    idx = None if spec.type in ("title", "ctrTitle") else spec.idx
+    idx = None if spec.type in TITLE_TYPES else spec.idx
     sub(sub(names, "p:nvPr"), "p:ph", type=spec.type, idx=idx)
     shape_properties(shape, spec.box)
     body = sub(shape, "p:txBody")

@@ -19,7 +19,7 @@ from pptx.presentation import Presentation as PptxPresentation
 
 from generator.errors import DeckgenError, Diagnostic, display_path
 from generator.files import read_input
-from generator.layout.spec import MasterInfo, PlaceholderInfo, TemplateInfo
+from generator.layout.spec import TITLE_TYPES, MasterInfo, PlaceholderInfo, TemplateInfo
 from generator.officexml import EMU_PER_POINT
 
 _TEMPLATE_MAIN = b"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
@@ -106,7 +106,6 @@ def open_template(path: Path, roots: tuple[Path, ...]) -> PptxPresentation:
 
 
 #: Placeholder types that, by convention, hold idx 0 on a layout.
-_TITLES = ("title", "ctrTitle")
 
 
 def _renumber_placeholders(prs: PptxPresentation) -> None:
@@ -118,8 +117,8 @@ def _renumber_placeholders(prs: PptxPresentation) -> None:
     for master in prs.slide_masters:
         for layout in master.slide_layouts:
             elements = [shape.element.ph for shape in layout.placeholders]
-            first = [ph for ph in elements if ph.get("type") in _TITLES]
-            ordered = first + [ph for ph in elements if ph.get("type") not in _TITLES]
+            first = [ph for ph in elements if ph.get("type") in TITLE_TYPES]
+            ordered = first + [ph for ph in elements if ph.get("type") not in TITLE_TYPES]
             used: set[int] = set()
             for ph in ordered:
                 idx = int(ph.get("idx", "0"))
@@ -233,9 +232,7 @@ def _text_color(
     """The colour a template sets a layout placeholder's first-level text in, as RRGGBB: its
     own list style, else its master's placeholder of its type, else the master's text style,
     else the presentation's default, else tx1. None where that is no plain colour."""
-    master_type = (
-        "title" if kind in ("title", "ctrTitle") else kind if kind in _TEXT_STYLE else "body"
-    )
+    master_type = "title" if kind in TITLE_TYPES else kind if kind in _TEXT_STYLE else "body"
     theirs = [
         sp
         for sp in master.element.xpath("./p:cSld/p:spTree/p:sp[p:nvSpPr/p:nvPr/p:ph]")

@@ -13,6 +13,7 @@ from generator.content.validate import validate_model
 from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any, shown, unknown
 from generator.files import image_problem, inside
 from generator.layout.spec import (
+    TITLE_TYPES,
     Box,
     MasterInfo,
     MasterSpec,
@@ -318,10 +319,6 @@ def template_plan(
     )
 
 
-#: Placeholder types that are a layout's title.
-_TITLES = ("title", "ctrTitle")
-
-
 def _chosen_master(info: TemplateInfo, wanted: int | str) -> list[MasterInfo]:
     """Return the masters `wanted` names: by number, or by name (a name of digits that no
     master has is read as a number, as `master: "2"`)."""
@@ -337,7 +334,7 @@ def _band(master: MasterSpec, name: str) -> tuple[float, float]:
     """The width and height of the part of deckgen's layout `name` below its title, where its
     own shapes lie: what goes into the template's area."""
     layout = master.layout(name)
-    titles = [p.box for p in (layout.placeholders if layout else []) if p.type in _TITLES]
+    titles = [p.box for p in (layout.placeholders if layout else []) if p.type in TITLE_TYPES]
     bottom = max((box[1] + box[3] for box in titles), default=0.0)
     return master.size[0], master.size[1] - bottom
 
@@ -372,7 +369,7 @@ def _area(
     (`_clear_of`) where that leaves the shapes at least half their size. None if the layout
     has no title with a position, or its title covers the slide: the slide is fitted whole."""
     width, height = size
-    titles = [p.box for p in placeholders if p.type in _TITLES and p.box is not None]
+    titles = [p.box for p in placeholders if p.type in TITLE_TYPES and p.box is not None]
     if not titles:
         return None
     left = min(box[0] for box in titles)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from generator.layout.spec import (
+    TITLE_TYPES,
     MasterSpec,
     PlaceholderDef,
     TemplateInfo,
@@ -59,9 +60,7 @@ def _large(style: TextStyle) -> bool:
 
 def _inherited(placeholder: PlaceholderDef, master: MasterSpec) -> TextStyle:
     """Return the placeholder's text style with the master title or body style filled in."""
-    parent = (
-        master.master.title if placeholder.type in ("title", "ctrTitle") else master.master.body
-    )
+    parent = master.master.title if placeholder.type in TITLE_TYPES else master.master.body
     own = placeholder.model_dump(exclude_none=True, include=set(TextStyle.model_fields))
     return parent.model_copy(update=own)
 
@@ -135,7 +134,7 @@ def legible_placeholders(plan: TemplatePlan, info: TemplateInfo) -> TemplatePlan
             theirs = offered.get(idx) if idx is not None else None
             if theirs is None or theirs.color is None or theirs.ground is None:
                 continue
-            needed = LARGE if theirs.type in ("title", "ctrTitle") else BODY
+            needed = LARGE if theirs.type in TITLE_TYPES else BODY
             ground = theirs.ground
             if ratio(theirs.color, ground) >= needed:
                 continue

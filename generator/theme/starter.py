@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from generator.layout.fit import Fit
 from generator.layout.spec import (
+    TITLE_TYPES,
     Box,
     LayoutDef,
     MasterInfo,
@@ -48,7 +49,6 @@ from generator.theme.brand import TEXT_BOX, room_beside_title
 DRAWING_BAND = 0.4
 #: Placeholder types that hold a layout's text and are kept on a slide.
 TEXT_TYPES = ("body", "subTitle", "obj")
-TITLES = ("title", "ctrTitle")
 #: What a text drawn as a text box costs against one in a placeholder (a distance, `_distance`,
 #: is at most 5): a placeholder of the template is preferred wherever there is one.
 _TEXT_BOX_COST = 1.5
@@ -92,7 +92,7 @@ def _under_art(master: MasterInfo) -> float:
         sum(_intersection(p.box, art) for art in master.art) / (p.box[2] * p.box[3])
         for placeholders in master.layouts.values()
         for p in placeholders
-        if p.box is not None and p.box[2] * p.box[3] > 0 and p.type in (*TITLES, *TEXT_TYPES)
+        if p.box is not None and p.box[2] * p.box[3] > 0 and p.type in (*TITLE_TYPES, *TEXT_TYPES)
     ]
     return sum(shares) / len(shares) if shares else 0.0
 
@@ -104,16 +104,18 @@ def _intersection(first: Box, second: Box) -> float:
 
 
 def _title(placeholders: list[PlaceholderInfo]) -> PlaceholderInfo | None:
-    return next((p for p in placeholders if p.type in TITLES and not p.vertical and p.box), None)
+    return next(
+        (p for p in placeholders if p.type in TITLE_TYPES and not p.vertical and p.box), None
+    )
 
 
 def draws_shapes(layout: LayoutDef, size: tuple[float, float]) -> bool:
     """Whether deckgen's `layout` leaves a band below its title free for its own shapes: at
     least `DRAWING_BAND` of the slide's height that no placeholder crosses."""
-    titles = [p.box for p in layout.placeholders if p.type in TITLES]
+    titles = [p.box for p in layout.placeholders if p.type in TITLE_TYPES]
     top = max((box[1] + box[3] for box in titles), default=0.0)
     spans = sorted(
-        (p.box[1], p.box[1] + p.box[3]) for p in layout.placeholders if p.type not in TITLES
+        (p.box[1], p.box[1] + p.box[3]) for p in layout.placeholders if p.type not in TITLE_TYPES
     )
     free, edge = 0.0, top
     for start, end in spans:
@@ -156,7 +158,7 @@ def _fit_onto(
     """The cost and targets of deckgen's `layout` on the template layout `offered`; None if
     it has no title."""
     title = _title(offered)
-    ours = next((p for p in layout.placeholders if p.type in TITLES), None)
+    ours = next((p for p in layout.placeholders if p.type in TITLE_TYPES), None)
     if title is None or ours is None or title.box is None:
         return None
     slots = [p for p in offered if p.type in TEXT_TYPES and not p.vertical and p.box]
@@ -169,14 +171,13 @@ def _fit_onto(
     targets: dict[str, int | str] = {ours.name: title.idx}
     if draws_shapes(layout, master.size):
         return cost + 0.5 * len(slots), {**targets, **{p.name: TEXT_BOX for p in texts}}
+    places = _places(layout, master, size, offered, art)
     best: tuple[float, tuple[PlaceholderInfo | None, ...]] | None = None
     for choice in itertools.product([None, *slots], repeat=len(texts)):
         used = [slot for slot in choice if slot is not None]
         if len(used) != len(set(id(slot) for slot in used)):
             continue  # one text to a placeholder
-        value = _assignment_cost(
-            texts, choice, master, size, [title, *used], offered, layout.name, art, loose
-        )
+        value = _assignment_cost(texts, choice, master, size, [title, *used], places, art, loose)
         value += _UNUSED_COST * (len(slots) - len(used))
         if best is None or value < best[0]:
             best = (value, choice)
@@ -193,8 +194,7 @@ def _assignment_cost(
     master: MasterSpec,
     size: tuple[float, float],
     used: list[PlaceholderInfo],
-    offered: list[PlaceholderInfo],
-    name: str,
+    places: tuple[dict[str, Box] | None, dict[str, Box]],
     art: tuple[Box, ...],
     loose: bool = False,
 ) -> float:
@@ -217,7 +217,9 @@ def _assignment_cost(
         value += _TEXT_BOX_COST * len(boxed)
         slide = size[0] * size[1]
         things = [a for a in art if a[2] * a[3] < _GROUND * slide]  # bands, logos, corners
-        for box in _boxes_on_template(boxed, master, size, offered, name, art):
+        below, whole = places  # as `layout.fit` puts them: below the title if all are there
+        fitted = below if below is not None and all(p.name in below for p in boxed) else whole
+        for box in (fitted[p.name] for p in boxed):
             if any(p.box is not None and _overlaps(box, p.box) for p in used):
                 value += cover  # the text box would cover a text of the template's
             if any(_overlaps(box, thing) for thing in things):
@@ -225,23 +227,27 @@ def _assignment_cost(
     return value
 
 
-def _boxes_on_template(
-    boxed: list[PlaceholderDef],
+def _places(
+    layout: LayoutDef,
     master: MasterSpec,
     size: tuple[float, float],
     offered: list[PlaceholderInfo],
-    name: str,
     art: tuple[Box, ...],
-) -> list[Box]:
-    """Where `layout.fit` puts text boxes standing in for `boxed` on the template's slide."""
-    layout = master.layout(name)
-    fit = Fit((0, 0, *master.size), (0, 0, *size))  # the whole slide, unless below the title
-    titles = [p.box for p in (layout.placeholders if layout else []) if p.type in TITLES]
-    bottom = max((box[1] + box[3] for box in titles), default=0.0)
-    area = room_beside_title(size, offered, master, name, art) if layout else None
-    if area is not None and titles and all(p.box[1] >= bottom for p in boxed):
-        fit = Fit((0, bottom, master.size[0], master.size[1] - bottom), area)
-    return [fit.box(p.box) for p in boxed]
+) -> tuple[dict[str, Box] | None, dict[str, Box]]:
+    """Where `layout.fit` would put a text box standing in for each of the layout's
+    placeholders on the template's slide: fitted into the room beside the template's title
+    (for those below deckgen's title; None if the template layout has no such room), and
+    fitted with the whole slide. A slide's text boxes go into the room only where all of them
+    lie below deckgen's title."""
+    whole_fit = Fit((0, 0, *master.size), (0, 0, *size))
+    whole = {p.name: whole_fit.box(p.box) for p in layout.placeholders}
+    titles = [p.box for p in layout.placeholders if p.type in TITLE_TYPES]
+    area = room_beside_title(size, offered, master, layout.name, art)
+    if area is None or not titles:
+        return None, whole
+    bottom = max(box[1] + box[3] for box in titles)
+    room = Fit((0, bottom, master.size[0], master.size[1] - bottom), area)
+    return {p.name: room.box(p.box) for p in layout.placeholders if p.box[1] >= bottom}, whole
 
 
 def _distance(
@@ -264,12 +270,17 @@ def _overlaps(first: Box, second: Box) -> bool:
 
 
 def starter_yaml(
-    name: str, file: str, info: TemplateInfo, master: MasterSpec, shown_as: str
+    name: str,
+    file: str,
+    info: TemplateInfo,
+    master: MasterSpec,
+    shown_as: str,
+    guessed: tuple[MasterInfo, dict[str, Guess]] | None = None,
 ) -> str:
     """Return the brand file for `name`: the template `file` (relative to the brand file),
     each guess commented with its alternatives. `shown_as` is the template's path as the
-    user named it, for the comments."""
-    chosen, guesses = starter(info, master)
+    user named it, for the comments; `guessed` is what `starter` returned, if it ran."""
+    chosen, guesses = guessed or starter(info, master)
     lines = [
         f"# A starter brand for {shown_as}, written by `deckgen brand new {name}`.",
         "# deckgen guessed each mapping from the template's placeholder types, positions and",
@@ -309,7 +320,7 @@ def _comment(target: int | str, guess: Guess) -> str:
     held = {t for t in guess.targets.values() if isinstance(t, int)}
     own = next((p for p in guess.offered if p.idx == target), None)
     said = f"{own.type} {own.name!r}" if own is not None else "drawn by deckgen"
-    if own is not None and own.type in TITLES:
+    if own is not None and own.type in TITLE_TYPES:
         return said
     free = [
         f"{p.idx} ({p.type})"
