@@ -86,7 +86,7 @@ def overflow(deck: DeckView, pdf: Path) -> list[Finding]:
     for slide, (width, height, words) in zip(slides, pages, strict=True):
         scale = width / deck.size[0] if deck.size[0] else 1.0
         shapes = [s for s in slide.shapes if s.kind == "text" and s.box is not None]
-        for severity, message in _Page(shapes, scale, width, height).measure(words):
+        for severity, message in _Page(shapes, scale, width, height, slide.number).measure(words):
             found.append(finding(deck.path, severity, message, "overflow", slide.number, slide.id))
     return found
 
@@ -105,8 +105,11 @@ class _Placed:
 class _Page:
     """The text shapes of one slide, against the words of its page."""
 
-    def __init__(self, shapes: list[Shape], scale: float, width: float, height: float) -> None:
+    def __init__(
+        self, shapes: list[Shape], scale: float, width: float, height: float, number: int = 0
+    ) -> None:
         self.shapes = shapes
+        self.number = str(number)
         self.scale = scale
         self.size = (width, height)
         self.tokens = {id(shape): set(shape.text.split()) for shape in shapes}
@@ -125,7 +128,8 @@ class _Page:
         whole = [s for s in self.shapes if word.text in self.tokens[id(s)]]
         # a piece of a broken word holds a letter or digit; a lone mark (a template's own
         # decorative quote glyph) is no piece of deckgen's text, though "”Att" holds it
-        pieces = any(c.isalnum() for c in word.text)
+        # nor is the slide's number alone, which a template's slide-number field draws
+        pieces = any(c.isalnum() for c in word.text) and word.text != self.number
         owners = whole or [s for s in self.shapes if pieces and word.text in self.joined[id(s)]]
         if not owners:
             return None  # not text of a shape deckgen can place: joined by the renderer
