@@ -32,15 +32,6 @@ RENDERS = pytest.mark.skipif(
 )
 
 
-#: The closing slide's 147-character link is wider than its box, and LibreOffice breaks it
-#: inside itself on the slide (issue 13): a warning on every deck built from the real content.
-LINK = (
-    "output/regionen-i-rorelse.pptx: slide 9 (tack): warning: the word "
-    "'https://skr.se/skr/samhallsplaneringinfr'… (147 characters) is wider than its box 'Link': "
-    "LibreOffice broke it inside itself [overflow]"
-)
-
-
 def run(scratch: Scratch, *args: str) -> Result:
     return CliRunner().invoke(main, [*args, "--templates", str(TEMPLATES)])
 
@@ -67,30 +58,16 @@ def national(tmp_path: Path) -> Path:
 
 
 @RENDERS
-def test_the_real_decks_have_no_errors_and_only_the_link_that_wraps_inside_itself(
-    scratch: Scratch,
-):
-    """The closing slide's 147-character link is wider than its box: LibreOffice breaks it
-    inside itself, on the slide (issue 13), a warning. A deck without it has no findings
-    (test_check_long_words.py)."""
+def test_the_real_decks_have_no_findings(scratch: Scratch):
+    """The closing slide shows short text for its 147-character link, which LibreOffice broke
+    inside itself on every deck (a warning each) while the slide showed the address."""
     shutil.copytree(CONTENT.parent / "regions", scratch.content.parent / "regions")
     shutil.copyfile(CONTENT, scratch.content)
     assert run(scratch, "build", "--region", "varmland").exit_code == 0
     assert run(scratch, "build").exit_code == 0
-    link = (
-        "warning: the word 'https://skr.se/skr/samhallsplaneringinfr'… (147 characters) is "
-        "wider than its box 'Link': LibreOffice broke it inside itself [overflow]"
-    )
-    for args, deck, slide in (
-        ((), "regionen-i-rorelse", 9),
-        (("--region", "varmland"), "regionen-i-rorelse-varmland", 10),
-    ):
+    for args in ((), ("--region", "varmland")):
         result = run(scratch, "check", *args)
-        assert result.exit_code == 0, result.output
-        assert result.stdout.splitlines() == [
-            f"output/{deck}.pptx: slide {slide} (tack): {link}",
-            "1 deck checked: 0 errors, 1 warning",
-        ]
+        assert (result.exit_code, result.stdout) == (0, "1 deck checked: 0 errors, 0 warnings\n")
 
 
 def _long_quote() -> str:
@@ -106,14 +83,13 @@ def test_a_quote_too_long_for_its_box_overflows(scratch: Scratch):
     assert run(scratch, "build").exit_code == 0
     result = run(scratch, "check")
     assert result.exit_code == 3
-    [line, link, summary] = result.stdout.splitlines()
+    [line, summary] = result.stdout.splitlines()
     assert line.startswith(
         "output/regionen-i-rorelse.pptx: slide 7 (citat-legitimitet): error: text overflows its "
         "box 'Title' by "
     )
     assert line.endswith(" words outside it) [overflow]")
-    assert link == LINK
-    assert summary == "1 deck checked: 1 error, 1 warning"
+    assert summary == "1 deck checked: 1 error, 0 warnings"
 
 
 def test_a_picture_without_alt_text_is_an_error(scratch: Scratch):
@@ -276,7 +252,7 @@ def test_warnings_fail_the_check_only_with_fail_on_warning(scratch: Scratch):
     lenient = run(scratch, "check")
     assert (lenient.exit_code, lenient.stdout.splitlines()) == (
         0,
-        [finding, LINK, "1 deck checked: 0 errors, 2 warnings"],
+        [finding, "1 deck checked: 0 errors, 1 warning"],
     )
     strict = run(scratch, "check", "--fail-on", "warning")
     assert (strict.exit_code, strict.stdout.splitlines()[0]) == (3, finding)
@@ -305,13 +281,13 @@ def test_a_hidden_slide_is_measured_too(scratch: Scratch):
     assert run(scratch, "build").exit_code == 0
     result = run(scratch, "check")
     assert result.exit_code == 3
-    [line, link, summary] = result.stdout.splitlines()
+    [line, summary] = result.stdout.splitlines()
     assert line.startswith(
         "output/regionen-i-rorelse.pptx: slide 7 (citat-legitimitet): error: text overflows its "
         "box 'Title' by "
     )
     assert line.endswith(" words outside it) (a hidden slide) [overflow]")
-    assert summary == "1 deck checked: 1 error, 1 warning"
+    assert summary == "1 deck checked: 1 error, 0 warnings"
 
 
 def test_a_shape_over_the_title_is_an_overlap_error(national: Path, tmp_path: Path):
