@@ -25,6 +25,7 @@ from generator.source.merge import merge
 from generator.source.variant import NATIONAL, Options, Variant, overlay_roots, region_paths
 from generator.theme.brand import Brand, Branding, load_brand, template_plan
 from generator.theme.contrast import legible, legible_placeholders
+from generator.theme.words import fit_long_words
 
 OverlayT = TypeVar("OverlayT", bound=Overlay)
 T = TypeVar("T")
@@ -159,6 +160,7 @@ class Pipeline:
             specs, master = as_text_boxes(specs, master, template.boxes)
             # deckgen's shapes into the template's own geometry: its size, below its titles
             specs, master = fitted(specs, master, info.size, template.areas)
+            specs = fit_long_words(specs, template, info)
             drawn_on = info.masters[next(iter(template.masters.values()), 0)]
             master = legible(master, drawn_on.colors, drawn_on.background)
             template = legible_placeholders(template, info)

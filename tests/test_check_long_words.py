@@ -62,7 +62,7 @@ def test_a_5000_character_word_runs_off_the_slide_and_is_an_error(
     result = checked(scratch, overlay)
     assert result.exit_code == 3, result.output
     deck = "output/regionen-i-rorelse--long.pptx"
-    [overflows, broken, link, summary] = result.stdout.splitlines()
+    [overflows, broken, summary] = result.stdout.splitlines()
     [by, pieces] = measured(
         overflows,
         f"{deck}: slide 2 (vad-handlar-det-om): error: text overflows its box {box!r} by # pt "
@@ -77,8 +77,7 @@ def test_a_5000_character_word_runs_off_the_slide_and_is_an_error(
         "box and the slide (# of its characters are not on the slide) [overflow]",
     )
     assert least < missing < 5000  # the pieces on the page count; the rest is beyond it
-    assert link == f"{deck}: slide 9 (tack): {LINK}"
-    assert summary == "1 deck checked: 2 errors, 1 warning"
+    assert summary == "1 deck checked: 2 errors, 0 warnings"
 
 
 @pytest.mark.parametrize(
@@ -159,8 +158,25 @@ def test_a_compound_broken_inside_its_box_is_a_warning(scratch: Scratch):
         [
             f"{deck}: slide 3 (uppdraget): warning: the word '{compound[:40]}'… (73 characters) "
             "is wider than its box 'Core': LibreOffice broke it inside itself [overflow]",
-            f"{deck}: slide 9 (tack): {LINK}",
-            "1 deck checked: 0 errors, 2 warnings",
+            "1 deck checked: 0 errors, 1 warning",
+        ],
+    )
+
+
+@RENDERS
+def test_a_link_that_shows_its_147_character_address_is_broken_inside_itself(scratch: Scratch):
+    """The content's closing link shows short text; a speaker who shows the address instead
+    gets a slide on which no line holds it."""
+    url = (
+        "https://skr.se/skr/samhallsplaneringinfrastruktur/regionalutveckling/"
+        "regionaltutvecklingsansvar/attdrivadetregionalautvecklingsuppdraget.28191.html"
+    )
+    result = checked(scratch, f"slides:\n  tack:\n    link: {{url: '{url}', text: '{url}'}}\n")
+    assert (result.exit_code, result.stdout.splitlines()) == (
+        0,
+        [
+            f"output/regionen-i-rorelse--long.pptx: slide 9 (tack): {LINK}",
+            "1 deck checked: 0 errors, 1 warning",
         ],
     )
 
@@ -182,8 +198,7 @@ def test_the_diagram_core_breaks_hallbarhetsuppdrag_in_orebros_deck_a_warning(sc
     lines = [
         f"{deck}: slide 3 (uppdraget): warning: the word 'hållbarhetsuppdrag' is wider than its "
         "box 'Core': LibreOffice broke it inside itself [overflow]",
-        f"{deck}: slide 10 (tack): {LINK}",
-        "1 deck checked: 0 errors, 2 warnings",
+        "1 deck checked: 0 errors, 1 warning",
     ]
     lenient = run(scratch, "check", "--region", "orebro")
     assert (lenient.exit_code, lenient.stdout.splitlines()) == (0, lines)
@@ -203,3 +218,21 @@ def test_a_templates_own_quote_mark_is_not_read_as_a_piece_of_deckgens_text():
     inside = [Word("”Att", (110, 110, 150, 130)), Word("prata", (155, 110, 190, 130))]
     assert page.measure([*inside, Word("”", (110, 300, 180, 400))]) == []
     assert page.measure([*inside, Word("prata", (110, 300, 180, 330))]) != []  # still measured
+
+
+def test_a_templates_slide_number_is_not_read_as_a_piece_of_deckgens_text():
+    """LibreOffice's Midnightblue draws slide 2's number, a lone "2", at the bottom right: a
+    piece of the body's "(2010:630)" only by its characters, and no overflow (it read as 44 pt
+    of it). The same "2" on another slide is still a piece of the text."""
+    from generator.check.overflow import Word, _Page
+    from generator.check.view import Shape
+
+    body = Shape("Body", "text", (100, 100, 400, 100), text="Lagen (2010:630) att driva")
+    inside = [Word("Lagen", (110, 110, 150, 130)), Word("(2010:630)", (155, 110, 220, 130))]
+    number = Word("2", (745, 415, 757, 438))
+    assert _Page([body], 1.0, 960, 540, 2).measure([*inside, number]) == []
+    [(severity, message)] = _Page([body], 1.0, 960, 540, 3).measure([*inside, number])
+    assert (severity, message) == (
+        "error",
+        "text overflows its box 'Body' by 257 pt (1 word outside it)",
+    )

@@ -220,6 +220,9 @@ class PlaceholderInfo:
     ground: str | None = None
     """What its text stands on at its middle, as RRGGBB: the topmost solid art of its layout
     or master there, else the master's background; None where that is a picture or unknown."""
+    size: float | None = None
+    """The type size the template sets its first-level text in, in points (through the same
+    chain as `color`); None where nothing in the chain sets one."""
 
 
 @dataclass(frozen=True)

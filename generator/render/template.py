@@ -157,6 +157,7 @@ def describe(path: Path, roots: tuple[Path, ...]) -> TemplateInfo:
                         box,
                         vertical=bool(vertical) and vertical[0] != "horz",
                         color=_text_color(shape.element, kind, master, prs, colors),
+                        size=_text_size(shape.element, kind, master, prs),
                         ground=_ground(box, (layout, master), colors, background),
                     )
                 )
@@ -226,19 +227,26 @@ _TEXT_STYLE = {
 }
 
 
-def _text_color(
-    element: Any, kind: str, master: Any, prs: Any, colors: dict[str, str]
-) -> str | None:
-    """The colour a template sets a layout placeholder's first-level text in, as RRGGBB: its
-    own list style, else its master's placeholder of its type, else the master's text style,
-    else the presentation's default, else tx1. None where that is no plain colour."""
+def _master_placeholders(master: Any, kind: str) -> list[Any]:
+    """The master's placeholders whose type a layout placeholder of type `kind` inherits."""
     master_type = "title" if kind in TITLE_TYPES else kind if kind in _TEXT_STYLE else "body"
-    theirs = [
+    return [
         sp
         for sp in master.element.xpath("./p:cSld/p:spTree/p:sp[p:nvSpPr/p:nvPr/p:ph]")
         if (sp.xpath("./p:nvSpPr/p:nvPr/p:ph/@type") or ["body"])[0] == master_type
     ]
-    chain = [
+
+
+#: Only the first paragraph's runs: level 1.
+_NOT_NESTED = "not(../../a:pPr/@lvl) or ../../a:pPr/@lvl='0'"
+
+
+def _text_defaults(element: Any, kind: str, master: Any, prs: Any) -> list[Any]:
+    """The `a:defRPr` elements that a layout placeholder's first-level text takes its defaults
+    from, nearest first: its own list style, its master's placeholder of its type, the
+    master's text style, the presentation's default."""
+    theirs = _master_placeholders(master, kind)
+    return [
         *element.xpath("./p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr"),
         *(d for sp in theirs[:1] for d in sp.xpath("./p:txBody/a:lstStyle/a:lvl1pPr/a:defRPr")),
         *master.element.xpath(
@@ -246,11 +254,37 @@ def _text_color(
         ),
         *prs.element.xpath("./p:defaultTextStyle/a:lvl1pPr/a:defRPr"),
     ]
-    for level in chain:
+
+
+def _text_color(
+    element: Any, kind: str, master: Any, prs: Any, colors: dict[str, str]
+) -> str | None:
+    """The colour a template sets a layout placeholder's first-level text in, as RRGGBB, from
+    the first of its defaults (`_text_defaults`) that sets one, else tx1. None where that is no
+    plain colour."""
+    for level in _text_defaults(element, kind, master, prs):
         fill = level.find(qn("a:solidFill"))
         if fill is not None and len(fill):
             return _plain(fill[0], colors)
     return colors.get("tx1")
+
+
+def _text_size(element: Any, kind: str, master: Any, prs: Any) -> float | None:
+    """The type size a template sets a layout placeholder's first-level text in, in points,
+    from the first of its defaults that sets one, else from the first run of its sample text
+    or of its master placeholder's (where LibreOffice keeps its outline styles' sizes, and
+    takes them from); None where none does."""
+    runs = f"./p:txBody/a:p/a:r/a:rPr[{_NOT_NESTED}]"
+    for level in [*_text_defaults(element, kind, master, prs), *element.xpath(runs)]:
+        size = level.get("sz")
+        if size is not None and size.isdigit() and int(size) > 0:
+            return int(size) / 100
+    for sp in _master_placeholders(master, kind)[:1]:
+        for run in sp.xpath(runs)[:1]:
+            size = run.get("sz")
+            if size is not None and size.isdigit() and int(size) > 0:
+                return int(size) / 100
+    return None
 
 
 def _plain(color: Any, colors: dict[str, str]) -> str | None:
