@@ -253,3 +253,19 @@ def test_a_master_with_a_photo_for_its_background_is_passed_over_for_one_without
     assert info.masters[0].art == ((0.0, 0.0, 960.0, 540.0),)
     chosen, _ = starter(info, load_master(TEMPLATES))
     assert chosen.number == 2
+
+
+def test_texts_below_deckgens_title_are_not_put_above_the_templates(tmp_path: Path):
+    """python-pptx's default template has a "Section Header" whose text stands above its title:
+    a quote's attribution there read before the quote, and the closing slide's link, drawn as
+    a text box in the room above the title, stood first. Both now go on layouts whose texts lie
+    below the title."""
+    from generator.render.template import describe
+    from generator.theme.starter import starter
+
+    path = tmp_path / "default.pptx"
+    Presentation().save(str(path))
+    _, guesses = starter(describe(path, (tmp_path,)), load_master(TEMPLATES))
+    quote, closing = guesses["quote"], guesses["closing"]
+    assert (quote.layout, quote.targets) == ("Title and Content", {"Title": 0, "Attribution": 1})
+    assert closing.layout == "Comparison"  # its title on top, its texts below it

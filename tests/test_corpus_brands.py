@@ -138,28 +138,8 @@ def test_the_decks_render_one_page_per_slide(branded: Branded, name: str):
         assert int(pages.group(1)) == len(shown) > 0
 
 
-#: Templates on which `check` still finds what the eye sees too, each with its finding: known
-#: failures of issue 12, strict, so that a fix shows.
-_LINK = (
-    "the closing slide's 147-character link, one word, runs out of the narrow placeholder the"
-    " guess gives it (LibreOffice shrinks no word)"
-)
-STILL_FOUND: dict[str, str] = {
-    "lo-Midnightblue.pptx": _LINK,
-    "lo-Midnightblue.potx": _LINK,
-}
-
-
 @needs_renderers
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=STILL_FOUND[n]))
-        if n in STILL_FOUND
-        else n
-        for n in TEMPLATES_IN_CORPUS
-    ],
-)
+@pytest.mark.parametrize("name", TEMPLATES_IN_CORPUS)
 def test_check_finds_no_overlap_text_off_the_slide_or_poor_contrast(branded: Branded, name: str):
     seen = [
         f"{Path(f.deck).name} slide {f.slide}: {f.message}"

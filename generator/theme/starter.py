@@ -57,6 +57,13 @@ _KIND_COST = 1.0
 #: What a text over another, or over art, costs when nothing else keeps the slide's title.
 _COVER_COST = 10.0
 _ODD_COST = 0.5
+#: What a text box costs for each share of its size that fitting it into the room beside the
+#: template's title takes away: text shown at a third of deckgen's size costs 2 more.
+_SHRINK_COST = 3.0
+#: What a text costs that stands above the template's title while deckgen's layout has it
+#: below its own (a quote's attribution above the quote): the slide would read in another
+#: order than it was written in.
+_ORDER_COST = 2.0
 #: How far two boxes may run into each other before they overlap (as `check.overlap`).
 _TOLERANCE = 2.0
 
@@ -172,12 +179,15 @@ def _fit_onto(
     if draws_shapes(layout, master.size):
         return cost + 0.5 * len(slots), {**targets, **{p.name: TEXT_BOX for p in texts}}
     places = _places(layout, master, size, offered, art)
+    ours_bottom = ours.box[1] + ours.box[3]
     best: tuple[float, tuple[PlaceholderInfo | None, ...]] | None = None
     for choice in itertools.product([None, *slots], repeat=len(texts)):
         used = [slot for slot in choice if slot is not None]
         if len(used) != len(set(id(slot) for slot in used)):
             continue  # one text to a placeholder
-        value = _assignment_cost(texts, choice, master, size, [title, *used], places, art, loose)
+        value = _assignment_cost(
+            texts, choice, master, size, [title, *used], places, art, loose, ours_bottom
+        )
         value += _UNUSED_COST * (len(slots) - len(used))
         if best is None or value < best[0]:
             best = (value, choice)
@@ -194,14 +204,16 @@ def _assignment_cost(
     master: MasterSpec,
     size: tuple[float, float],
     used: list[PlaceholderInfo],
-    places: tuple[dict[str, Box] | None, dict[str, Box]],
+    places: tuple[dict[str, Box] | None, dict[str, Box], float],
     art: tuple[Box, ...],
     loose: bool = False,
+    ours_bottom: float = 0.0,
 ) -> float:
     """What placing `texts` into `choice` (a placeholder each, or None for a text box) costs;
     infinite where a text box would cover a used placeholder or the template's art, or where
     two used placeholders run into each other. With `loose`, covering costs much but is
-    allowed: the last resort, before the title is lost."""
+    allowed: the last resort, before the title is lost. `ours_bottom` is where deckgen's
+    title ends."""
     boxed = [text for text, slot in zip(texts, choice, strict=True) if slot is None]
     value = 0.0
     cover = _COVER_COST if loose else float("inf")
@@ -209,22 +221,38 @@ def _assignment_cost(
     for first, second in itertools.combinations(boxes, 2):
         if _overlaps(first, second):
             value += cover  # the template's own placeholders over each other
+    title = used[0].box
     for text, slot in zip(texts, choice, strict=True):
         if slot is not None and slot.box is not None:
             value += _distance(text.box, master.size, slot.box, size)
             value += 0.2 * ((text.type == "subTitle") != (slot.type == "subTitle"))
+            if title is not None and _reordered(text.box, ours_bottom, slot.box, title):
+                value += _ORDER_COST
     if boxed:
         value += _TEXT_BOX_COST * len(boxed)
         slide = size[0] * size[1]
         things = [a for a in art if a[2] * a[3] < _GROUND * slide]  # bands, logos, corners
-        below, whole = places  # as `layout.fit` puts them: below the title if all are there
-        fitted = below if below is not None and all(p.name in below for p in boxed) else whole
-        for box in (fitted[p.name] for p in boxed):
+        below, whole, scale = places  # as `layout.fit` puts them: below the title if all are
+        if below is not None and all(p.name in below for p in boxed):
+            fitted = below
+            value += _SHRINK_COST * len(boxed) * max(0.0, 1.0 - scale)  # there, at a smaller size
+        else:
+            fitted = whole
+        for text in boxed:
+            box = fitted[text.name]
+            if title is not None and _reordered(text.box, ours_bottom, box, title):
+                value += _ORDER_COST
             if any(p.box is not None and _overlaps(box, p.box) for p in used):
                 value += cover  # the text box would cover a text of the template's
             if any(_overlaps(box, thing) for thing in things):
                 value += cover  # or stand on the template's art
     return value
+
+
+def _reordered(ours: Box, ours_bottom: float, theirs: Box, title: Box) -> bool:
+    """Whether a text that deckgen's layout has below its title would stand above the
+    template's title: the slide would read in another order than it was written in."""
+    return ours[1] >= ours_bottom and theirs[1] + theirs[3] <= title[1] + _TOLERANCE
 
 
 def _places(
@@ -233,21 +261,22 @@ def _places(
     size: tuple[float, float],
     offered: list[PlaceholderInfo],
     art: tuple[Box, ...],
-) -> tuple[dict[str, Box] | None, dict[str, Box]]:
+) -> tuple[dict[str, Box] | None, dict[str, Box], float]:
     """Where `layout.fit` would put a text box standing in for each of the layout's
     placeholders on the template's slide: fitted into the room beside the template's title
     (for those below deckgen's title; None if the template layout has no such room), and
-    fitted with the whole slide. A slide's text boxes go into the room only where all of them
-    lie below deckgen's title."""
+    fitted with the whole slide; and the size in the room against the size on the whole slide.
+    A slide's text boxes go into the room only where all of them lie below deckgen's title."""
     whole_fit = Fit((0, 0, *master.size), (0, 0, *size))
     whole = {p.name: whole_fit.box(p.box) for p in layout.placeholders}
     titles = [p.box for p in layout.placeholders if p.type in TITLE_TYPES]
     area = room_beside_title(size, offered, master, layout.name, art)
     if area is None or not titles:
-        return None, whole
+        return None, whole, 1.0
     bottom = max(box[1] + box[3] for box in titles)
     room = Fit((0, bottom, master.size[0], master.size[1] - bottom), area)
-    return {p.name: room.box(p.box) for p in layout.placeholders if p.box[1] >= bottom}, whole
+    below = {p.name: room.box(p.box) for p in layout.placeholders if p.box[1] >= bottom}
+    return below, whole, room.scale / whole_fit.scale
 
 
 def _distance(
