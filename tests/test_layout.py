@@ -157,7 +157,9 @@ def test_a_connector_to_a_shape_not_yet_drawn_is_an_error(tmp_path: Path):
 
 
 def test_a_connector_in_a_style_without_a_line_is_an_error(tmp_path: Path):
-    assert two_part_diagram_errors(tmp_path, "style: diagram-link,", "style: rule,") == [
+    assert two_part_diagram_errors(
+        tmp_path, 'style: {{ "diagram-link-" ~', 'style: {{ "rule" if 1 else "diagram-link-" ~'
+    ) == [
         "connector 'Link 1': style 'rule' has no line (slide 'd')",
         "connector 'Link 2': style 'rule' has no line (slide 'd')",
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pptx
 import pytest
 
+from generator.layout.measure import pieces, widest, width
 from generator.layout.spec import (
     Fill,
     MasterInfo,
@@ -17,7 +18,7 @@ from generator.layout.spec import (
     TemplatePlan,
 )
 from generator.render.template import describe
-from generator.theme.words import fit_long_words, fitting_size, pieces, width
+from generator.theme.words import fit_long_words, fitting_size
 
 #: A LibreOffice template's narrow column: 242 pt wide, its text 24 pt.
 NARROW = PlaceholderInfo(2, "body", "PlaceHolder 3", (523.5, 255.1, 242.0, 60.8), size=24.0)
@@ -60,6 +61,13 @@ def test_a_line_breaks_at_spaces_and_after_hyphens_dashes_and_slashes():
         "a–",
         "b",
     ]
+
+
+def test_the_widest_word_of_markdown_text_is_measured_without_its_marks():
+    assert widest("Ett komplext **OCH** demokratiskt hållbarhetsuppdrag") == pytest.approx(
+        width("hållbarhetsuppdrag", 1.0)
+    )
+    assert widest("**Aaaa**") == pytest.approx(width("Aaaa", 1.0))  # not "**Aaaa**"
 
 
 def test_the_size_is_the_largest_half_point_at_which_the_widest_piece_fits():

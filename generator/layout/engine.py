@@ -23,6 +23,7 @@ from generator.content.models import Deck, SlideBase
 from generator.content.validate import validate_model
 from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any, unknown
 from generator.files import note_used, noted, read_input
+from generator.layout.measure import widest
 from generator.layout.spec import (
     SHAPE_MODELS,
     ConnectorShape,
@@ -121,6 +122,7 @@ class LayoutEngine:
             loader=_Loader(self.folder, self.roots), bytecode_cache=_bytecode_cache()
         )
         self.environment.filters["md"] = _escape_markdown
+        self.environment.filters["widest"] = widest
 
     def warm(self) -> None:
         """Compile every layout template now, not when a slide first needs it."""
