@@ -296,12 +296,12 @@ def test_a_shape_over_the_title_is_an_overlap_error(national: Path, tmp_path: Pa
         national,
         "ppt/slides/slide3.xml",
         lambda xml: xml.replace(
-            b'<a:off x="4381500" y="2768600"/>', b'<a:off x="4381500" y="762000"/>'
+            b'<a:off x="4318000" y="2082800"/>', b'<a:off x="4318000" y="762000"/>'
         ),
     )
     assert lines(overlap(read_deck(national)), tmp_path) == [
         "regionen-i-rorelse.pptx: slide 3 (uppdraget): error: text 'Core' overlaps the title "
-        "'Title' by 270 x 64 pt: move or shrink one of them [overlap]"
+        "'Title' by 280 x 64 pt: move or shrink one of them [overlap]"
     ]
 
 
@@ -316,8 +316,8 @@ def test_text_set_off_the_slide_or_in_a_box_with_no_room_is_an_error(
     landscape layout's boxes) or give it no height; what deckgen puts there is never seen."""
 
     def moved(xml: bytes) -> bytes:
-        core = b'<a:off x="4381500" y="2768600"/>'  # 218 pt from the top, 172 pt high
-        xml = xml.replace(core, b'<a:off x="4381500" y="6997700"/>')  # from 551 pt
+        core = b'<a:off x="4318000" y="2082800"/>'  # 164 pt from the top, 280 pt high
+        xml = xml.replace(core, b'<a:off x="4318000" y="6997700"/>')  # from 551 pt
         part = b'<a:off x="711200" y="2235200"/><a:ext cx="3175000" cy="1498600"/>'
         return xml.replace(part, b'<a:off x="711200" y="2235200"/><a:ext cx="3175000" cy="0"/>')
 
@@ -325,7 +325,7 @@ def test_text_set_off_the_slide_or_in_a_box_with_no_room_is_an_error(
     found = lines(overlap(read_deck(national)), tmp_path)
     assert sorted(found) == [
         "regionen-i-rorelse.pptx: slide 3 (uppdraget): error: text 'Core' runs off the slide:"
-        " its box reaches 183 pt past the slide's edge; move or shrink it [overlap]",
+        " its box reaches 291 pt past the slide's edge; move or shrink it [overlap]",
         "regionen-i-rorelse.pptx: slide 3 (uppdraget): error: text 'Part 1' is set in a box of"
         " 250 x 0 pt, which shows nothing: give the box room [overlap]",
     ]

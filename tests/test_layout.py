@@ -340,7 +340,7 @@ def test_a_box_with_a_negative_width_is_an_error_at_its_line(tmp_path: Path):
     old = "{{ core_w }}, {{ core_h }}]"
     line, errors = broken(tmp_path, "diagram", old, "{{ -core_w }}, {{ core_h }}]", DIAGRAM)
     assert errors == [
-        f"{line}:41: error: shapes[0].box[2]: expected a number of at least 0, got a number -270 "
+        f"{line}:41: error: shapes[0].box[2]: expected a number of at least 0, got a number -280 "
         "(slide 'd')"
     ]
 

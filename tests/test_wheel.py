@@ -75,10 +75,7 @@ def test_the_installed_wheel_builds_and_checks_a_deck(wheel: Path, tmp_path: Pat
     checked = _run(deckgen, "check", cwd=project)
     assert (checked.returncode, checked.stdout) == (
         0,
-        "output/regionen-i-rorelse.pptx: slide 9 (tack): warning: the word "
-        "'https://skr.se/skr/samhallsplaneringinfr'… (147 characters) is wider than its box "
-        "'Link': LibreOffice broke it inside itself [overflow]\n"
-        "1 deck checked: 0 errors, 1 warning\n",
+        "1 deck checked: 0 errors, 0 warnings\n",
     ), checked.stderr
     where = _run(
         venv / "bin" / "python", "-c", "import generator; print(generator.__file__)", cwd=project
