@@ -25,6 +25,7 @@ from generator.source.merge import merge
 from generator.source.variant import NATIONAL, Options, Variant, overlay_roots, region_paths
 from generator.theme.brand import Brand, Branding, load_brand, template_plan
 from generator.theme.contrast import legible, legible_placeholders
+from generator.theme.room import clear_of_text
 from generator.theme.words import fit_long_words
 
 OverlayT = TypeVar("OverlayT", bound=Overlay)
@@ -154,6 +155,7 @@ class Pipeline:
         branding = self.brand(brand_name)
         specs = self.engine.lay_out(deck, variant.content.parent)
         template = None
+        left_out: list[Diagnostic] = []
         if branding.template is not None:
             info = self.template(branding.template)
             template = template_plan(branding, info, master, specs)
@@ -161,6 +163,7 @@ class Pipeline:
             # deckgen's shapes into the template's own geometry: its size, below its titles
             specs, master = fitted(specs, master, info.size, template.areas)
             specs = fit_long_words(specs, template, info)
+            specs, left_out = clear_of_text(specs, template, info, branding.source)
             drawn_on = info.masters[next(iter(template.masters.values()), 0)]
             master = legible(master, drawn_on.colors, drawn_on.background)
             template = legible_placeholders(template, info)
@@ -173,7 +176,7 @@ class Pipeline:
             region=facts,
             brand_name=brand_name,
             template=template,
-            warnings=tuple(merged.warnings),
+            warnings=(*merged.warnings, *left_out),
         )
 
     def build(self, variant: Variant, output: Path) -> Built:

@@ -329,3 +329,18 @@ def test_text_set_off_the_slide_or_in_a_box_with_no_room_is_an_error(
         "regionen-i-rorelse.pptx: slide 3 (uppdraget): error: text 'Part 1' is set in a box of"
         " 250 x 0 pt, which shows nothing: give the box room [overlap]",
     ]
+
+
+def test_a_picture_over_text_is_an_overlap_error(national: Path, tmp_path: Path):
+    """The closing slide's QR code moved onto its link hides the link's text."""
+    from pptx import Presentation
+
+    prs = Presentation(str(national))
+    shapes = {shape.name: shape for shape in prs.slides[8].shapes}
+    assert overlap(read_deck(national)) == []
+    shapes["QR"].left, shapes["QR"].top = shapes["Link"].left, shapes["Link"].top
+    prs.save(str(national))
+    assert lines(overlap(read_deck(national)), tmp_path) == [
+        "regionen-i-rorelse.pptx: slide 9 (tack): error: picture 'QR' overlaps 'Link' by 200 x"
+        " 40 pt: move or shrink one of them [overlap]"
+    ]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
 
 from generator.layout.engine import load_master
@@ -50,7 +51,7 @@ def seed_in_reading_order(seed: str) -> list[str]:
     reading order.
 
     The extraction lists the diagram's core after its first part (z-order); the deck reads it
-    right after the slide title, before the parts.
+    right after the slide title, before the parts. The closing slide reads its message first.
     """
     found = words(seed)
     # the closing link shows short text and carries the seed's address (test below)
@@ -60,6 +61,11 @@ def seed_in_reading_order(seed: str) -> list[str]:
     del found[start : start + len(core)]
     title_end = found.index("samhällsutveckling") + 1
     found[title_end:title_end] = core
+    # the closing slide leads with "Tack för oss!", which the seed has after the call to action
+    thanks = found.index("Tack")
+    del found[thanks : thanks + 3]
+    cta = found.index("skriften") - 2  # "Den nya skriften …"
+    found[cta:cta] = ["Tack", "för", "oss!"]
     return found
 
 
@@ -93,7 +99,7 @@ def test_each_slide_starts_where_the_seed_says(prs):
         "”Både",
         "”Legitimiteten",
         "”Det",
-        "Den",
+        "Tack",  # the closing slide leads with its message (issue 13); the seed puts it second
     ]
 
 
@@ -111,9 +117,16 @@ def test_every_slide_has_a_title_placeholder_with_text(prs):
 
 
 def test_text_sits_in_placeholders_and_text_frames_never_in_pictures(prs):
+    """The one picture is the closing slide's QR code, which is no text."""
+    pictures = [
+        (number, shape.name)
+        for number, slide in enumerate(prs.slides, 1)
+        for shape in slide.shapes
+        if shape.shape_type == MSO_SHAPE_TYPE.PICTURE
+    ]
+    assert pictures == [(9, "QR")]
     for slide in prs.slides:
         for shape in slide.shapes:
-            assert shape.shape_type != 13, f"picture on slide {slide.slide_id}"  # 13: PICTURE
             if shape.has_text_frame and shape.text_frame.text.strip():
                 assert shape.is_placeholder or shape._element.tag.endswith("}sp")
     placeholders = [s.name for s in prs.slides[0].placeholders]
@@ -221,3 +234,27 @@ def test_the_logo_sits_on_the_master_with_alt_text(prs):
     assert [(p.name, p._element.nvPicPr.cNvPr.get("descr")) for p in pictures] == [
         ("Logo", "SKR logo")
     ]
+
+
+def test_the_closing_slide_leads_with_its_message_and_has_a_qr_code_of_the_whole_address(prs):
+    """The slide shows short link text; the QR code carries the seed's whole address (made
+    again here with segno, the same code as the deck's, to compare)."""
+    import io
+
+    import segno
+
+    closing = prs.slides[8]
+    assert [shape.name for shape in closing.shapes] == [
+        "Title",
+        "Call to action",
+        "Link",
+        "QR",
+    ]  # the reading order: "Tack för oss!" first
+    [qr] = [shape for shape in closing.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert qr.element.xpath("./p:nvPicPr/p:cNvPr/@descr") == ["QR-kod till skr.se"]
+    expected = io.BytesIO()
+    segno.make(URL, error="m", micro=False).save(
+        expected, kind="png", scale=8, border=2, dark="#000000", light="#ffffff"
+    )
+    assert qr.image.blob == expected.getvalue()
+    assert qr.width == qr.height  # square

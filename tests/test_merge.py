@@ -71,13 +71,34 @@ def test_a_region_adds_its_facts_slide_its_name_and_its_contact(tmp_path: Path):
         ("S", "länsbokstav"),
     ]
     assert slide(ready, "title").kicker == "Region Värmland"
-    assert slide(ready, "tack").contact == "Kontakt: Region Värmland, regional utveckling"
+    assert slide(ready, "tack").contact is None  # Värmland's file names no contact
     assert ready.brand.name == "Region Värmland"
 
 
-def test_one_municipality_reads_in_the_singular(tmp_path: Path):
+def test_the_closing_slide_names_a_contact_only_where_the_region_file_sets_one(tmp_path: Path):
+    """No placeholder-like "Kontakt: Region X, regional utveckling" where there is none."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT.parent, content)
+    region = content / "regions" / "varmland.yaml"
+    text = region.read_text(encoding="utf-8")
+    assert "  # contact: " in text
+    region.write_text(
+        text.replace("  # contact: ", "  contact: regional.utveckling@example.se\n  # "),
+        encoding="utf-8",
+    )
+    ready = Pipeline(Options(TEMPLATES)).plan(Variant(content / "deck.yaml", "varmland"))
+    assert slide(ready, "tack").contact == "Kontakt: regional.utveckling@example.se"
+
+
+def test_gotland_is_both_municipality_and_region(tmp_path: Path):
+    """Region Gotland is the municipality: it has no municipalities to work with (issue 13)."""
     facts = slide(plan(tmp_path, region="gotland"), "regionen")
-    assert facts.lead.startswith("I Region Gotland samverkar vi med kommunen, lärosäten")
+    assert facts.lead == (
+        "Region Gotland är både kommun och region. Vi samverkar med lärosäten, staten,"
+        " näringslivet och civilsamhället för att driva det regionala utvecklingsuppdraget."
+    )
+    others = slide(plan(tmp_path, region="varmland"), "regionen")
+    assert others.lead.startswith("I Region Värmland samverkar vi med länets 16 kommuner, lär")
     assert (facts.figures[0].value, facts.figures[0].label) == ("1", "kommun i Gotlands län")
 
 

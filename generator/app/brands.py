@@ -104,7 +104,8 @@ def _create(target: Path, data: bytes) -> None:
 def tried(templates: Path, name: str, content: Path) -> list[str]:
     """Build the national deck of `content` with brand `name` in a scratch folder, as
     `deckgen build --brand NAME` would, and return what the build and the checks that need no
-    LibreOffice (accessibility, overlap) say of it, one line each; empty if all is well."""
+    LibreOffice (accessibility, overlap) say of it, one line each, the build's warnings first;
+    empty if all is well."""
     from generator.check.access import accessibility
     from generator.check.fidelity import lost_on_template
     from generator.check.overlap import overlap
@@ -120,7 +121,7 @@ def tried(templates: Path, name: str, content: Path) -> list[str]:
             return [str(diagnostic) for diagnostic in exc.diagnostics]
         view = read_deck(built.path)
         findings = [*accessibility(view), *overlap(view)]
-    return [
+    return [str(diagnostic) for diagnostic in built.warnings] + [
         f"{f'slide {f.slide} ({f.slide_id})' if f.slide else 'deck'}: {f.severity}: {f.message}"
         for f in sorted(findings)
         if f.severity == "error"

@@ -4,8 +4,9 @@ set where it cannot be seen (off the slide, or in a box with no room).
 Titles carry a slide; a diagram, a picture or a text box that lies over one hides it, whatever
 the package says. Each pair of boxes that intersect by more than `TOLERANCE` points both ways
 is a finding, where one of them is the title, or both hold text (a title over names, a box over
-a caption). Decorative shapes (rules, bands, frames) and connectors are meant to touch others
-and are left out, as are shapes without a box.
+a caption), or one is a picture and the other text (a QR code over the link). Decorative shapes
+(rules, bands, frames) and connectors are meant to touch others and are left out, as are shapes
+without a box.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ def overlap(deck: DeckView) -> list[Finding]:
     for slide in deck.slides:
         shapes = [s for s in slide.shapes if _counts(s)]
         for first, second in combinations(shapes, 2):
-            if not (first.title or second.title or (first.kind == second.kind == "text")):
+            kinds = {first.kind, second.kind}
+            if not (first.title or second.title or kinds in ({"text"}, {"text", "picture"})):
                 continue
             depth = _intersection(first, second)
             if depth is None:

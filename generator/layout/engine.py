@@ -31,6 +31,7 @@ from generator.layout.spec import (
     LayoutDef,
     MasterSpec,
     PictureShape,
+    QrShape,
     Shape,
     SlideSpec,
 )
@@ -242,7 +243,9 @@ class LayoutEngine:
                 found.append(
                     ((*at, "name"), f"shape '{shape.name}': the name is used twice on the slide")
                 )
-            if isinstance(shape, PictureShape):
+            if isinstance(shape, QrShape):
+                pass  # drawn from its data, in no style
+            elif isinstance(shape, PictureShape):
                 if not Path(shape.path).is_file():
                     found.append(
                         (

@@ -23,6 +23,7 @@ from generator.layout.spec import (
     PictureShape,
     PlaceholderDef,
     Point,
+    QrShape,
     Shape,
     ShapeStyle,
     SlideSpec,
@@ -118,7 +119,7 @@ def _shape(shape: Shape, fit: Fit, master: MasterSpec, whole: Fit) -> Shape:
     if isinstance(shape, ConnectorShape):
         ends = {"begin": fit.point(shape.begin), "end": fit.point(shape.end)}
         return shape.model_copy(update=ends)
-    assert isinstance(shape, PictureShape)
+    assert isinstance(shape, PictureShape | QrShape)
     return shape.model_copy(update={"box": fit.box(shape.box)})
 
 

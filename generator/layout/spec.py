@@ -185,7 +185,17 @@ class PictureShape(Model):
     alt: str = Field(min_length=1)
 
 
-Shape = Annotated[BoxShape | ConnectorShape | PictureShape, Field(discriminator="type")]
+class QrShape(Model):
+    """A QR code of `data` (an address), drawn as a picture, square, dark on white."""
+
+    type: Literal["qr"]
+    name: str
+    data: str = Field(min_length=1, max_length=2000)
+    box: Box
+    alt: str = Field(min_length=1)
+
+
+Shape = Annotated[BoxShape | ConnectorShape | PictureShape | QrShape, Field(discriminator="type")]
 SHAPE_MODELS = union_tags(Shape, "type")
 
 

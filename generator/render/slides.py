@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from generator.layout.spec import (
     ConnectorShape,
     MasterSpec,
     PictureShape,
+    QrShape,
     SlideSpec,
     TemplatePlan,
 )
@@ -88,6 +90,8 @@ def _draw(
             _connector(slide, shape, master)
         elif isinstance(shape, PictureShape):
             _picture(slide, shape, roots)
+        elif isinstance(shape, QrShape):
+            _qr(slide, shape)
     if spec.reading_order:
         _reorder(slide, spec.reading_order)
     if spec.notes:
@@ -213,6 +217,24 @@ def _picture(slide: Slide, shape: PictureShape, roots: tuple[Path, ...]) -> None
     x, y, width, height = (Emu(emu(value)) for value in shape.box)
     image = read_image(Path(shape.path), roots)
     picture = slide.shapes.add_picture(image, x, y, width, height)
+    names = picture.element.xpath("./p:nvPicPr/p:cNvPr")[0]
+    names.set("name", shape.name)
+    names.set("descr", shape.alt)
+
+
+def _qr(slide: Slide, shape: QrShape) -> None:
+    """A QR code of the shape's data: error correction M (15% may be covered or soiled), a
+    quiet zone of two modules, dark on white, eight pixels a module, so that a scaled picture
+    keeps sharp edges. Square, centred in the shape's box."""
+    import segno  # only for a deck with a QR code
+
+    code = segno.make(shape.data, error="m", micro=False)
+    image = io.BytesIO()
+    code.save(image, kind="png", scale=8, border=2, dark="#000000", light="#ffffff")
+    x, y, width, height = (Emu(emu(value)) for value in shape.box)
+    side = min(width, height)  # square, centred in its box
+    x, y = Emu(x + (width - side) // 2), Emu(y + (height - side) // 2)
+    picture = slide.shapes.add_picture(image, x, y, side, side)
     names = picture.element.xpath("./p:nvPicPr/p:cNvPr")[0]
     names.set("name", shape.name)
     names.set("descr", shape.alt)
