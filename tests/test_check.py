@@ -205,6 +205,8 @@ def test_duplicate_shape_ids_and_untyped_parts_are_errors(national: Path, tmp_pa
     assert lines(package(national), tmp_path) == [
         "regionen-i-rorelse.pptx: deck: error: ppt/media/image1.png: the part has no content "
         "type in [Content_Types].xml [package]",
+        "regionen-i-rorelse.pptx: deck: error: ppt/media/image2.png: the part has no content "
+        "type in [Content_Types].xml [package]",  # the closing slide's QR code
         "regionen-i-rorelse.pptx: deck: error: ppt/slides/slide2.xml: shape id 2 is used 2 "
         "times [package]",
     ]

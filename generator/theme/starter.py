@@ -228,6 +228,14 @@ def _assignment_cost(
             value += 0.2 * ((text.type == "subTitle") != (slot.type == "subTitle"))
             if title is not None and _reordered(text.box, ours_bottom, slot.box, title):
                 value += _ORDER_COST
+    placed = [
+        (text.box, slot.box)
+        for text, slot in zip(texts, choice, strict=True)
+        if slot is not None and slot.box is not None
+    ]
+    for (ours, theirs), (our_next, their_next) in itertools.combinations(placed, 2):
+        if _inverted(ours, theirs, our_next, their_next):
+            value += _ORDER_COST  # read one way, shown the other
     if boxed:
         value += _TEXT_BOX_COST * len(boxed)
         slide = size[0] * size[1]
@@ -247,6 +255,16 @@ def _assignment_cost(
             if any(_overlaps(box, thing) for thing in things):
                 value += cover  # or stand on the template's art
     return value
+
+
+def _inverted(ours: Box, theirs: Box, our_next: Box, their_next: Box) -> bool:
+    """Whether two texts that deckgen's layout stacks one above the other would stand the other
+    way round in the template's placeholders."""
+    if ours[1] + ours[3] <= our_next[1] + _TOLERANCE:  # ours above our_next
+        return their_next[1] + their_next[3] <= theirs[1] + _TOLERANCE
+    if our_next[1] + our_next[3] <= ours[1] + _TOLERANCE:
+        return theirs[1] + theirs[3] <= their_next[1] + _TOLERANCE
+    return False
 
 
 def _reordered(ours: Box, ours_bottom: float, theirs: Box, title: Box) -> bool:
