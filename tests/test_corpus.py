@@ -388,7 +388,7 @@ def test_libreoffice_placeholders_without_idx_are_numbered_and_lose_no_text(
     )
     first = Presentation(str(deck.path)).slides[0]
     shown = [shape.text_frame.text for shape in first.placeholders]
-    assert shown == ["Regionen i rörelse", "- Att driva det regionala utvecklingsuppdraget"]
+    assert shown == ["Regionen i rörelse", "– Att driva det regionala utvecklingsuppdraget"]
 
 
 def test_two_texts_mapped_onto_one_template_placeholder_are_an_error(

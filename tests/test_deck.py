@@ -28,6 +28,8 @@ URL = (
     "regionaltutvecklingsansvar/attdrivadetregionalautvecklingsuppdraget.28191.html"
 )
 
+#: Words the deck writes as Swedish typography has them, where the seed does not.
+TYPOGRAPHY = {"SKRs": "SKR:s"}
 #: What the closing slide shows for the link to URL.
 LINK_TEXT = "skr.se"
 
@@ -53,7 +55,8 @@ def seed_in_reading_order(seed: str) -> list[str]:
     The extraction lists the diagram's core after its first part (z-order); the deck reads it
     right after the slide title, before the parts. The closing slide reads its message first.
     """
-    found = words(seed)
+    # typographic normalisation (issue 13): the genitive of an abbreviation takes a colon
+    found = [TYPOGRAPHY.get(word, word) for word in words(seed)]
     # the closing link shows short text and carries the seed's address (test below)
     found[found.index(URL) : found.index(URL) + 1] = words(LINK_TEXT)
     core = ["Ett", "komplext", "OCH", "demokratiskt", "hållbarhetsuppdrag"]
@@ -258,3 +261,19 @@ def test_the_closing_slide_leads_with_its_message_and_has_a_qr_code_of_the_whole
     )
     assert qr.image.blob == expected.getvalue()
     assert qr.width == qr.height  # square
+
+
+def test_the_title_slide_names_the_region_once_with_the_kicker_right_on_the_title(prs):
+    """The title layout leaves the master's logo off (the kicker names the region) and sets
+    the kicker directly above the title, which hangs from the kicker's line."""
+    layouts = {layout.name: layout for layout in prs.slide_layouts}
+    assert [name for name, layout in layouts.items() if layout.element.get("showMasterSp")] == [
+        "title"
+    ]
+    assert layouts["title"].element.get("showMasterSp") == "0"
+    boxes = {p.name: p for p in layouts["title"].placeholders}
+    kicker, title = boxes["Kicker"], boxes["Title"]
+    gap = (title.top - (kicker.top + kicker.height)) / 12700
+    assert 0 <= gap <= 12
+    anchors = [p.element.xpath("./p:txBody/a:bodyPr/@anchor") for p in (kicker, title)]
+    assert anchors == [["b"], ["t"]]

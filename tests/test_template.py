@@ -108,7 +108,7 @@ def test_slides_go_on_the_templates_layouts_with_their_text(tmp_path: Path, ext:
     title = {
         shape.placeholder_format.idx: shape.text_frame.text for shape in prs.slides[0].placeholders
     }
-    assert title == {0: "Regionen i rörelse", 1: "- Att driva det regionala utvecklingsuppdraget"}
+    assert title == {0: "Regionen i rörelse", 1: "– Att driva det regionala utvecklingsuppdraget"}
     quote = {
         shape.placeholder_format.idx: shape.text_frame.text for shape in prs.slides[7].placeholders
     }
@@ -117,7 +117,7 @@ def test_slides_go_on_the_templates_layouts_with_their_text(tmp_path: Path, ext:
         shape.placeholder_format.idx: shape.text_frame.text for shape in prs.slides[8].placeholders
     }
     assert closing[0] == "Tack för oss!"
-    assert closing[1] == "Den nya skriften och arbetsmaterial hittar du på SKRs hemsida"
+    assert closing[1] == "Den nya skriften och arbetsmaterial hittar du på SKR:s hemsida"
     diagram = [shape.name for shape in prs.slides[2].shapes]
     assert "Core" in " ".join(diagram)  # deckgen's own shapes still come with the slide
 

@@ -117,6 +117,8 @@ class LayoutDef(Model):
     """The layout's placeholders, in reading order."""
     decorations: list[Decoration] = []
     """Shapes drawn on the layout itself, behind the slide's content."""
+    master_shapes: bool = True
+    """Whether the master's own shapes (its decorations and the logo) show on this layout."""
 
 
 class MasterDef(Model):

@@ -206,7 +206,8 @@ def _fit(box: Box, image: io.BytesIO) -> Box:
 def _add_layout(
     master_part: SlideMasterPart, layout: LayoutDef, spec: MasterSpec, number: int, language: str
 ) -> str:
-    root = element("p:sldLayout", preserve=1, userDrawn=1)
+    hide = {} if layout.master_shapes else {"showMasterSp": "0"}
+    root = element("p:sldLayout", preserve=1, userDrawn=1, **hide)
     common = sub(root, "p:cSld", name=layout.name)
     tree = _shape_tree(common, layout.background)
     ids = count(2)
