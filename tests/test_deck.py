@@ -29,7 +29,7 @@ URL = (
 )
 
 #: Words the deck writes as Swedish typography has them, where the seed does not.
-TYPOGRAPHY = {"SKRs": "SKR:s"}
+TYPOGRAPHY = {"SKRs": "SKR:s", 'legitimitet."': "legitimitet.”"}
 #: What the closing slide shows for the link to URL.
 LINK_TEXT = "skr.se"
 
@@ -55,7 +55,8 @@ def seed_in_reading_order(seed: str) -> list[str]:
     The extraction lists the diagram's core after its first part (z-order); the deck reads it
     right after the slide title, before the parts. The closing slide reads its message first.
     """
-    # typographic normalisation (issue 13): the genitive of an abbreviation takes a colon
+    # typographic normalisation (issue 13): the genitive of an abbreviation takes a colon, a
+    # quotation ends with the typographic quote it opened with
     found = [TYPOGRAPHY.get(word, word) for word in words(seed)]
     # the closing link shows short text and carries the seed's address (test below)
     found[found.index(URL) : found.index(URL) + 1] = words(LINK_TEXT)
@@ -277,3 +278,20 @@ def test_the_title_slide_names_the_region_once_with_the_kicker_right_on_the_titl
     assert 0 <= gap <= 12
     anchors = [p.element.xpath("./p:txBody/a:bodyPr/@anchor") for p in (kicker, title)]
     assert anchors == [["b"], ["t"]]
+
+
+def test_quotes_stand_on_the_margin_on_their_attribution_in_one_scale_of_sizes(prs):
+    """The quotation ends directly above its attribution, both on the 56 pt margin, and the
+    talk's quotes share a size where their length allows (issue 13: four sizes for four)."""
+    layout = next(layout for layout in prs.slide_layouts if layout.name == "quote")
+    boxes = {p.name: p for p in layout.placeholders}
+    quote, attribution = boxes["Title"], boxes["Attribution"]
+    assert quote.left == attribution.left == Emu(56 * 12700)
+    assert quote.element.xpath("./p:txBody/a:bodyPr/@anchor") == ["b"]
+    assert 0 <= (attribution.top - quote.top - quote.height) / 12700 <= 16
+    sizes = [
+        {run.font.size.pt for p in slide.shapes.title.text_frame.paragraphs for run in p.runs}
+        for slide in prs.slides
+        if slide.slide_layout.name == "quote"
+    ]
+    assert sizes == [{24.0}, {32.0}, {32.0}, {32.0}]

@@ -119,11 +119,13 @@ def test_a_master_decoration_in_an_unknown_style_is_an_error_at_its_line(tmp_pat
     templates = copy_templates(tmp_path)
     master = templates / "masters" / "default.yaml"
     text = master.read_text(encoding="utf-8")
-    master.write_text(text.replace("{name: Quote bar, style: rule", "{name: Quote bar, style: rul"))
+    master.write_text(
+        text.replace("{name: Accent band, style: rule", "{name: Accent band, style: rul")
+    )
     with pytest.raises(DeckgenError) as caught:
         load_master(templates)
     [problem] = caught.value.diagnostics
-    line = next(i for i, row in enumerate(text.splitlines(), 1) if "Quote bar" in row)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "Accent band" in row)
     assert (problem.line, problem.message) == (
         line,
         "unknown style 'rul'; did you mean 'rule'? "
