@@ -48,7 +48,7 @@ def test_brand_new_copies_the_template_and_writes_a_complete_commented_mapping(
     assert result.output.splitlines() == [
         f"copied {made['pp-footers.pptx'].as_posix()} to {copy.as_posix()}",
         f"wrote {(project / 'templates' / 'brands' / 'corp.yaml').as_posix()} (7 layouts"
-        " mapped, 5 texts drawn as text boxes)",
+        " mapped, 4 texts drawn as text boxes)",
         f"tried on {content.as_posix()}'s national deck: no problem found",
         "next: deckgen build --brand corp && deckgen preview --brand corp",
     ]
