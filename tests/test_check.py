@@ -346,3 +346,25 @@ def test_a_picture_over_text_is_an_overlap_error(national: Path, tmp_path: Path)
         "regionen-i-rorelse.pptx: slide 9 (tack): error: picture 'QR' overlaps 'Link' by 200 x"
         " 40 pt: move or shrink one of them [overlap]"
     ]
+
+
+def test_a_picture_out_of_its_images_proportions_is_an_error(national: Path, tmp_path: Path):
+    """The QR code is square; drawn 25% wider than tall, it is stretched. A crop that takes
+    the same share off the image's height mends it (srcRect), as PowerPoint's Crop to fill does."""
+    from pptx import Presentation
+
+    from generator.check.pictures import distorted
+
+    assert distorted(read_deck(national)) == []
+    prs = Presentation(str(national))
+    qr = next(shape for shape in prs.slides[8].shapes if shape.name == "QR")
+    qr.width = int(qr.height * 1.25)
+    prs.save(str(national))
+    assert lines(distorted(read_deck(national)), tmp_path) == [
+        "regionen-i-rorelse.pptx: slide 9 (tack): error: picture 'QR' is stretched to 1.25 times"
+        " its image's width for its height: crop the image (PowerPoint's Crop to fill, a srcRect)"
+        " or give its box the image's proportions [pictures]"
+    ]
+    qr.crop_top = qr.crop_bottom = 0.1  # shows 80% of the height: 1 / 0.8 = 1.25
+    prs.save(str(national))
+    assert distorted(read_deck(national)) == []

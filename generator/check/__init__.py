@@ -6,7 +6,8 @@ Accessibility Checker rules and WCAG AA contrast), `package` (well-formed parts,
 relationships, shape ids, content types, and links), `overflow` (text outside its box and words
 broken inside themselves, measured on the PDF that LibreOffice renders, or words too wide for
 their box, estimated where LibreOffice is missing), `overlap` (a shape over a title or over
-other text) and `fidelity` (text of the content missing in the deck).
+other text), `pictures` (a picture out of its image's proportions) and `fidelity` (text of the
+content missing in the deck).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from generator.check.finding import Finding, Severity, finding
 from generator.check.overflow import overflow, too_wide
 from generator.check.overlap import overlap
 from generator.check.package import package
+from generator.check.pictures import distorted
 from generator.check.view import DeckView, read_deck
 from generator.errors import DeckgenError
 from generator.output.pdf import export_pdfs
@@ -71,6 +73,7 @@ def _content_checks(
         views[path] = view
         found += accessibility(view)
         found += overlap(view)
+        found += distorted(view)
         try:
             ready = pipeline.plan(variant)
         except DeckgenError as exc:

@@ -13,6 +13,7 @@ and shade applied.
 from __future__ import annotations
 
 import colorsys
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -63,6 +64,10 @@ class Shape:
     title: bool = False
     background: str | None = None
     """What the text sits on: the shape's own fill, else the slide's background (RRGGBB)."""
+    stretch: float | None = None
+    """A picture's width against its height as shown, over the same of the part of its image
+    that it shows (its `srcRect` crop): 1 where it keeps its proportions; None where the image
+    cannot be measured (a vector image)."""
 
 
 @dataclass
@@ -113,7 +118,7 @@ def _slide(number: int, slide: Any, size: tuple[float, float]) -> SlideView:
     for element in slide.element.cSld.spTree.iterchildren():
         tag = etree.QName(element).localname
         if tag == "pic":
-            shapes.append(_picture(element))
+            shapes.append(replace(_picture(element), stretch=_stretch(element, slide.part)))
         elif tag == "cxnSp":
             shapes.append(Shape(_name(element), "connector", _box(element), alt=_alt(element)))
         elif tag == "sp":
@@ -326,6 +331,29 @@ def _picture(element: Any) -> Shape:
         alt=_alt(element),
         decorative=_decorative(element),
     )
+
+
+def _stretch(element: Any, part: Any) -> float | None:
+    """How much a picture is stretched across (`Shape.stretch`), from its image's pixel size,
+    its crop and its box."""
+    from PIL import Image, UnidentifiedImageError
+
+    blip = element.find(".//a:blip", NS)
+    box = _box(element)
+    if blip is None or box is None or not box[2] or not box[3]:
+        return None
+    try:
+        blob = part.related_part(blip.get(f"{{{NS['r']}}}embed")).blob
+        with Image.open(io.BytesIO(blob)) as image:  # reads the header only
+            width, height = image.size
+    except (KeyError, ValueError, OSError, UnidentifiedImageError):
+        return None
+    crop = element.find(".//a:srcRect", NS)
+    share = {k: int(crop.get(k, 0)) / 100_000 if crop is not None else 0.0 for k in "ltrb"}
+    shown = width * (1 - share["l"] - share["r"]), height * (1 - share["t"] - share["b"])
+    if shown[0] <= 0 or shown[1] <= 0:
+        return None
+    return (box[2] / box[3]) / (shown[0] / shown[1])
 
 
 def _box(element: Any) -> tuple[float, float, float, float] | None:
