@@ -14,6 +14,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
 
 from generator.layout.engine import load_master
+from generator.officexml import DECORATIVE_NS
 
 from .conftest import CONTENT, TEMPLATES
 
@@ -23,6 +24,7 @@ KINDS = [
     for slide in yaml.safe_load(CONTENT.read_text(encoding="utf-8"))["slides"]
     if slide.get("only") != "region"
 ]
+DECORATIVE = f"{{{DECORATIVE_NS}}}decorative"
 URL = (
     "https://skr.se/skr/samhallsplaneringinfrastruktur/regionalutveckling/"
     "regionaltutvecklingsansvar/attdrivadetregionalautvecklingsuppdraget.28191.html"
@@ -40,12 +42,17 @@ def words(text: str) -> list[str]:
 
 
 def slide_words(slide) -> list[str]:
-    """The slide's words in shape order, which is its reading order."""
+    """The slide's words in shape order, which is its reading order; a decorative shape's text
+    (a person's initials, which their name beside it says) is not read, so not counted."""
     found: list[str] = []
     for shape in slide.shapes:
-        if shape.has_text_frame:
+        if shape.has_text_frame and not _decorative(shape):
             found += words(shape.text_frame.text)
     return found
+
+
+def _decorative(shape) -> bool:
+    return any(element.tag == DECORATIVE for element in shape.element.iter())
 
 
 def seed_in_reading_order(seed: str) -> list[str]:

@@ -62,18 +62,6 @@ def test_a_diagram_arranges_as_many_parts_as_it_is_given(count: int):
     assert spec.reading_order == ["Title", "Core", *(f"Part {i}" for i in range(1, count + 1))]
 
 
-@pytest.mark.parametrize("count", [1, 2, 3, 4])
-def test_a_panel_gets_one_column_per_person(count: int):
-    people = [{"name": f"Person {i}", "role": "Roll"} for i in range(count)]
-    [spec] = lay_out({"id": "p", "kind": "panel", "title": "Fråga?", "people": people})
-    names = boxes(spec, "Name ")
-    xs = [b.box[0] for b in names]
-    assert len(names) == count
-    assert xs == sorted(set(xs))
-    assert {b.box[2] for b in names} == {min(300, (848 - (count - 1) * 40) / count)}
-    assert xs[-1] + names[-1].box[2] <= 904
-
-
 def test_a_template_that_fills_a_placeholder_the_layout_lacks_is_an_error(tmp_path: Path):
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
@@ -292,7 +280,8 @@ def test_an_undefined_name_inside_a_value_is_an_error_at_its_line(tmp_path: Path
             "style: rule, box",
             "style: rule, colour: red, box",
             64,
-            "shapes[0].colour: unknown key 'colour' (allowed: box, name, size, style, text, type)",
+            "shapes[0].colour: unknown key 'colour' (allowed: box, decorative, name, size, style,"
+            " text, type)",
         ),
     ],
 )

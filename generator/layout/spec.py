@@ -164,6 +164,9 @@ class BoxShape(Model):
     box: Box
     text: RichText | None = None
     size: float | None = Field(default=None, gt=0)
+    decorative: bool = False
+    """Hide it from screen readers: its text repeats a neighbour's (a person's initials above
+    their name). A box without text is always decorative."""
 
 
 class ConnectorShape(Model):
@@ -185,6 +188,11 @@ class PictureShape(Model):
     path: str
     box: Box
     alt: str = Field(min_length=1)
+    crop: Literal["none", "fill"] = "none"
+    """`none` stretches the image to the box; `fill` scales it, keeping its aspect, until it
+    covers the box, and crops what is left over equally from both sides (`a:srcRect`)."""
+    shape: Literal["rect", "ellipse"] = "rect"
+    """The outline the picture is masked by; `ellipse` in a square box is a circle."""
 
 
 class QrShape(Model):

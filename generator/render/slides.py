@@ -6,14 +6,17 @@ import io
 from pathlib import Path
 from typing import Any
 
+from pptx.enum.shapes import MSO_SHAPE
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation
+from pptx.shapes.picture import Picture
 from pptx.slide import Slide
 from pptx.util import Emu
 
 from generator.content.inline import parse_inline
 from generator.files import read_image
 from generator.layout.spec import (
+    Box,
     BoxShape,
     ConnectorShape,
     MasterSpec,
@@ -166,8 +169,8 @@ def _box(slide: Slide, shape: BoxShape, master: MasterSpec, language: str, link_
     sp = sub(slide.element.cSld.spTree, "p:sp")
     names = sub(sp, "p:nvSpPr")
     properties = sub(names, "p:cNvPr", id=_new_id(slide), name=shape.name)
-    if not shape.text:
-        decorative(properties)  # a rule or a frame: nothing for a screen reader to say
+    if not shape.text or shape.decorative:
+        decorative(properties)  # a rule, a frame or initials: nothing new for a screen reader
     sub(names, "p:cNvSpPr", txBox="1" if not (style.fill or style.line) else None)
     sub(names, "p:nvPr")
     shape_properties(sp, shape.box, style)
@@ -220,6 +223,23 @@ def _picture(slide: Slide, shape: PictureShape, roots: tuple[Path, ...]) -> None
     names = picture.element.xpath("./p:nvPicPr/p:cNvPr")[0]
     names.set("name", shape.name)
     names.set("descr", shape.alt)
+    if shape.crop == "fill":
+        _crop_to_fill(picture, shape.box)
+    if shape.shape == "ellipse":
+        picture.auto_shape_type = MSO_SHAPE.OVAL  # prstGeom "ellipse": the picture's mask
+
+
+def _crop_to_fill(picture: Picture, box: Box) -> None:
+    """Crop `picture` to the shape of `box`, equally from both sides of the dimension it has
+    too much of, so that it fills the box without being distorted (`a:srcRect`)."""
+    width, height = picture.image.size  # in pixels, which deckgen takes to be square
+    if not (width and height and box[2] and box[3]):
+        return
+    image, frame = width / height, box[2] / box[3]
+    if image > frame:  # wider than the box: crop left and right
+        picture.crop_left = picture.crop_right = round((1 - frame / image) / 2, 5)
+    elif image < frame:  # taller: crop top and bottom
+        picture.crop_top = picture.crop_bottom = round((1 - image / frame) / 2, 5)
 
 
 def _qr(slide: Slide, shape: QrShape) -> None:
