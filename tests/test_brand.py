@@ -49,8 +49,8 @@ def test_changing_the_accent_colour_changes_the_theme_and_no_slide(tmp_path: Pat
 
 def test_the_theme_carries_the_brand_fonts_and_name(built_deck: Path):
     theme = parts(built_deck)["ppt/theme/theme1.xml"].decode()
-    assert '<a:majorFont><a:latin typeface="Arial"/>' in theme
-    assert '<a:minorFont><a:latin typeface="Arial"/>' in theme
+    assert '<a:majorFont><a:latin typeface="Calibri"/>' in theme
+    assert '<a:minorFont><a:latin typeface="Calibri"/>' in theme
     assert 'name="SKR"' in theme
 
 

@@ -192,15 +192,15 @@ def test_the_diagram_core_breaks_hallbarhetsuppdrag_in_orebros_deck_a_warning(sc
     """Issue 13: "hållbarhetsuppd / rag" in the core of three regions' decks (Kalmar,
     Norrbotten and Örebro), inside its box: a warning, so `check --all` still passes. Their
     generated brands set headings in Trebuchet MS, which LibreOffice replaces with the wider
-    DejaVu Sans; the curated brands use Arial, so Örebro's is given Trebuchet MS back here."""
+    DejaVu Sans; the curated brands use Calibri, so Örebro's is given Trebuchet MS back here."""
     shutil.copytree(CONTENT.parent / "regions", scratch.content.parent / "regions")
     shutil.copyfile(CONTENT, scratch.content)
     templates = scratch.root / "templates"
     shutil.copytree(TEMPLATES, templates)
     brand = templates / "brands" / "orebro.yaml"
     text = brand.read_text(encoding="utf-8")
-    assert "  heading: Arial\n" in text
-    brand.write_text(text.replace("  heading: Arial\n", "  heading: Trebuchet MS\n"), "utf-8")
+    assert "  heading: Calibri\n" in text
+    brand.write_text(text.replace("  heading: Calibri\n", "  heading: Trebuchet MS\n"), "utf-8")
     assert scratch.run("build", "--region", "orebro", templates=templates).exit_code == 0
     deck = "output/regionen-i-rorelse-orebro.pptx"
     lines = [
@@ -216,15 +216,12 @@ def test_the_diagram_core_breaks_hallbarhetsuppdrag_in_orebros_deck_a_warning(sc
 
 @RENDERS
 def test_the_curated_brands_keep_hallbarhetsuppdrag_whole_in_orebros_core(scratch: Scratch):
-    """With its curated Arial headings, Örebro's deck has only the link's warning."""
+    """With its curated Calibri headings, Örebro's deck has no finding."""
     shutil.copytree(CONTENT.parent / "regions", scratch.content.parent / "regions")
     shutil.copyfile(CONTENT, scratch.content)
     assert run(scratch, "build", "--region", "orebro").exit_code == 0
     result = run(scratch, "check", "--region", "orebro")
-    assert result.stdout.splitlines() == [
-        f"output/regionen-i-rorelse-orebro.pptx: slide 10 (tack): {LINK}",
-        "1 deck checked: 0 errors, 1 warning",
-    ]
+    assert (result.exit_code, result.stdout) == (0, "1 deck checked: 0 errors, 0 warnings\n")
 
 
 def test_a_templates_own_quote_mark_is_not_read_as_a_piece_of_deckgens_text():
