@@ -35,7 +35,7 @@ def test_changing_the_accent_colour_changes_the_theme_and_no_slide(tmp_path: Pat
     brand = templates / "brands" / "skr.yaml"
     original = Pipeline(Options(templates)).build(Variant(CONTENT), tmp_path / "a").path
     brand.write_text(
-        brand.read_text(encoding="utf-8").replace("accent1: 0A64A4", "accent1: C8102E"),
+        brand.read_text(encoding="utf-8").replace('accent1: "037B95"', 'accent1: "C8102E"'),
         encoding="utf-8",
     )
     rebranded = Pipeline(Options(templates)).build(Variant(CONTENT), tmp_path / "b").path
@@ -43,13 +43,13 @@ def test_changing_the_accent_colour_changes_the_theme_and_no_slide(tmp_path: Pat
     before, after = parts(original), parts(rebranded)
     changed = sorted(name for name in before if before[name] != after[name])
     assert changed == ["ppt/theme/theme1.xml"]
-    assert theme_colour(before["ppt/theme/theme1.xml"], "accent1") == "0A64A4"
+    assert theme_colour(before["ppt/theme/theme1.xml"], "accent1") == "037B95"
     assert theme_colour(after["ppt/theme/theme1.xml"], "accent1") == "C8102E"
 
 
 def test_the_theme_carries_the_brand_fonts_and_name(built_deck: Path):
     theme = parts(built_deck)["ppt/theme/theme1.xml"].decode()
-    assert '<a:majorFont><a:latin typeface="Arial"/>' in theme
+    assert '<a:majorFont><a:latin typeface="Calibri"/>' in theme
     assert '<a:minorFont><a:latin typeface="Calibri"/>' in theme
     assert 'name="SKR"' in theme
 
@@ -59,7 +59,7 @@ def test_a_brand_with_a_bad_colour_is_refused_at_its_line(tmp_path: Path):
     shutil.copytree(TEMPLATES, templates)
     brand = templates / "brands" / "skr.yaml"
     brand.write_text(
-        brand.read_text(encoding="utf-8").replace("accent1: 0A64A4", "accent1: blue"),
+        brand.read_text(encoding="utf-8").replace('accent1: "037B95"', 'accent1: "blue"'),
         encoding="utf-8",
     )
     with pytest.raises(DeckgenError) as caught:
@@ -76,7 +76,7 @@ def test_a_brand_whose_text_fails_wcag_aa_contrast_is_refused(tmp_path: Path):
     shutil.copytree(TEMPLATES, templates)
     brand = templates / "brands" / "skr.yaml"
     brand.write_text(
-        brand.read_text(encoding="utf-8").replace("accent1: 0A64A4", "accent1: 6FA8DC"),
+        brand.read_text(encoding="utf-8").replace('accent1: "037B95"', 'accent1: "6FA8DC"'),
         encoding="utf-8",
     )
     with pytest.raises(DeckgenError) as caught:
@@ -86,7 +86,7 @@ def test_a_brand_whose_text_fails_wcag_aa_contrast_is_refused(tmp_path: Path):
         "on lt1 #FFFFFF has contrast 2.53:1; WCAG AA needs 4.5:1 for body text "
         "(layout 'diagram', placeholder 'Section')",
         "TMP/templates/brands/skr.yaml:9:12: error: colors.accent1: text colour accent1 #6FA8DC "
-        "on lt2 #EEF3F8 has contrast 2.26:1; WCAG AA needs 3:1 for large text "
+        "on lt2 #EDF7FB has contrast 2.32:1; WCAG AA needs 3:1 for large text "
         "(layout 'quote', placeholder 'Attribution')",
         "TMP/templates/brands/skr.yaml:6:8: error: colors.lt1: text colour lt1 #FFFFFF "
         "on accent1 #6FA8DC has contrast 2.53:1; WCAG AA needs 3:1 for large text "

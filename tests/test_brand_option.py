@@ -28,9 +28,9 @@ from .test_corpus import project_on
 
 PLAIN = "regionen-i-rorelse.pptx"
 #: Region Värmland's and SKR's theme names and dark-2 colours, from their brand files.
-VARMLAND = ("Region Värmland", "153965")
-SKR = ("SKR", "12355B")
-DALARNA = ("Region Dalarna", "361565")
+VARMLAND = ("Region Värmland", "044400")
+SKR = ("SKR", "025365")
+DALARNA = ("Region Dalarna", "0074A2")
 
 
 @pytest.fixture
@@ -175,7 +175,7 @@ def test_a_branded_deck_is_up_to_date_until_its_brand_changes(project: Path):
     assert run("build", "--brand", "varmland").output.startswith("up to date ")
     brand = project / "templates" / "brands" / "varmland.yaml"
     brand.write_text(
-        brand.read_text(encoding="utf-8").replace('dk2: "153965"', 'dk2: "123456"'),
+        brand.read_text(encoding="utf-8").replace('dk2: "044400"', 'dk2: "123456"'),
         encoding="utf-8",
     )
     changed = run("build", "--brand", "varmland")

@@ -115,7 +115,7 @@ def test_a_low_contrast_brand_forced_past_its_check_is_an_error(national: Path, 
         national,
         "ppt/theme/theme1.xml",
         lambda xml: xml.replace(
-            b'<a:accent1><a:srgbClr val="0A64A4"/>', b'<a:accent1><a:srgbClr val="9FC5E8"/>'
+            b'<a:accent1><a:srgbClr val="037B95"/>', b'<a:accent1><a:srgbClr val="9FC5E8"/>'
         ),
     )
     assert lines(accessibility(read_deck(national)), tmp_path) == [
@@ -124,13 +124,13 @@ def test_a_low_contrast_brand_forced_past_its_check_is_an_error(national: Path, 
         "regionen-i-rorelse.pptx: slide 3 (uppdraget): error: text in 'Section' has contrast "
         "1.81:1 (#9FC5E8 on #FFFFFF); WCAG AA needs 4.5:1 for body text [access]",
         "regionen-i-rorelse.pptx: slide 5 (citat-omstallning): error: text in 'Attribution' has "
-        "contrast 1.62:1 (#9FC5E8 on #EEF3F8); WCAG AA needs 3:1 for large text [access]",
+        "contrast 1.66:1 (#9FC5E8 on #EDF7FB); WCAG AA needs 3:1 for large text [access]",
         "regionen-i-rorelse.pptx: slide 6 (citat-trygghet): error: text in 'Attribution' has "
-        "contrast 1.62:1 (#9FC5E8 on #EEF3F8); WCAG AA needs 3:1 for large text [access]",
+        "contrast 1.66:1 (#9FC5E8 on #EDF7FB); WCAG AA needs 3:1 for large text [access]",
         "regionen-i-rorelse.pptx: slide 7 (citat-legitimitet): error: text in 'Attribution' has "
-        "contrast 1.62:1 (#9FC5E8 on #EEF3F8); WCAG AA needs 3:1 for large text [access]",
+        "contrast 1.66:1 (#9FC5E8 on #EDF7FB); WCAG AA needs 3:1 for large text [access]",
         "regionen-i-rorelse.pptx: slide 8 (citat-uthallighet): error: text in 'Attribution' has "
-        "contrast 1.62:1 (#9FC5E8 on #EEF3F8); WCAG AA needs 3:1 for large text [access]",
+        "contrast 1.66:1 (#9FC5E8 on #EDF7FB); WCAG AA needs 3:1 for large text [access]",
     ]
 
 
