@@ -26,7 +26,8 @@ def overlap(deck: DeckView) -> list[Finding]:
     for slide in deck.slides:
         shapes = [s for s in slide.shapes if _counts(s)]
         for first, second in combinations(shapes, 2):
-            if not (first.title or second.title or (first.kind == second.kind == "text")):
+            kinds = {first.kind, second.kind}
+            if not (first.title or second.title or kinds in ({"text"}, {"text", "chart"})):
                 continue
             depth = _intersection(first, second)
             if depth is None:
@@ -108,7 +109,7 @@ def _counts(shape: Shape) -> bool:
     return (
         shape.box is not None
         and not shape.decorative
-        and shape.kind in ("text", "picture", "shape")
+        and shape.kind in ("text", "picture", "chart", "shape")
         and (shape.kind != "shape" or bool(shape.name))
     )
 

@@ -25,6 +25,7 @@ from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any
 from generator.files import note_used, noted, read_input
 from generator.layout.spec import (
     SHAPE_MODELS,
+    ChartShape,
     ConnectorShape,
     Decoration,
     LayoutDef,
@@ -61,6 +62,13 @@ def load_master(templates: Path, name: str = "default") -> MasterSpec:
 def _escape_markdown(text: str) -> str:
     """Return `text` with inline Markdown's special characters escaped, to show it as it is."""
     return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+
+
+def _figure(value: float, separator: str = "\u00a0") -> str:
+    """Return a figure with its thousands grouped as Swedish writes them: 97 233 (a no-break
+    space between, so it never breaks over two lines); decimals after a comma: 2,5."""
+    whole = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    return whole.replace(",", "\0").replace(".", ",").replace("\0", separator)
 
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -121,6 +129,7 @@ class LayoutEngine:
             loader=_Loader(self.folder, self.roots), bytecode_cache=_bytecode_cache()
         )
         self.environment.filters["md"] = _escape_markdown
+        self.environment.filters["figure"] = _figure
 
     def warm(self) -> None:
         """Compile every layout template now, not when a slide first needs it."""
@@ -253,6 +262,12 @@ class LayoutEngine:
                 found.append(((*at, "style"), f"shape '{shape.name}': {message}"))
             if isinstance(shape, ConnectorShape):
                 found += self._connector(shape, at, drawn)
+            if isinstance(shape, ChartShape) and len(shape.values) != len(shape.categories):
+                message = (
+                    f"chart '{shape.name}': {len(shape.values)} values for"
+                    f" {len(shape.categories)} categories; give one value per category"
+                )
+                found.append(((*at, "values"), message))
             drawn.append(shape.name)
         names = [*slots, *drawn]
         found += [

@@ -17,6 +17,7 @@ from generator.layout.spec import (
     TITLE_TYPES,
     Box,
     BoxShape,
+    ChartShape,
     ConnectorShape,
     Fill,
     MasterSpec,
@@ -118,7 +119,7 @@ def _shape(shape: Shape, fit: Fit, master: MasterSpec, whole: Fit) -> Shape:
     if isinstance(shape, ConnectorShape):
         ends = {"begin": fit.point(shape.begin), "end": fit.point(shape.end)}
         return shape.model_copy(update=ends)
-    assert isinstance(shape, PictureShape)
+    assert isinstance(shape, PictureShape | ChartShape)
     return shape.model_copy(update={"box": fit.box(shape.box)})
 
 

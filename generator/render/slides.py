@@ -14,12 +14,14 @@ from generator.content.inline import parse_inline
 from generator.files import read_image
 from generator.layout.spec import (
     BoxShape,
+    ChartShape,
     ConnectorShape,
     MasterSpec,
     PictureShape,
     SlideSpec,
     TemplatePlan,
 )
+from generator.render.chart import draw_chart
 from generator.render.pptx_private import next_shape_id
 from generator.render.xml import (
     body_properties,
@@ -88,6 +90,8 @@ def _draw(
             _connector(slide, shape, master)
         elif isinstance(shape, PictureShape):
             _picture(slide, shape, roots)
+        elif isinstance(shape, ChartShape):
+            draw_chart(slide, shape, master.styles[shape.style], language)
     if spec.reading_order:
         _reorder(slide, spec.reading_order)
     if spec.notes:
