@@ -407,7 +407,10 @@ def _table(
         )
         problems.append(source.error((*at, "table"), message))
         return None
-    return dict(tables[key])
+    table = dict(tables[key])
+    if "unit" not in table and loaded.data.get("unit") is not None:
+        table["unit"] = loaded.data["unit"]  # the file's, for a table that does not say
+    return table
 
 
 def _kind(value: Any) -> str:
