@@ -403,7 +403,8 @@ def _table(
         message = (
             f"{name} has no table {shown(key)}: {missing[key]}"
             if key in missing
-            else unknown(f"table of {name}", key, tables)
+            else f"{name} has no table {shown(key)}{did_you_mean(key, tables)}"
+            f" (it has: {allowed_list(tables)})"
         )
         problems.append(source.error((*at, "table"), message))
         return None

@@ -164,7 +164,8 @@ def _no_frame(space: Any) -> None:
     rounded = space.find(qn("c:roundedCorners"))
     if rounded is None:
         rounded = space.makeelement(qn("c:roundedCorners"), {})
-        space.find(qn("c:date1904")).addnext(rounded)
+        later = ("c:style", "c:clrMapOvr", "c:pivotSource", "c:protection", "c:chart")
+        next(space.iterchildren(*map(qn, later))).addprevious(rounded)  # the schema's order
     rounded.set("val", "0")
     properties = space.makeelement(qn("c:spPr"), {})
     sub(properties, "a:noFill")
