@@ -71,6 +71,12 @@ def _figure(value: float, separator: str = "\u00a0") -> str:
     return whole.replace(",", "\0").replace(".", ",").replace("\0", separator)
 
 
+def _decimals(values: list[float], most: int = 3) -> int:
+    """Return how many decimals the figures need to be shown as written, up to `most`."""
+    written = (repr(float(value)).partition(".")[2].rstrip("0") for value in values)
+    return min(most, max((len(decimals) for decimals in written), default=0))
+
+
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
     """Compiled layout templates, kept between runs as Python keeps .pyc files (in Jinja's own
     per-user folder, keyed by each template's text); a cache it cannot write is skipped."""
@@ -130,6 +136,7 @@ class LayoutEngine:
         )
         self.environment.filters["md"] = _escape_markdown
         self.environment.filters["figure"] = _figure
+        self.environment.filters["decimals"] = _decimals
 
     def warm(self) -> None:
         """Compile every layout template now, not when a slide first needs it."""

@@ -18,7 +18,7 @@ from typing import Any
 from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import ColorFormat
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_MARK
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_TICK_MARK
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation
@@ -40,7 +40,7 @@ _LABELS = {
     "bar": XL_LABEL_POSITION.OUTSIDE_END,
     "column": XL_LABEL_POSITION.OUTSIDE_END,
     "line": XL_LABEL_POSITION.ABOVE,
-    "pie": XL_LABEL_POSITION.BEST_FIT,
+    "pie": XL_LABEL_POSITION.OUTSIDE_END,
 }
 _THEME_COLORS = {
     "tx1": MSO_THEME_COLOR.TEXT_1,
@@ -74,12 +74,8 @@ def draw_chart(slide: Slide, shape: ChartShape, style: ShapeStyle, language: str
     _text(chart.font, style)
     _series(chart, shape)
     _labels(chart, shape, style)
-    if shape.chart == "pie":
-        chart.has_legend = True
-        chart.legend.position = XL_LEGEND_POSITION.RIGHT
-        chart.legend.include_in_layout = False
-        _text(chart.legend.font, style)
-    else:
+    chart.has_legend = False  # one series; a pie's slices say their names themselves
+    if shape.chart != "pie":
         _axes(chart, shape, style)
     space = chart.element
     _no_frame(space)
@@ -131,6 +127,12 @@ def _labels(chart: Chart, shape: ChartShape, style: ShapeStyle) -> None:
     labels.number_format_is_linked = False
     labels.position = _LABELS[shape.chart]
     labels.show_value = True
+    if shape.chart == "pie":  # outside the slices, on the slide's background, where text reads
+        labels.show_category_name = True
+        for found in chart.element.iter(qn("c:dLbls")):
+            separator = found.makeelement(qn("c:separator"), {})
+            separator.text = "\n"  # the name over its figure, not "Halmstad; 105 796"
+            found.find(qn("c:showBubbleSize")).addnext(separator)
     _text(labels.font, style)
 
 
