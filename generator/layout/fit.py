@@ -111,7 +111,7 @@ def _spec(spec: SlideSpec, fit: Fit, master: MasterSpec, whole: Fit) -> SlideSpe
 
 
 def _shape(shape: Shape, fit: Fit, master: MasterSpec, whole: Fit) -> Shape:
-    if isinstance(shape, BoxShape):
+    if isinstance(shape, BoxShape | ChartShape):
         size = shape.size
         if size is None and fit.scale != whole.scale:  # the style's size, at this slide's scale
             size = master.styles[shape.style].size
@@ -119,7 +119,7 @@ def _shape(shape: Shape, fit: Fit, master: MasterSpec, whole: Fit) -> Shape:
     if isinstance(shape, ConnectorShape):
         ends = {"begin": fit.point(shape.begin), "end": fit.point(shape.end)}
         return shape.model_copy(update=ends)
-    assert isinstance(shape, PictureShape | ChartShape)
+    assert isinstance(shape, PictureShape)
     return shape.model_copy(update={"box": fit.box(shape.box)})
 
 

@@ -204,6 +204,8 @@ class ChartShape(Model):
     """The series' name: the workbook's column heading."""
     colors: list[SchemeColor] = Field(default=["accent1"], min_length=1)
     """The series' colour; a pie's slices take them in turn."""
+    size: float | None = Field(default=None, gt=0)
+    """The labels' type size in points, where it is not the style's."""
     number_format: str = "General"
     """How the figures are shown, as an Excel number format (`#,##0`)."""
     alt: str = Field(min_length=1)

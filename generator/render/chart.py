@@ -61,6 +61,8 @@ FIRST_AXIS_ID = 1
 
 def draw_chart(slide: Slide, shape: ChartShape, style: ShapeStyle, language: str) -> None:
     """Add `shape` to `slide` as a native chart in `style`'s type, with its alt text."""
+    if shape.size is not None:
+        style = style.model_copy(update={"size": shape.size})
     data: Any = CategoryChartData(number_format=shape.number_format)  # type: ignore[no-untyped-call]
     data.categories = shape.categories
     data.add_series(shape.series, shape.values)
