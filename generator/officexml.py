@@ -13,6 +13,8 @@ NSMAP = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
 }
+#: DrawingML charts: a graphic frame that holds one has a `c:chart`.
+CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 #: The package's own namespaces: content types and relationships parts.
 CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PACKAGE_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"

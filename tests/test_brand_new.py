@@ -33,7 +33,7 @@ def _new(project: Path, *args: str):
 def test_the_layouts_that_draw_their_own_shapes_are_found_from_their_geometry():
     master = load_master(TEMPLATES)
     drawing = [layout.name for layout in master.layouts if draws_shapes(layout, master.size)]
-    assert drawing == ["diagram", "panel", "facts"]
+    assert drawing == ["diagram", "panel", "facts", "chart"]
 
 
 def test_brand_new_copies_the_template_and_writes_a_complete_commented_mapping(
@@ -47,7 +47,7 @@ def test_brand_new_copies_the_template_and_writes_a_complete_commented_mapping(
     copy = project / "templates" / "brands" / "corp" / "pp-footers.pptx"
     assert result.output.splitlines() == [
         f"copied {made['pp-footers.pptx'].as_posix()} to {copy.as_posix()}",
-        f"wrote {(project / 'templates' / 'brands' / 'corp.yaml').as_posix()} (7 layouts"
+        f"wrote {(project / 'templates' / 'brands' / 'corp.yaml').as_posix()} (8 layouts"
         " mapped, 4 texts drawn as text boxes)",
         f"tried on {content.as_posix()}'s national deck: no problem found",
         "next: deckgen build --brand corp && deckgen preview --brand corp",

@@ -150,7 +150,7 @@ def test_brand_overrides_the_brand_a_region_file_names(project: Path):
     assert theme(project / "output" / "regionen-i-rorelse-dalarna.pptx") == DALARNA
     result = run("build", "--region", "dalarna", "--brand", "skr")
     assert result.exit_code == 0, result.output
-    assert result.output == "wrote output/regionen-i-rorelse-dalarna.skr.pptx (10 slides)\n"
+    assert result.output == "wrote output/regionen-i-rorelse-dalarna.skr.pptx (11 slides)\n"
     assert theme(project / "output" / "regionen-i-rorelse-dalarna.skr.pptx") == SKR
     assert manifest(project)["skr:dalarna"]["name"] == "Region Dalarna"
 
@@ -158,7 +158,7 @@ def test_brand_overrides_the_brand_a_region_file_names(project: Path):
 def test_validate_names_the_branded_deck(project: Path):
     result = run("validate", "--region", "dalarna", "--brand", "skr")
     assert result.exit_code == 0, result.output
-    assert result.output == "content/deck.yaml (skr:dalarna): ok (10 slides)\n"
+    assert result.output == "content/deck.yaml (skr:dalarna): ok (11 slides)\n"
 
 
 def test_a_branded_deck_is_up_to_date_until_its_brand_changes(project: Path):
@@ -220,7 +220,7 @@ def test_build_all_with_a_brand_builds_every_deck_in_it_in_the_pool(project: Pat
 
 def test_without_a_brand_the_keys_and_names_are_as_before(project: Path):
     result = run("build", "--region", "varmland")
-    assert result.output == "wrote output/regionen-i-rorelse-varmland.pptx (10 slides)\n"
+    assert result.output == "wrote output/regionen-i-rorelse-varmland.pptx (11 slides)\n"
     assert sorted(manifest(project)) == ["varmland"]
 
 

@@ -62,6 +62,7 @@ def test_the_real_decks_have_no_findings(scratch: Scratch):
     """The closing slide shows short text for its 147-character link, which LibreOffice broke
     inside itself on every deck (a warning each) while the slide showed the address."""
     shutil.copytree(CONTENT.parent / "regions", scratch.content.parent / "regions")
+    shutil.copytree(CONTENT.parent / "data", scratch.content.parent / "data")  # the charts'
     shutil.copyfile(CONTENT, scratch.content)
     assert run(scratch, "build", "--region", "varmland").exit_code == 0
     assert run(scratch, "build").exit_code == 0

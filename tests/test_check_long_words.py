@@ -198,6 +198,7 @@ def test_the_diagram_core_breaks_hallbarhetsuppdrag_in_orebros_deck_a_warning(sc
     generated brands set headings in Trebuchet MS, which LibreOffice replaces with the wider
     DejaVu Sans; the curated brands use Calibri, so Örebro's is given Trebuchet MS back here."""
     shutil.copytree(CONTENT.parent / "regions", scratch.content.parent / "regions")
+    shutil.copytree(CONTENT.parent / "data", scratch.content.parent / "data")  # the charts'
     shutil.copyfile(CONTENT, scratch.content)
     templates = scratch.root / "templates"
     shutil.copytree(TEMPLATES, templates)
@@ -222,6 +223,7 @@ def test_the_diagram_core_breaks_hallbarhetsuppdrag_in_orebros_deck_a_warning(sc
 def test_the_curated_brands_keep_hallbarhetsuppdrag_whole_in_orebros_core(scratch: Scratch):
     """With its curated Calibri headings, Örebro's deck has no finding."""
     shutil.copytree(CONTENT.parent / "regions", scratch.content.parent / "regions")
+    shutil.copytree(CONTENT.parent / "data", scratch.content.parent / "data")  # the charts'
     shutil.copyfile(CONTENT, scratch.content)
     assert run(scratch, "build", "--region", "orebro").exit_code == 0
     result = run(scratch, "check", "--region", "orebro")

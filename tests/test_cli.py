@@ -43,7 +43,7 @@ def test_build_says_where_the_deck_went(scratch: Scratch):
     assert list(scratch.outputs()) == ["manifest.json", "testdack.pptx"]
 
 
-@pytest.mark.parametrize("kind", ["deck", "region", "overlay"])
+@pytest.mark.parametrize("kind", ["deck", "region", "overlay", "data"])
 def test_the_committed_schemas_are_up_to_date(kind: str):
     committed = (ROOT / "content" / f"{kind}.schema.json").read_text(encoding="utf-8")
     assert CliRunner().invoke(main, ["schema", "--for", kind]).stdout == committed

@@ -175,7 +175,7 @@ def test_slides_use_theme_colours_and_fonts_never_literals(built_deck: Path):
             for n in package.namelist()
             if re.match(r"ppt/(slides|slideLayouts|slideMasters)/[^/]+\.xml$", n)
         ]
-        assert len(parts) == 9 + 7 + 1
+        assert len(parts) == 9 + 8 + 1
         for name in parts:
             xml = package.read(name).decode("utf-8")
             assert not re.search(r"<a:(srgbClr|sysClr|scrgbClr|hslClr|prstClr)\b", xml), name

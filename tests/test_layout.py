@@ -273,7 +273,7 @@ def test_an_undefined_name_inside_a_value_is_an_error_at_its_line(tmp_path: Path
             '- {type: box, name: {{ "Rule "',
             '- {name: {{ "Rule "',
             5,
-            "shapes[0]: missing required field 'type' (known: box, connector, picture, qr)",
+            "shapes[0]: missing required field 'type' (known: box, chart, connector, picture, qr)",
         ),
         ("48, 5]}", "48]}", 69, "shapes[0].box: too few items: item 4 is missing"),
         (

@@ -65,10 +65,12 @@ def test_a_deck_is_built_from_the_files_it_reads_and_no_other(project: Path):
     # cache, and still names them: each deck knows its own inputs.
     assert files(varmland) == sorted(
         [
+            "content/data/folkmangd-2023.yaml",
             "content/deck.yaml",
             "content/regions/varmland.yaml",
             "templates/brands/logos/varmland.png",
             "templates/brands/varmland.yaml",
+            "templates/layouts/chart.yaml.j2",
             "templates/layouts/facts.yaml.j2",
             *SHARED,
         ]

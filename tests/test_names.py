@@ -54,7 +54,7 @@ def test_a_region_whose_title_and_slug_spell_another_regions_name_gets_its_own_f
 ):
     project.region("rorelse-varmland", "  title: Regionen i\n")
     result = project.run("build", "--region", "rorelse-varmland")
-    assert result.stdout == "wrote output/regionen-i-rorelse-varmland_741698058d.pptx (10 slides)\n"
+    assert result.stdout == "wrote output/regionen-i-rorelse-varmland_741698058d.pptx (11 slides)\n"
     assert project.run("build", "--region", "varmland").exit_code == 0
     assert project.entries() == {
         "rorelse-varmland": "regionen-i-rorelse-varmland_741698058d.pptx",

@@ -84,10 +84,10 @@ def test_preview_renders_every_deck_and_says_so(gallery: Project):
         f"wrote {output}/regionen-i-rorelse-varmland.pdf",
         f"wrote {output}/regionen-i-rorelse.pdf",
     ]
-    assert sum(line.endswith("-sheet.png (10 slides)") for line in lines) == 2
+    assert sum(line.endswith("-sheet.png (11 slides)") for line in lines) == 2  # each a chart
     assert sum(line.endswith("-sheet.png (9 slides)") for line in lines) == 1
     compare = sorted(line for line in lines if "/compare/" in line)
-    assert len(compare) == 10  # the national deck's nine slides, and the regions' own
+    assert len(compare) == 11  # the national deck's nine slides, and the regions' own two
 
 
 @needs_renderers
@@ -331,9 +331,9 @@ def test_a_hidden_slide_is_shown_and_marked_not_dropped(gallery: Project):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
         return int(re.search(r"^Pages:\s+(\d+)$", info.stdout, re.M)[1])  # type: ignore[index]
 
-    assert pages(gallery.output / "regionen-i-rorelse-varmland.pdf") == 9
+    assert pages(gallery.output / "regionen-i-rorelse-varmland.pdf") == 10
     every = gallery.output / "preview" / "regionen-i-rorelse-varmland.pdf"
-    assert pages(every) == 10
+    assert pages(every) == 11
     text = subprocess.run(
         ["pdftotext", "-f", "3", "-l", "3", str(every), "-"], capture_output=True, text=True
     ).stdout
@@ -349,7 +349,7 @@ def test_each_slide_id_has_a_compare_page_with_every_deck_that_has_it(gallery: P
     assert pages == sorted(
         f"compare/{path.name}" for path in (gallery.output / "compare").iterdir()
     )
-    assert len(pages) == 10
+    assert len(pages) == 11
     page = parse(gallery.output / "compare" / f"{HIDDEN}.html")
     assert page.all("html")[0].attrs["lang"] == "sv"
     assert " ".join(page.all("title")[0].text.split()) == "Jämför: Uppdraget är samhällsutveckling"
@@ -412,10 +412,10 @@ def test_a_second_run_writes_the_same_index_and_renders_only_what_changed(galler
     os.utime(pdf, (later, later))
     third = gallery.run("preview", "--all")
     assert third.exit_code == 0, third.output
-    assert "regionen-i-rorelse-orebro-sheet.png (10 slides)" in third.stdout
+    assert "regionen-i-rorelse-orebro-sheet.png (11 slides)" in third.stdout
     assert not (folder / "slide-99.png").exists()
     assert not (folder / "thumb-99.png").exists()
-    assert len(list(folder.glob("slide-*.png"))) == 10
+    assert len(list(folder.glob("slide-*.png"))) == 11
     assert index.read_bytes() == first
     assert untouched.stat().st_mtime_ns == stamp
 
@@ -584,7 +584,7 @@ def test_the_page_speaks_swedish_and_shows_notes_and_hidden_slides_in_a_browser(
         "Översiktsbild",
     ]
     assert varmland.locator(".slides .label").all_inner_texts() == [
-        f"Bild {number}" for number in range(1, 11)
+        f"Bild {number}" for number in range(1, 12)
     ]
 
     # The hidden slide is there, in its place, marked.
@@ -595,7 +595,7 @@ def test_the_page_speaks_swedish_and_shows_notes_and_hidden_slides_in_a_browser(
     hidden.locator(".thumb").click()
     assert page.url.endswith("#deck-varmland-3-full")
     caption = page.locator(".lightbox:target figcaption span")
-    assert caption.inner_text() == "Region Värmland · bild 3 av 10 · Dold bild"
+    assert caption.inner_text() == "Region Värmland · bild 3 av 11 · Dold bild"
     page.locator(".lightbox:target .close").click()
 
     # The speaker notes are one click away.
@@ -622,7 +622,7 @@ def test_the_compare_view_shows_one_slide_of_every_deck_in_a_browser(
     assert page.locator(".deck-card h2").all_inner_texts() == list(NAMES.values())
     assert page.locator(".deck-card .label").all_inner_texts() == ["Bild 3"] * 3
     assert page.locator(".deck-card .badge").all_inner_texts() == ["Dold bild"]
-    assert page.locator(".pager .position").inner_text() == "3 av 10"
+    assert page.locator(".pager .position").inner_text() == "3 av 11"
     assert_images_load_and_links_resolve(page, served)
     page.locator("a[rel=next]").click()
     page.wait_for_load_state("load")

@@ -155,7 +155,7 @@ def test_validate_prints_the_warnings_on_stderr_and_succeeds(project: Scratch):
         "validate", "--region", "varmland", "--overlay", "content/overlays/talk.yaml"
     )
     assert result.exit_code == 0
-    assert result.stdout == "content/deck.yaml (varmland+talk): ok (10 slides)\n"
+    assert result.stdout == "content/deck.yaml (varmland+talk): ok (11 slides)\n"
     assert result.stderr == PANEL
 
 

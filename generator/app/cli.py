@@ -204,10 +204,10 @@ def validate(
 @click.option(
     "--for",
     "kind",
-    type=click.Choice(["deck", "region", "overlay"]),
+    type=click.Choice(["deck", "region", "overlay", "data"]),
     default="deck",
     show_default=True,
-    help="Which file's format: the deck, a region file or a speaker's overlay.",
+    help="Which file's format: the deck, a region file, a speaker's overlay or a chart's data.",
 )
 def schema(output: Path | None, kind: str) -> None:
     """Print a content format as JSON Schema, for editors.
@@ -217,6 +217,7 @@ def schema(output: Path | None, kind: str) -> None:
       deckgen schema -o content/deck.schema.json
       deckgen schema --for region -o content/region.schema.json
       deckgen schema --for overlay -o content/overlay.schema.json
+      deckgen schema --for data -o content/data.schema.json
     """
     from generator.content.schema import json_schema
 

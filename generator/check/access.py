@@ -32,8 +32,12 @@ def accessibility(deck: DeckView) -> list[Finding]:
         else:
             titles[title] = slide.number
         for shape in slide.shapes:
-            if shape.kind == "picture" and not shape.decorative and not shape.alt.strip():
-                add("error", f"picture {shape.name!r} has no alt text")
+            if (
+                shape.kind in ("picture", "chart")
+                and not shape.decorative
+                and not shape.alt.strip()
+            ):
+                add("error", f"{shape.kind} {shape.name!r} has no alt text")
             if shape.kind == "text":
                 problem = _contrast(shape)
                 if problem:
@@ -77,7 +81,9 @@ def _reading_order(shapes: list[Shape]) -> str | None:
     A shape read later must not stand above an earlier one in the same column, nor left of an
     earlier one in the same row; shapes in other rows and columns may come in any order.
     """
-    read = [s for s in shapes if s.kind in ("text", "picture") and not s.decorative and s.box]
+    read = [
+        s for s in shapes if s.kind in ("text", "picture", "chart") and not s.decorative and s.box
+    ]
     for index, earlier in enumerate(read):
         for later in read[index + 1 :]:
             if _above(later, earlier):

@@ -86,6 +86,9 @@ def overflow(deck: DeckView, pdf: Path) -> list[Finding]:
     for slide, (width, height, words) in zip(slides, pages, strict=True):
         scale = width / deck.size[0] if deck.size[0] else 1.0
         shapes = [s for s in slide.shapes if s.kind == "text" and s.box is not None]
+        charts = [_scaled(s, scale) for s in slide.shapes if s.kind == "chart" and s.box]
+        # a chart's labels are its own text, which no text shape's box holds
+        words = [w for w in words if not any(_within(w, box) for box in charts)]
         for severity, message in _Page(shapes, scale, width, height, slide.number).measure(words):
             found.append(finding(deck.path, severity, message, "overflow", slide.number, slide.id))
     return found
@@ -314,3 +317,10 @@ def _distance(word: tuple[float, float, float, float], box: tuple[float, ...]) -
     bx0, by0, bx1, by1 = box
     middle = (y0 + y1) / 2
     return max(0.0, bx0 - x0, x1 - bx1, by0 - middle, middle - by1)
+
+
+def _within(word: Word, box: tuple[float, ...]) -> bool:
+    """Whether the middle of `word` lies inside `box` (x0, y0, x1, y1)."""
+    x = (word.box[0] + word.box[2]) / 2
+    y = (word.box[1] + word.box[3]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]

@@ -28,7 +28,8 @@ def overlap(deck: DeckView) -> list[Finding]:
         shapes = [s for s in slide.shapes if _counts(s)]
         for first, second in combinations(shapes, 2):
             kinds = {first.kind, second.kind}
-            if not (first.title or second.title or kinds in ({"text"}, {"text", "picture"})):
+            covers = kinds in ({"text"}, {"text", "picture"}, {"text", "chart"})
+            if not (first.title or second.title or covers):
                 continue
             depth = _intersection(first, second)
             if depth is None:
@@ -110,7 +111,7 @@ def _counts(shape: Shape) -> bool:
     return (
         shape.box is not None
         and not shape.decorative
-        and shape.kind in ("text", "picture", "shape")
+        and shape.kind in ("text", "picture", "chart", "shape")
         and (shape.kind != "shape" or bool(shape.name))
     )
 

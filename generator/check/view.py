@@ -23,7 +23,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from generator.officexml import DECORATIVE_URI, EMU_PER_POINT, HYPERLINK_COLOR_NS
+from generator.officexml import CHART_NS, DECORATIVE_URI, EMU_PER_POINT, HYPERLINK_COLOR_NS
 from generator.officexml import NSMAP as NS
 from generator.theme.contrast import ratio
 
@@ -54,7 +54,7 @@ class Shape:
 
     name: str
     kind: str
-    """"text" (a shape or placeholder with text), "picture", "connector" or "shape"."""
+    """"text" (a shape or placeholder with text), "picture", "chart", "connector" or "shape"."""
     box: tuple[float, float, float, float] | None
     """x, y, width, height in points, inherited from the layout for placeholders."""
     text: str = ""
@@ -119,6 +119,8 @@ def _slide(number: int, slide: Any, size: tuple[float, float]) -> SlideView:
         tag = etree.QName(element).localname
         if tag == "pic":
             shapes.append(replace(_picture(element), stretch=_stretch(element, slide.part)))
+        elif tag == "graphicFrame" and element.find(f".//{{{CHART_NS}}}chart") is not None:
+            shapes.append(Shape(_name(element), "chart", _box(element), alt=_alt(element)))
         elif tag == "cxnSp":
             shapes.append(Shape(_name(element), "connector", _box(element), alt=_alt(element)))
         elif tag == "sp":
@@ -357,8 +359,11 @@ def _stretch(element: Any, part: Any) -> float | None:
 
 
 def _box(element: Any) -> tuple[float, float, float, float] | None:
-    off = element.find(".//a:xfrm/a:off", NS)
-    ext = element.find(".//a:xfrm/a:ext", NS)
+    xfrm = element.find(".//a:xfrm", NS)
+    if xfrm is None:
+        xfrm = element.find("p:xfrm", NS)  # a graphic frame's, such as a chart's
+    off = xfrm.find("a:off", NS) if xfrm is not None else None
+    ext = xfrm.find("a:ext", NS) if xfrm is not None else None
     if off is None or ext is None:
         return None
     x, y = int(off.get("x")), int(off.get("y"))

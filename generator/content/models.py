@@ -16,8 +16,11 @@ from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origi
 from pydantic import (
     AfterValidator,
     BaseModel,
+    Discriminator,
     Field,
+    Tag,
     TypeAdapter,
+    ValidationInfo,
     create_model,
     field_validator,
 )
@@ -33,6 +36,10 @@ class TextField:
 
 class ImageField:
     """Marks a field as an image path, relative to the content file's folder."""
+
+
+class DataFileField:
+    """Marks a field as a chart data file's path, relative to the content folder."""
 
 
 def _safe_links(text: str) -> str:
@@ -56,6 +63,8 @@ def _safe_links(text: str) -> str:
 Text = Annotated[str, TextField(), Field(min_length=1), AfterValidator(_safe_links)]
 #: An image file, relative to the content file's folder.
 ImagePath = Annotated[str, ImageField(), Field(min_length=1)]
+#: A chart data file, relative to the content folder (the deck file's), whichever file names it.
+DataFilePath = Annotated[str, DataFileField(), Field(min_length=1)]
 NAME = pattern(
     r"^[a-z0-9][a-z0-9-]{0,63}$",
     "up to 64 lower-case letters, digits and dashes, such as 'citat-1'",
@@ -198,6 +207,110 @@ class FactsSlide(SlideBase):
     """The key figures, in a row (1 to 4)."""
 
 
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class ChartRow(Model):
+    label: str = Field(min_length=1, max_length=80)
+    """The category: a bar's, a column's, a point's or a slice's name (plain text)."""
+    value: Number
+    """Its figure, a number."""
+
+
+class ChartTable(Model):
+    """One table of figures: what a chart draws, with its source."""
+
+    name: str | None = None
+    """What the figures are of, such as "Värmlands län"."""
+    unit: str | None = None
+    """What the figures count, such as "invånare"; the chart's alt text says it."""
+    source: Text
+    """Where the figures come from, shown under the chart ("Källa: …")."""
+    url: (
+        Annotated[str, pattern(r"^https?://[^\s<>]+$", "an http or https address without spaces")]
+        | None
+    ) = None
+    """The page the figures were read from; the source on the slide links to it."""
+    secondary: bool = False
+    """Whether the figures were copied from a secondary source (recorded, as `note` is)."""
+    note: str | None = None
+    """How the figures were found and checked; kept with the data, not shown."""
+    rows: list[ChartRow] = Field(min_length=1, max_length=60)
+    """The figures, in the order the chart shows them unless the slide sorts them (1 to 60)."""
+    total: Number | None = None
+    """The figures' sum as the source gives it; the rows must add up to it."""
+
+    @field_validator("total")
+    @classmethod
+    def _rows_add_up(cls, total: float | None, info: ValidationInfo) -> float | None:
+        rows = info.data.get("rows")
+        if total is None or rows is None:
+            return total
+        added = sum(row.value for row in rows)
+        if abs(added - total) > 1e-9 * max(1.0, abs(total)):
+            raise PydanticCustomError(
+                "chart_total",
+                "the rows add up to {added}, not {total}",
+                {"added": figure(added), "total": figure(total)},
+            )
+        return total
+
+
+class ChartData(Model):
+    """A chart data file, such as `content/data/folkmangd-2023.yaml`: tables by key."""
+
+    title: str | None = None
+    """What the file holds."""
+    unit: str | None = None
+    """What its figures count, for the tables that do not say."""
+    tables: dict[str, ChartTable] = Field(min_length=1)
+    """The tables, by the key that a chart slide's `table` names."""
+    missing: dict[str, str] = {}
+    """Tables the file does not have, by key, with the reason: a chart that names one is told."""
+
+
+def figure(value: float) -> str:
+    """Return a figure as a message shows it: 283548, not 283548.0; 2.5 as it is."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+#: The tags of a chart's `data` (a file's path or a table), which error paths leave out.
+DATA_TAGS = ("data file", "data table")
+
+
+def _data_tag(value: Any) -> str | None:
+    if isinstance(value, str):
+        return DATA_TAGS[0]
+    return DATA_TAGS[1] if isinstance(value, dict | ChartTable) else None
+
+
+ChartDataRef = Annotated[
+    Annotated[DataFilePath, Tag(DATA_TAGS[0])] | Annotated[ChartTable, Tag(DATA_TAGS[1])],
+    Discriminator(
+        _data_tag,
+        custom_error_type="chart_data",
+        custom_error_message="expected a data file's path or a table (source, rows)",
+    ),
+]
+
+
+class ChartSlide(SlideBase):
+    """A native, editable chart of one table of figures, with its source under it."""
+
+    kind: Literal["chart"]
+    title: Text
+    """The slide's title."""
+    chart: Literal["bar", "column", "line", "pie"]
+    """How to draw the figures: bar (horizontal bars), column, line or pie."""
+    data: ChartDataRef
+    """The figures: a data file, relative to the content folder (`data/my-figures.yaml`), or a
+    table written here (`source`, `rows`)."""
+    table: str | None = None
+    """Which table of the data file to draw; needed where the file has more than one."""
+    sort: Literal["descending", "ascending"] | None = None
+    """Sort the figures, largest first (`descending`) or smallest first; as given if left out."""
+
+
 Slide = Annotated[
     TitleSlide
     | StatementSlide
@@ -205,6 +318,7 @@ Slide = Annotated[
     | PanelSlide
     | QuoteSlide
     | FactsSlide
+    | ChartSlide
     | ClosingSlide,
     Field(discriminator="kind"),
 ]

@@ -9,13 +9,18 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.content import models
-from generator.content.models import Deck, Overlay, RegionFile
+from generator.content.models import ChartData, Deck, Overlay, RegionFile
 
 
 def json_schema(kind: str = "deck") -> dict[str, Any]:
-    """Return the JSON Schema of a deck, region or overlay file, for editors' checks; each
-    key's description is the docstring under its field in `models`."""
-    by_kind: dict[str, type[BaseModel]] = {"deck": Deck, "region": RegionFile, "overlay": Overlay}
+    """Return the JSON Schema of a deck, region, overlay or chart data file, for editors'
+    checks; each key's description is the docstring under its field in `models`."""
+    by_kind: dict[str, type[BaseModel]] = {
+        "deck": Deck,
+        "region": RegionFile,
+        "overlay": Overlay,
+        "data": ChartData,
+    }
     model = by_kind[kind]
     schema = model.model_json_schema()
     docs = _attribute_docs()

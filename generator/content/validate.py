@@ -12,8 +12,11 @@ from pydantic_core import ErrorDetails
 
 from generator.content.base import PATTERNS, TAGS
 from generator.content.models import (
+    DATA_TAGS,
     SLIDE_ADAPTER,
     SLIDE_MODELS,
+    ChartData,
+    ChartSlide,
     Deck,
     DeckMeta,
     ImageField,
@@ -30,7 +33,7 @@ from generator.errors import (
     unknown,
 )
 from generator.files import image_problem, inside
-from generator.source.load import DataPath, Source, set_at
+from generator.source.load import DataPath, Source, load_yaml, set_at
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -68,6 +71,7 @@ def validate(source: Source, roots: tuple[Path, ...] = ()) -> Deck:
     slides = _validate_slides(source, data, problems)
     problems += _duplicate_ids(source, data.get("slides"))
     slides = _images(source, slides, problems, roots or (source.path.parent,))
+    slides = _chart_data(source, slides, problems, roots or (source.path.parent,))
     fail_if_any(sorted(problems, key=_position))
     assert meta is not None
     return Deck.model_construct(**dict(meta), slides=[slide for _, slide in slides])
@@ -143,7 +147,7 @@ def slide_diagnostics(source: Source, index: int, exc: ValidationError) -> list[
         if loc:
             # A discriminated union puts the slide's kind first in the location.
             model = SLIDE_MODELS[str(loc[0])]
-            error["loc"] = loc[1:]
+            error["loc"] = tuple(step for step in loc[1:] if step not in DATA_TAGS)
         found.append(_diagnostic(source, ("slides", index), error, model))
     return found
 
@@ -183,7 +187,7 @@ def _diagnostic(
     ):
         meaning = PATTERNS[str(error["ctx"]["pattern"])]
         return source.error(path, f"expected {meaning}, got {_kind(value)}")
-    if kind in ("link_scheme", "authors_length"):
+    if kind in ("link_scheme", "authors_length", "chart_data", "chart_total"):
         return source.error(path, error["msg"])
     if kind in _EXPECTED:
         # YAML reads 290, 020 and true as a number or a boolean: quoting keeps it text.
@@ -332,6 +336,82 @@ def _images(
             set_at(data, path[2:], str(image))
         found.append((index, SLIDE_ADAPTER.validate_python(data)))
     return found
+
+
+def _chart_data(
+    source: Source,
+    slides: list[tuple[int, BaseModel]],
+    problems: list[Diagnostic],
+    roots: tuple[Path, ...],
+) -> list[tuple[int, BaseModel]]:
+    """Return `slides` with each chart's data file replaced by the table it names, read from
+    the file (relative to the content folder, `roots[0]`, whichever file names it); add a
+    problem for a file that is not there or leads outside `roots`, for each error in the file
+    (at its own line), and for a table it does not have."""
+    found = []
+    for index, slide in slides:
+        if not isinstance(slide, ChartSlide) or not isinstance(slide.data, str):
+            if isinstance(slide, ChartSlide) and slide.table is not None:
+                message = "only a chart whose data is a file names a table of it"
+                problems.append(source.error(("slides", index, "table"), message))
+            found.append((index, slide))
+            continue
+        table = _table(source, ("slides", index), slide, problems, roots)
+        if table is None:
+            continue
+        data = slide.model_dump(exclude_unset=True)
+        data["data"] = table
+        found.append((index, SLIDE_ADAPTER.validate_python(data)))
+    return found
+
+
+def _table(
+    source: Source,
+    at: DataPath,
+    slide: ChartSlide,
+    problems: list[Diagnostic],
+    roots: tuple[Path, ...],
+) -> dict[str, Any] | None:
+    """Return the table of its data file that chart `slide` names, as the file has it."""
+    assert isinstance(slide.data, str)
+    path, refused = inside(slide.data, roots[0], roots)
+    if path is None:
+        problems.append(source.error((*at, "data"), str(refused)))
+        return None
+    if not path.is_file():
+        where = display_path(roots[0])
+        message = f"data file not found: {shown(slide.data)} (looked in {where}/)"
+        problems.append(source.error((*at, "data"), message))
+        return None
+    try:
+        loaded = load_yaml(path, roots)
+        validate_model(loaded, ChartData)
+    except DeckgenError as exc:
+        problems += exc.diagnostics
+        return None
+    tables: dict[str, Any] = loaded.data["tables"]
+    name = display_path(path)
+    key = slide.table
+    if key is None and len(tables) == 1:
+        key = next(iter(tables))
+    if key is None:
+        message = f"{name} has {len(tables)} tables: name one ({allowed_list(tables)})"
+        problems.append(source.error(at, f"missing required field 'table'; {message}"))
+        return None
+    if key not in tables:
+        missing: dict[str, str] = loaded.data.get("missing") or {}
+        message = (
+            f"{name} has no table {shown(key)}: {missing[key]}"
+            if key in missing
+            else f"{name} has no table {shown(key)}{did_you_mean(key, tables)}"
+            f" (it has: {allowed_list(tables)})"
+        )
+        problems.append(source.error((*at, "table"), message))
+        return None
+    table = dict(tables[key])
+    if "unit" not in table and loaded.data.get("unit") is not None:
+        table["unit"] = loaded.data["unit"]  # the file's, for a table that does not say
+    return table
 
 
 def _kind(value: Any) -> str:

@@ -26,6 +26,7 @@ from generator.files import note_used, noted, read_input
 from generator.layout.measure import widest
 from generator.layout.spec import (
     SHAPE_MODELS,
+    ChartShape,
     ConnectorShape,
     Decoration,
     LayoutDef,
@@ -63,6 +64,19 @@ def load_master(templates: Path, name: str = "default") -> MasterSpec:
 def _escape_markdown(text: str) -> str:
     """Return `text` with inline Markdown's special characters escaped, to show it as it is."""
     return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+
+
+def _figure(value: float, separator: str = "\u00a0") -> str:
+    """Return a figure with its thousands grouped as Swedish writes them: 97 233 (a no-break
+    space between, so it never breaks over two lines); decimals after a comma: 2,5."""
+    whole = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    return whole.replace(",", "\0").replace(".", ",").replace("\0", separator)
+
+
+def _decimals(values: list[float], most: int = 3) -> int:
+    """Return how many decimals the figures need to be shown as written, up to `most`."""
+    written = (repr(float(value)).partition(".")[2].rstrip("0") for value in values)
+    return min(most, max((len(decimals) for decimals in written), default=0))
 
 
 class _BytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -124,6 +138,8 @@ class LayoutEngine:
         )
         self.environment.filters["md"] = _escape_markdown
         self.environment.filters["widest"] = widest
+        self.environment.filters["figure"] = _figure
+        self.environment.filters["decimals"] = _decimals
 
     def warm(self) -> None:
         """Compile every layout template now, not when a slide first needs it."""
@@ -258,6 +274,12 @@ class LayoutEngine:
                 found.append(((*at, "style"), f"shape '{shape.name}': {message}"))
             if isinstance(shape, ConnectorShape):
                 found += self._connector(shape, at, drawn)
+            if isinstance(shape, ChartShape) and len(shape.values) != len(shape.categories):
+                message = (
+                    f"chart '{shape.name}': {len(shape.values)} values for"
+                    f" {len(shape.categories)} categories; give one value per category"
+                )
+                found.append(((*at, "values"), message))
             drawn.append(shape.name)
         names = [*slots, *drawn]
         found += [

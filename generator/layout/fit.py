@@ -17,6 +17,7 @@ from generator.layout.spec import (
     TITLE_TYPES,
     Box,
     BoxShape,
+    ChartShape,
     ConnectorShape,
     Fill,
     MasterSpec,
@@ -111,7 +112,7 @@ def _spec(spec: SlideSpec, fit: Fit, master: MasterSpec, whole: Fit) -> SlideSpe
 
 
 def _shape(shape: Shape, fit: Fit, master: MasterSpec, whole: Fit) -> Shape:
-    if isinstance(shape, BoxShape):
+    if isinstance(shape, BoxShape | ChartShape):
         size = shape.size
         if size is None and fit.scale != whole.scale:  # the style's size, at this slide's scale
             size = master.styles[shape.style].size

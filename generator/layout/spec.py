@@ -205,7 +205,37 @@ class QrShape(Model):
     alt: str = Field(min_length=1)
 
 
-Shape = Annotated[BoxShape | ConnectorShape | PictureShape | QrShape, Field(discriminator="type")]
+class ChartShape(Model):
+    """A native, editable chart of one series: its figures go into the chart part (and the
+    workbook embedded with it), so PowerPoint's "Edit Data" opens them."""
+
+    type: Literal["chart"]
+    name: str
+    style: str
+    """A style from `styles`: the labels' font, size and colour."""
+    chart: Literal["bar", "column", "line", "pie"]
+    """bar: horizontal bars, the first category on top; column; line; pie."""
+    box: Box
+    categories: list[str] = Field(min_length=1)
+    """The categories' names, in the order shown."""
+    values: list[float] = Field(min_length=1)
+    """One figure per category."""
+    series: str = ""
+    """The series' name: the workbook's column heading."""
+    colors: list[SchemeColor] = Field(default=["accent1"], min_length=1)
+    """The series' colour; a pie's slices take them in turn."""
+    size: float | None = Field(default=None, gt=0)
+    """The labels' type size in points, where it is not the style's."""
+    number_format: str = "General"
+    """How the figures are shown, as an Excel number format (`#,##0`)."""
+    alt: str = Field(min_length=1)
+    """What the chart shows, for a screen reader."""
+
+
+Shape = Annotated[
+    BoxShape | ConnectorShape | PictureShape | QrShape | ChartShape,
+    Field(discriminator="type"),
+]
 SHAPE_MODELS = union_tags(Shape, "type")
 
 

@@ -16,6 +16,7 @@ from pptx.presentation import Presentation as PptxPresentation
 
 from generator.content.models import DeckMeta
 from generator.layout.spec import MasterSpec, SlideSpec, TemplatePlan
+from generator.render.chart import fix_workbooks
 from generator.render.master import build_master
 from generator.render.package import drop_template_leftovers, set_language, set_properties, set_size
 from generator.render.pptx_private import part_element
@@ -54,6 +55,7 @@ def render(
         theme = slide_master.part.part_related_by(RT.THEME)
         theme.blob = branded_theme(theme.blob, brand)
     draw_slides(prs, specs, master, language, template, roots)
+    fix_workbooks(prs, moment)
     if template is not None:
         drop_unused_layouts(prs)
     _localise_notes_master(prs, language)

@@ -18,6 +18,7 @@ from generator.files import read_image
 from generator.layout.spec import (
     Box,
     BoxShape,
+    ChartShape,
     ConnectorShape,
     MasterSpec,
     PictureShape,
@@ -25,6 +26,7 @@ from generator.layout.spec import (
     SlideSpec,
     TemplatePlan,
 )
+from generator.render.chart import draw_chart
 from generator.render.pptx_private import next_shape_id
 from generator.render.xml import (
     body_properties,
@@ -95,6 +97,8 @@ def _draw(
             _picture(slide, shape, roots)
         elif isinstance(shape, QrShape):
             _qr(slide, shape)
+        elif isinstance(shape, ChartShape):
+            draw_chart(slide, shape, master.styles[shape.style], language)
     if spec.reading_order:
         _reorder(slide, spec.reading_order)
     if spec.notes:
