@@ -250,7 +250,8 @@ def preview(
     LibreOffice (soffice) exports the decks to PDF in one run, and poppler's pdftoppm turns the
     pages into PNG. Each deck also gets a contact sheet, one PNG with every slide, for reviews.
     The page keeps every deck previewed before: --region updates that deck's section only.
-    output/compare/<slide>.html shows one slide of every deck side by side.
+    output/compare/<slide>.html shows one slide of every deck side by side. Where this machine
+    shows a deck's font as one of other widths (fontconfig's fc-match), it warns, as check does.
 
     \b
     Examples:
@@ -259,11 +260,15 @@ def preview(
       deckgen preview --brand corp           the deck built with deckgen build --brand corp
     """
     from generator.app.variants import built
+    from generator.check.fonts import fonts
+    from generator.check.view import read_fonts
     from generator.gallery import write_gallery
 
     decks = built(output, options.variants(content, region, overlays, every, brand=brand))
     gallery = write_gallery(decks, output, Reporter().line)
     click.echo(f"wrote {gallery.page.as_posix()} ({counted(gallery.decks, 'deck')})")
+    for finding in fonts([read_fonts(path) for _, path in decks]):
+        click.echo(str(finding), err=True)
 
 
 @main.command(short_help="Check built decks: overflow, accessibility, package, links.")
