@@ -4,12 +4,15 @@ the PDF's catalog."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pptx import Presentation
 
 from generator.output.pdf import export_pdfs
@@ -17,6 +20,7 @@ from generator.output.pdf import export_pdfs
 from .preview_support import SOFFICE, Project
 
 PDFINFO = shutil.which("pdfinfo")
+PDFIMAGES = shutil.which("pdfimages")
 needs_soffice = pytest.mark.skipif(
     not (SOFFICE and PDFINFO),
     reason="needs LibreOffice and poppler's pdfinfo: apt-get install libreoffice-impress "
@@ -83,3 +87,30 @@ def test_the_pdf_of_every_slide_is_accessible_too(project: Project, tmp_path: Pa
         tmp_path / "regionen-i-rorelse-varmland.pdf"
     ]
     assert_accessible(tmp_path / "regionen-i-rorelse-varmland.pdf", "Regionen i rörelse", 10)
+
+
+@needs_soffice
+@pytest.mark.skipif(
+    PDFIMAGES is None, reason="needs poppler's pdfimages: apt-get install poppler-utils"
+)
+def test_the_pdfs_pictures_keep_their_pixels(project: Project, tmp_path: Path):
+    """Each PNG of a deck (its logo) is in the PDF at its own size, losslessly, not
+    resampled to 300 dpi or stored as a JPEG with artefacts round the letters."""
+    assert project.run("build", "--region", "varmland").exit_code == 0
+    deck = project.output / "regionen-i-rorelse-varmland.pptx"
+    with zipfile.ZipFile(deck) as package:
+        sizes = {
+            Image.open(io.BytesIO(package.read(name))).size
+            for name in package.namelist()
+            if name.startswith("ppt/media/") and name.endswith(".png")
+        }
+    assert sizes
+    [pdf] = export_pdfs([deck], folder=tmp_path)
+    assert PDFIMAGES is not None
+    listed = subprocess.run(
+        [PDFIMAGES, "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    images = {
+        ((int(row[3]), int(row[4])), row[8]) for row in map(str.split, listed) if row[2] == "image"
+    }
+    assert images == {(size, "image") for size in sizes}
