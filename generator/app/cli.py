@@ -92,7 +92,9 @@ def main() -> None:
 )
 @click.option("--force", is_flag=True, help="Build even the decks that are up to date.")
 @click.option(
-    "--pdf", is_flag=True, help="Also export each deck to PDF with LibreOffice (soffice)."
+    "--pdf",
+    is_flag=True,
+    help="Also export each deck to an accessible PDF (tagged, PDF/UA) with LibreOffice (soffice).",
 )
 @click.option(
     "-j",
@@ -296,11 +298,12 @@ def check(
     every: bool,
     fail_on: str,
 ) -> None:
-    """Check built decks: overflow, accessibility, package validity, links and fidelity.
+    """Check built decks: overflow, accessibility, package validity, links, fidelity, fonts.
 
     Prints one line per finding: the deck, the slide number and id, error or warning, and what
     is wrong. Exits with status 3 if there is an error (or, with --fail-on warning, a warning).
-    Overflow is measured on the decks rendered to PDF by LibreOffice (soffice).
+    Overflow is measured on the decks rendered to PDF by LibreOffice (soffice); fontconfig's
+    fc-match says whether the fonts it rendered them in have the widths of the deck's fonts.
 
     \b
     Examples:
