@@ -114,3 +114,18 @@ def test_the_pdfs_pictures_keep_their_pixels(project: Project, tmp_path: Path):
         ((int(row[3]), int(row[4])), row[8]) for row in map(str.split, listed) if row[2] == "image"
     }
     assert images == {(size, "image") for size in sizes}
+
+
+@needs_soffice
+def test_decks_in_two_languages_each_get_their_own(project: Project, tmp_path: Path):
+    """LibreOffice writes its own locale as the PDF's language: it runs once per language."""
+    assert project.run("build").exit_code == 0
+    swedish = project.output / "regionen-i-rorelse.pptx"
+    prs = Presentation(str(swedish))
+    prs.core_properties.language = "en-GB"
+    english = tmp_path / "in-english.pptx"
+    prs.save(str(english))
+    written = export_pdfs([swedish, english], folder=tmp_path / "pdf")
+    assert sorted(pdf.name for pdf in written) == ["in-english.pdf", "regionen-i-rorelse.pdf"]
+    languages = {pdf.name: re.findall(rb"/Lang\s*\(([^)]*)\)", catalog(pdf)) for pdf in written}
+    assert languages == {"in-english.pdf": [b"en-GB"], "regionen-i-rorelse.pdf": [b"sv-SE"]}

@@ -75,23 +75,19 @@ def export_pdfs(
     if not stale:
         return []
     soffice = _soffice()
-    options = {**_ACCESSIBLE, **(_EVERY_SLIDE if every_slide else {})}
-    convert = "pdf:impress_pdf_Export:" + json.dumps(options, separators=(",", ":"))
     outdir = folder or stale[0].parent
     outdir.mkdir(parents=True, exist_ok=True)
-    languages = {deck: _language(deck) for deck in stale}
-    failures = []
-    for language, group in groupby(sorted(stale, key=languages.__getitem__), languages.get):
-        result = _convert(soffice, convert, list(group), outdir, language or "")
-        if result.returncode != 0:
-            failures.append(result)
+    failed = [
+        result
+        for result in _convert_by_language(soffice, stale, outdir, every_slide)
+        if result.returncode != 0
+    ]
     missing = [deck for deck in stale if not target(deck).exists()]
-    if failures or missing:
-        last = failures[-1] if failures else None
-        said = (last.stderr or last.stdout) if last is not None else ""
+    if failed or missing:
+        said = (failed[-1].stderr or failed[-1].stdout) if failed else ""
         detail = said.strip().splitlines()[-1:] or ["no output"]
-        failed = counted(len(missing) or len(stale), "deck")
-        message = f"LibreOffice could not export {failed}: {detail[0]}"
+        decks_failed = counted(len(missing) or len(stale), "deck")
+        message = f"LibreOffice could not export {decks_failed}: {detail[0]}"
         raise ToolError([Diagnostic("soffice", None, None, message)])
     return [target(deck) for deck in stale]
 
@@ -106,6 +102,20 @@ def _soffice() -> str:
         )
         raise ToolError([Diagnostic("soffice", None, None, message)])
     return soffice
+
+
+def _convert_by_language(
+    soffice: str, decks: list[Path], outdir: Path, every_slide: bool
+) -> list[subprocess.CompletedProcess[str]]:
+    """Export `decks` into `outdir`, one soffice run for the decks of each language."""
+    options = {**_ACCESSIBLE, **(_EVERY_SLIDE if every_slide else {})}
+    convert = "pdf:impress_pdf_Export:" + json.dumps(options, separators=(",", ":"))
+    languages = {deck: _language(deck) for deck in decks}
+    ordered = sorted(decks, key=languages.__getitem__)
+    return [
+        _convert(soffice, convert, list(group), outdir, language)
+        for language, group in groupby(ordered, key=languages.__getitem__)
+    ]
 
 
 def _convert(
