@@ -92,7 +92,9 @@ def main() -> None:
 )
 @click.option("--force", is_flag=True, help="Build even the decks that are up to date.")
 @click.option(
-    "--pdf", is_flag=True, help="Also export each deck to PDF with LibreOffice (soffice)."
+    "--pdf",
+    is_flag=True,
+    help="Also export each deck to an accessible PDF (tagged, PDF/UA) with LibreOffice (soffice).",
 )
 @click.option(
     "-j",
@@ -251,7 +253,8 @@ def preview(
     LibreOffice (soffice) exports the decks to PDF in one run, and poppler's pdftoppm turns the
     pages into PNG. Each deck also gets a contact sheet, one PNG with every slide, for reviews.
     The page keeps every deck previewed before: --region updates that deck's section only.
-    output/compare/<slide>.html shows one slide of every deck side by side.
+    output/compare/<slide>.html shows one slide of every deck side by side. Where this machine
+    shows a deck's font as one of other widths (fontconfig's fc-match), it warns, as check does.
 
     \b
     Examples:
@@ -260,11 +263,15 @@ def preview(
       deckgen preview --brand corp           the deck built with deckgen build --brand corp
     """
     from generator.app.variants import built
+    from generator.check.fonts import fonts
+    from generator.check.view import read_fonts
     from generator.gallery import write_gallery
 
     decks = built(output, options.variants(content, region, overlays, every, brand=brand))
     gallery = write_gallery(decks, output, Reporter().line)
     click.echo(f"wrote {gallery.page.as_posix()} ({counted(gallery.decks, 'deck')})")
+    for finding in fonts([read_fonts(path) for _, path in decks]):
+        click.echo(str(finding), err=True)
 
 
 @main.command(short_help="Check built decks: overflow, accessibility, package, links.")
@@ -292,11 +299,12 @@ def check(
     every: bool,
     fail_on: str,
 ) -> None:
-    """Check built decks: overflow, accessibility, package validity, links and fidelity.
+    """Check built decks: overflow, accessibility, package validity, links, fidelity, fonts.
 
     Prints one line per finding: the deck, the slide number and id, error or warning, and what
     is wrong. Exits with status 3 if there is an error (or, with --fail-on warning, a warning).
-    Overflow is measured on the decks rendered to PDF by LibreOffice (soffice).
+    Overflow is measured on the decks rendered to PDF by LibreOffice (soffice); fontconfig's
+    fc-match says whether the fonts it rendered them in have the widths of the deck's fonts.
 
     \b
     Examples:

@@ -6,8 +6,9 @@ Accessibility Checker rules and WCAG AA contrast), `package` (well-formed parts,
 relationships, shape ids, content types, and links), `overflow` (text outside its box and words
 broken inside themselves, measured on the PDF that LibreOffice renders, or words too wide for
 their box, estimated where LibreOffice is missing), `overlap` (a shape over a title or over
-other text), `pictures` (a picture out of its image's proportions) and `fidelity` (text of the
-content missing in the deck).
+other text), `pictures` (a picture out of its image's proportions), `fidelity` (text of the
+content missing in the deck) and `fonts` (a font that this machine shows as one of other
+widths, so that overflow and the preview measure another text).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from generator.check.access import accessibility
 from generator.check.fidelity import fidelity
 from generator.check.finding import Finding, Severity, finding
+from generator.check.fonts import fonts
 from generator.check.overflow import overflow, too_wide
 from generator.check.overlap import overlap
 from generator.check.package import package
@@ -40,6 +42,7 @@ def check_decks(decks: list[tuple[Variant, Path]], options: Options) -> list[Fin
     with ThreadPoolExecutor(max_workers=1) as pool:
         rendering = pool.submit(export_pdfs, [path for _, path in decks])
         found += _content_checks(decks, options, views)
+        found += fonts([view.fonts for view in views.values()])
         try:
             rendering.result()
             found += [f for path, view in views.items() for f in overflow(view, _pdf(path))]

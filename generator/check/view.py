@@ -27,6 +27,8 @@ from generator.officexml import CHART_NS, DECORATIVE_URI, EMU_PER_POINT, HYPERLI
 from generator.officexml import NSMAP as NS
 from generator.theme.contrast import ratio
 
+#: Parts read as XML here are a deck's own: no entities, no network.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 #: Which master text style a placeholder type takes its defaults from.
 _STYLE_OF = {"title": "titleStyle", "ctrTitle": "titleStyle", "body": "bodyStyle"}
 _BODY_TYPES = ("body", "subTitle", "obj")
@@ -85,6 +87,29 @@ class SlideView:
         return " ".join(s.text for s in self.shapes if s.title).strip()
 
 
+@dataclass(frozen=True)
+class FontUse:
+    """A font the deck names for its text."""
+
+    typeface: str
+    source: str
+    """What names it: "theme" (the theme's heading or body font), "the master", "layout
+    'Title Slide'", or a slide's shape by its name, "'Title 1'"."""
+    slide: int = 0
+    """The slide's number, from 1, for a slide's shape; else 0."""
+    slide_id: str = ""
+
+
+@dataclass(frozen=True)
+class DeckFonts:
+    """The fonts a deck names: its themes' heading and body fonts (their major and minor latin
+    fonts), then those its masters', layouts' and slides' text names itself, where each is named
+    (a reference to a theme font, +mj-lt or +mn-lt, is not a name)."""
+
+    path: Path
+    uses: list[FontUse]
+
+
 @dataclass
 class DeckView:
     path: Path
@@ -92,6 +117,7 @@ class DeckView:
     language: str
     slides: list[SlideView]
     master_pictures: list[Shape]
+    fonts: DeckFonts
 
 
 def read_deck(path: Path) -> DeckView:
@@ -105,7 +131,49 @@ def read_deck(path: Path) -> DeckView:
         for part in (master, *master.slide_layouts)
         for element in part.element.iterfind(".//p:pic", NS)
     ]
-    return DeckView(path, size, prs.core_properties.language or "", slides, pictures)
+    language = prs.core_properties.language or ""
+    return DeckView(path, size, language, slides, pictures, _fonts(path, prs))
+
+
+def read_fonts(path: Path) -> DeckFonts:
+    """Read the fonts the deck at `path` names, and nothing else of it."""
+    return _fonts(path, Presentation(str(path)))
+
+
+def _fonts(path: Path, prs: Any) -> DeckFonts:
+    uses = _theme_fonts(prs)
+    for master in prs.slide_masters:
+        uses += [FontUse(name, "the master") for name in _typefaces(master.element)]
+        for layout in master.slide_layouts:
+            uses += [
+                FontUse(name, f"layout {layout.name!r}") for name in _typefaces(layout.element)
+            ]
+    for number, slide in enumerate(prs.slides, 1):
+        slide_id = slide.element.cSld.get("name", "")
+        for element in slide.element.cSld.spTree.iterchildren():
+            source = repr(_name(element))
+            uses += [FontUse(name, source, number, slide_id) for name in _typefaces(element)]
+    return DeckFonts(path, list(dict.fromkeys(uses)))
+
+
+def _theme_fonts(prs: Any) -> list[FontUse]:
+    """Return the heading and body fonts of each slide master's theme."""
+    uses = []
+    for master in prs.slide_masters:
+        theme = etree.fromstring(master.part.part_related_by(RT.THEME).blob, _PARSER)
+        for kind in ("major", "minor"):
+            found = theme.find(f"a:themeElements/a:fontScheme/a:{kind}Font/a:latin", NS)
+            typeface = found.get("typeface", "") if found is not None else ""
+            if typeface:
+                uses.append(FontUse(typeface, "theme"))
+    return uses
+
+
+def _typefaces(element: Any) -> list[str]:
+    """Return the typefaces the text in `element` names, in order, each once; a reference to a
+    theme font (+mj-lt, +mn-lt) is not a name."""
+    found = (latin.get("typeface", "") for latin in element.iter(f"{{{NS['a']}}}latin"))
+    return list(dict.fromkeys(name for name in found if name and not name.startswith("+")))
 
 
 def _slide(number: int, slide: Any, size: tuple[float, float]) -> SlideView:
