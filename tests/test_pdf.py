@@ -86,7 +86,7 @@ def test_the_pdf_of_every_slide_is_accessible_too(project: Project, tmp_path: Pa
     assert export_pdfs([deck], folder=tmp_path, every_slide=True) == [
         tmp_path / "regionen-i-rorelse-varmland.pdf"
     ]
-    assert_accessible(tmp_path / "regionen-i-rorelse-varmland.pdf", "Regionen i rörelse", 10)
+    assert_accessible(tmp_path / "regionen-i-rorelse-varmland.pdf", "Regionen i rörelse", 11)
 
 
 @needs_soffice
