@@ -223,10 +223,7 @@ def _shape_id(slide: Slide, name: str) -> int:
 def _picture(slide: Slide, shape: PictureShape, roots: tuple[Path, ...]) -> None:
     x, y, width, height = (Emu(emu(value)) for value in shape.box)
     image = read_image(Path(shape.path), roots)
-    picture = slide.shapes.add_picture(image, x, y, width, height)
-    names = picture.element.xpath("./p:nvPicPr/p:cNvPr")[0]
-    names.set("name", shape.name)
-    names.set("descr", shape.alt)
+    picture = _add_picture(slide, image, (x, y, width, height), shape.name, shape.alt)
     if shape.crop == "fill":
         _crop_to_fill(picture, shape.box)
     if shape.shape == "ellipse":
@@ -258,10 +255,18 @@ def _qr(slide: Slide, shape: QrShape) -> None:
     x, y, width, height = (Emu(emu(value)) for value in shape.box)
     side = min(width, height)  # square, centred in its box
     x, y = Emu(x + (width - side) // 2), Emu(y + (height - side) // 2)
-    picture = slide.shapes.add_picture(image, x, y, side, side)
+    _add_picture(slide, image, (x, y, side, side), shape.name, shape.alt)
+
+
+def _add_picture(
+    slide: Slide, image: Any, box: tuple[Emu, Emu, Emu, Emu], name: str, alt: str
+) -> Picture:
+    """Add `image` at `box` (EMU), named `name`, with `alt` as its alt text."""
+    picture = slide.shapes.add_picture(image, *box)
     names = picture.element.xpath("./p:nvPicPr/p:cNvPr")[0]
-    names.set("name", shape.name)
-    names.set("descr", shape.alt)
+    names.set("name", name)
+    names.set("descr", alt)
+    return picture
 
 
 def _reorder(slide: Slide, order: list[str]) -> None:
