@@ -17,6 +17,7 @@ from generator.officexml import EMU_PER_POINT
 
 from .conftest import TEMPLATES, Scratch
 from .test_layout import boxes, lay_out
+from .test_panel_photos import PANEL
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
@@ -34,18 +35,7 @@ PEOPLE = [
     {"name": "Fyra Namn", "role": "Roll fyra"},
 ]
 
-DECK = """\
-title: Panel
-authors: [Anna Andersson]
-organisation: SKR
-date: 2026-01-15
-brand: skr
-slides:
-  - id: panel
-    kind: panel
-    title: Hur leder vi?
-    people:
-"""
+DECK = PANEL
 
 
 MASTER = load_master(TEMPLATES)

@@ -11,7 +11,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from .conftest import Scratch
 from .test_package import audit
 
-DECK = """\
+#: A deck of one panel slide, to which a test adds its people.
+PANEL = """\
 title: Panel
 authors: [Anna Andersson]
 organisation: SKR
@@ -22,10 +23,15 @@ slides:
     kind: panel
     title: Hur leder vi?
     people:
+"""
+DECK = (
+    PANEL
+    + """\
       - {name: Ett Namn, role: Roll ett, photo: img/ett.png, alt: Porträtt av Ett Namn}
       - {name: Två Namn, role: Roll två, photo: img/tva.jpg}
       - {name: Tre Namn, role: Roll tre}
 """
+)
 
 
 def test_photos_become_pictures_with_alt_text_in_three_columns(scratch: Scratch):

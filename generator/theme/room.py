@@ -12,16 +12,13 @@ from __future__ import annotations
 
 from generator.errors import Diagnostic, warning
 from generator.layout.spec import (
-    Box,
     QrShape,
     SlideSpec,
     TemplateInfo,
     TemplatePlan,
 )
 from generator.source.load import Source
-
-#: How far two boxes may run into each other before they overlap (as `check.overlap`).
-_TOLERANCE = 2.0
+from generator.theme.starter import overlaps
 
 
 def clear_of_text(
@@ -47,7 +44,7 @@ def clear_of_text(
         kept = []
         for shape in spec.shapes:
             covered = (
-                [p for p in texts if p.box is not None and _overlaps(shape.box, p.box)]
+                [p for p in texts if p.box is not None and overlaps(shape.box, p.box)]
                 if isinstance(shape, QrShape)
                 else []
             )
@@ -72,9 +69,3 @@ def clear_of_text(
             else spec.model_copy(update={"shapes": kept, "reading_order": order})
         )
     return result, warnings
-
-
-def _overlaps(first: Box, second: Box) -> bool:
-    across = min(first[0] + first[2], second[0] + second[2]) - max(first[0], second[0])
-    down = min(first[1] + first[3], second[1] + second[3]) - max(first[1], second[1])
-    return across > _TOLERANCE and down > _TOLERANCE

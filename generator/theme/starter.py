@@ -219,7 +219,7 @@ def _assignment_cost(
     cover = _COVER_COST if loose else float("inf")
     boxes = [p.box for p in used if p.box is not None]
     for first, second in itertools.combinations(boxes, 2):
-        if _overlaps(first, second):
+        if overlaps(first, second):
             value += cover  # the template's own placeholders over each other
     title = used[0].box
     for text, slot in zip(texts, choice, strict=True):
@@ -250,9 +250,9 @@ def _assignment_cost(
             box = fitted[text.name]
             if title is not None and _reordered(text.box, ours_bottom, box, title):
                 value += _ORDER_COST
-            if any(p.box is not None and _overlaps(box, p.box) for p in used):
+            if any(p.box is not None and overlaps(box, p.box) for p in used):
                 value += cover  # the text box would cover a text of the template's
-            if any(_overlaps(box, thing) for thing in things):
+            if any(overlaps(box, thing) for thing in things):
                 value += cover  # or stand on the template's art
     return value
 
@@ -310,7 +310,8 @@ def _distance(
     return sum(w * abs(x - y) for w, x, y in zip(weights, a, b, strict=True))
 
 
-def _overlaps(first: Box, second: Box) -> bool:
+def overlaps(first: Box, second: Box) -> bool:
+    """Whether two boxes run into each other by more than the tolerance both ways."""
     across = min(first[0] + first[2], second[0] + second[2]) - max(first[0], second[0])
     down = min(first[1] + first[3], second[1] + second[3]) - max(first[1], second[1])
     return across > _TOLERANCE and down > _TOLERANCE
