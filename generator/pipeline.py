@@ -158,6 +158,8 @@ class Pipeline:
         left_out: list[Diagnostic] = []
         if branding.template is not None:
             info = self.template(branding.template)
+            assert branding.brand.template is not None
+            specs = master.as_mapped(specs, set(branding.brand.template.layouts))
             template = template_plan(branding, info, master, specs)
             specs, master = as_text_boxes(specs, master, template.boxes)
             # deckgen's shapes into the template's own geometry: its size, below its titles

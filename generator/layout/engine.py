@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import re
+from collections import Counter
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -56,6 +57,14 @@ def load_master(templates: Path, name: str = "default") -> MasterSpec:
         for path, decorations in owners
         for index, decoration in enumerate(decorations)
         if decoration.style not in master.styles
+    ]
+    names = [layout.name for layout in master.layouts]
+    problems += [
+        source.diagnostic(
+            ("layouts", index, "variant_of"), unknown("layout", layout.variant_of, names)
+        )
+        for index, layout in enumerate(master.layouts)
+        if layout.variant_of is not None and layout.variant_of not in names
     ]
     fail_if_any(problems)
     return master
@@ -152,17 +161,22 @@ class LayoutEngine:
         problems: list[Diagnostic] = []
         specs = []
         meta = deck.meta().model_dump()
-        for slide in deck.slides:
+        kinds: Counter[str] = Counter()
+        for number, slide in enumerate(deck.slides, start=1):
+            kinds[slide.kind] += 1
+            position = {"number": number, "of_kind": kinds[slide.kind], "slides": len(deck.slides)}
             try:
-                specs.append(self._slide(slide, meta, content_dir))
+                specs.append(self._slide(slide, meta, position, content_dir))
             except DeckgenError as exc:
                 problems += exc.diagnostics
         fail_if_any(dict.fromkeys(problems))  # a template's own error, once for all its slides
         return specs
 
-    def _slide(self, slide: SlideBase, meta: dict[str, Any], content_dir: Path) -> SlideSpec:
+    def _slide(
+        self, slide: SlideBase, meta: dict[str, Any], position: dict[str, int], content_dir: Path
+    ) -> SlideSpec:
         path = self.folder / f"{slide.kind}.yaml.j2"
-        written = self._write(slide, meta, path)
+        written = self._write(slide, meta, position, path)
         display = display_path(path)
         try:
             source = parse_yaml(written.text, path, display)
@@ -174,16 +188,26 @@ class LayoutEngine:
             placed = [_placed(d, written, lines, slide.id) for d in exc.diagnostics]
             raise DeckgenError(placed) from None
 
-    def _write(self, slide: SlideBase, meta: dict[str, Any], path: Path) -> Written:
+    def _write(
+        self, slide: SlideBase, meta: dict[str, Any], position: dict[str, int], path: Path
+    ) -> Written:
         """Render the slide's template; raise `DeckgenError` at its line for any exception."""
         context = {
             "slide": record(slide.model_dump(), "slide"),
+            # where the slide stands: its number in the deck, its number among the slides of its
+            # kind (the second quote's is 2: a template can vary its look for rhythm), and how
+            # many slides the deck has
+            "position": record(position, "position"),
             "deck": record(meta, "deck"),
             "master": record(
                 {
                     "width": self.master.size[0],
                     "height": self.master.size[1],
                     "margin": self.master.margin,
+                    "columns": self.master.columns(),
+                    "column_width": self.master.column_width,
+                    "gutter": self.master.grid.gutter,
+                    "type": {name: step.size for name, step in self.master.type_scale},
                 },
                 "master",
             ),

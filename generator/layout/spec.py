@@ -71,6 +71,9 @@ class TextStyle(Model):
     """Space after each paragraph, in points."""
     inset: float | None = Field(default=None, ge=0)
     """Space between the box's edge and the text, in points; the application's default if unset."""
+    hang: float | None = Field(default=None, ge=0)
+    """Indent every line but each paragraph's first by this many points (a hanging indent), so
+    that a fill's `hang` can set an opening quotation mark in the margin."""
 
 
 class ShapeStyle(TextStyle):
@@ -119,6 +122,9 @@ class LayoutDef(Model):
     """Shapes drawn on the layout itself, behind the slide's content."""
     master_shapes: bool = True
     """Whether the master's own shapes (its decorations and the logo) show on this layout."""
+    variant_of: str | None = None
+    """The layout this one is another look of, with the same placeholders (quote-dark of
+    quote): on a user's template that maps no layout for this one, its slides use that one's."""
 
 
 class MasterDef(Model):
@@ -134,11 +140,49 @@ class MasterDef(Model):
     decorations: list[Decoration] = []
 
 
+class Grid(Model):
+    """The columns that boxes start and end on, between the margins, and the unit that their
+    tops and heights are multiples of."""
+
+    columns: int = Field(default=12, ge=1)
+    gutter: float = Field(default=16, ge=0)
+    """The space between two columns, in points."""
+    unit: float = Field(default=4, gt=0)
+    """Tops and heights are multiples of this many points."""
+
+
+class TypeStep(Model):
+    size: float = Field(gt=0)
+    """Type size in points."""
+    line_spacing: float = Field(gt=0)
+    """Line spacing as a multiple of single spacing."""
+
+
+class TypeScale(Model):
+    """The sizes that text is set in, largest first; a text fitted to its box may step down
+    between them."""
+
+    display: TypeStep = TypeStep(size=54, line_spacing=0.9)
+    """The title slide's title, the closing message, a key figure."""
+    title: TypeStep = TypeStep(size=32, line_spacing=1.0)
+    """Slide titles, a short quotation."""
+    lead: TypeStep = TypeStep(size=24, line_spacing=1.15)
+    """A statement, a lead sentence, a subtitle."""
+    body: TypeStep = TypeStep(size=18, line_spacing=1.1)
+    """Body text, labels, attributions."""
+    small: TypeStep = TypeStep(size=14, line_spacing=1.0)
+    """Sources, footers, chart text."""
+
+
 class MasterSpec(Model):
     size: tuple[float, float] = (960, 540)
     """The slide size in points."""
     margin: float = Field(default=56, ge=0)
     """The left and right margin in points; layout templates get it as `master.margin`."""
+    grid: Grid = Grid()
+    """The columns between the margins; layout templates get them as `master.columns`."""
+    type_scale: TypeScale = TypeScale()
+    """The type sizes; layout templates get them as `master.type` (`master.type.body`)."""
     master: MasterDef
     layouts: list[LayoutDef]
     styles: dict[str, ShapeStyle]
@@ -147,14 +191,42 @@ class MasterSpec(Model):
     """Hyperlinks' colour where the theme's own hyperlink colour does not read on the slide
     (deckgen sets it for a template, `theme.contrast.legible`); the theme's where left out."""
 
+    @property
+    def column_width(self) -> float:
+        """The width of one column of the grid, in points."""
+        inside = self.size[0] - 2 * self.margin - (self.grid.columns - 1) * self.grid.gutter
+        return inside / self.grid.columns
+
+    def columns(self) -> list[float]:
+        """Where each column of the grid starts, in points from the slide's left edge."""
+        step = self.column_width + self.grid.gutter
+        return [self.margin + index * step for index in range(self.grid.columns)]
+
     def layout(self, name: str) -> LayoutDef | None:
         return next((layout for layout in self.layouts if layout.name == name), None)
+
+    def as_mapped(self, specs: list[SlideSpec], mapped: set[str]) -> list[SlideSpec]:
+        """Return `specs` with each slide on a layout that is not in `mapped` but is another
+        look of one (`variant_of`) moved onto that one, whose mapping it then needs."""
+        bases = {
+            layout.name: layout.variant_of
+            for layout in self.layouts
+            if layout.variant_of is not None and layout.name not in mapped
+        }
+        return [
+            spec.model_copy(update={"layout": bases[spec.layout]}) if spec.layout in bases else spec
+            for spec in specs
+        ]
 
 
 class Fill(Model):
     text: RichText
     size: float | None = Field(default=None, gt=0)
     """A type size that overrides the layout's, in points."""
+    hang: float | None = Field(default=None, ge=0)
+    """How far each paragraph's first line starts left of the others, in points, at most the
+    placeholder's own `hang`: the width of an opening quotation mark, which then hangs in the
+    margin while the letters line up. Ignored in a user's template's placeholders."""
 
 
 class BoxShape(Model):

@@ -139,6 +139,7 @@ def _fill_placeholders(
             plain=plain,
             link_color=link_color,
             color=(colors or {}).get(name),
+            hang=fill.hang,
         )
         if plain:
             _shrink_on_overflow(body)

@@ -126,6 +126,8 @@ def level_properties(
     parent: Any, tag: str, style: TextStyle, language: str, **attributes: Any
 ) -> Any:
     """Append a paragraph-level style (`a:lvl1pPr`, ...) carrying `style` and the language."""
+    if style.hang:
+        attributes = {**attributes, "marL": emu(style.hang), "indent": -emu(style.hang)}
     level = sub(parent, tag, algn=_ALIGN.get(style.align or ""), **attributes)
     if style.line_spacing:
         sub(sub(level, "a:lnSpc"), "a:spcPct", val=round(style.line_spacing * 100000))
@@ -179,6 +181,7 @@ def replace_text(
     plain: bool = False,
     link_color: str | None = None,
     color: str | None = None,
+    hang: float | None = None,
 ) -> None:
     """Replace the paragraphs of `body` (an `a:txBody`) with `text`; `plain` marks each as
     no list item, whatever the placeholder's style says."""
@@ -193,6 +196,7 @@ def replace_text(
         plain=plain,
         link_color=link_color,
         color=color,
+        hang=hang,
     )
 
 
@@ -206,17 +210,21 @@ def paragraphs(
     plain: bool = False,
     link_color: str | None = None,
     color: str | None = None,
+    hang: float | None = None,
 ) -> None:
     """Append `a:p` elements for `text`; `link_id(url)` returns the rId of a hyperlink. With
     `plain`, each paragraph says it is not a list item (no bullet or number, no hanging
     indent): deckgen's text has no lists, but a template's body style may number them. With
     `link_color`, a scheme colour, hyperlinks take it instead of the theme's hyperlink colour
-    (`_link_colour`); with `color`, every other run is set in that scheme colour."""
+    (`_link_colour`); with `color`, every other run is set in that scheme colour; with `hang`,
+    each paragraph's first line starts that many points left of the placeholder's indent."""
     attributes = {"lang": language, "sz": round(size * 100) if size else None}
     for paragraph in text or [Paragraph(runs=[])]:
         p = sub(body, "a:p")
         if plain:
             sub(sub(p, "a:pPr", marL="0", indent="0"), "a:buNone")
+        elif hang:
+            sub(p, "a:pPr", indent=-emu(hang))
         for run in paragraph.runs:
             if run.text == LINE_BREAK:
                 sub(sub(p, "a:br"), "a:rPr", **attributes)

@@ -88,7 +88,9 @@ def starter(info: TemplateInfo, master: MasterSpec) -> tuple[MasterInfo, dict[st
     titled = [m for m in info.masters if any(map(_title, m.layouts.values()))]
     chosen = min(titled, key=_under_art) if titled else info.masters[0]
     return chosen, {
-        layout.name: _guess(layout, master, info.size, chosen) for layout in master.layouts
+        layout.name: _guess(layout, master, info.size, chosen)
+        for layout in master.layouts
+        if layout.variant_of is None  # another look of a layout goes where that one goes
     }
 
 
@@ -222,9 +224,15 @@ def _assignment_cost(
         if overlaps(first, second):
             value += cover  # the template's own placeholders over each other
     title = used[0].box
+    slide = size[0] * size[1]
+    things = [a for a in art if a[2] * a[3] < _GROUND * slide]  # bands, logos, corners
     for text, slot in zip(texts, choice, strict=True):
         if slot is not None and slot.box is not None:
             value += _distance(text.box, master.size, slot.box, size)
+            area = slot.box[2] * slot.box[3]
+            if area > 0:  # a placeholder of the template's that its own art lies under
+                covered = sum(_intersection(slot.box, thing) for thing in things) / area
+                value += _COVER_COST * min(covered, 1.0)
             value += 0.2 * ((text.type == "subTitle") != (slot.type == "subTitle"))
             if title is not None and _reordered(text.box, ours_bottom, slot.box, title):
                 value += _ORDER_COST
@@ -238,8 +246,6 @@ def _assignment_cost(
             value += _ORDER_COST  # read one way, shown the other
     if boxed:
         value += _TEXT_BOX_COST * len(boxed)
-        slide = size[0] * size[1]
-        things = [a for a in art if a[2] * a[3] < _GROUND * slide]  # bands, logos, corners
         below, whole, scale = places  # as `layout.fit` puts them: below the title if all are
         if below is not None and all(p.name in below for p in boxed):
             fitted = below
@@ -350,6 +356,8 @@ def starter_yaml(
         )
     lines.append("  layouts:")
     for ours in master.layouts:
+        if ours.name not in guesses:
+            continue
         guess = guesses[ours.name]
         also = f"  # also: {', '.join(map(_scalar, guess.others))}" if guess.others else ""
         lines += [f"    {ours.name}:", f"      layout: {_scalar(guess.layout)}{also}"]
