@@ -83,7 +83,7 @@ def test_a_brand_whose_text_fails_wcag_aa_contrast_is_refused(tmp_path: Path):
         load_brand(templates, "skr", load_master(templates))
     assert [str(d).replace(str(tmp_path), "TMP") for d in caught.value.diagnostics] == [
         "TMP/templates/brands/skr.yaml:9:12: error: colors.accent1: text colour accent1 #6FA8DC "
-        "on lt1 #FFFFFF has contrast 2.53:1; WCAG AA needs 4.5:1 for body text "
+        "on lt1 #FFFFFF has contrast 2.53:1; WCAG AA needs 3:1 for large text "
         "(layout 'diagram', placeholder 'Section')",
         "TMP/templates/brands/skr.yaml:9:12: error: colors.accent1: text colour accent1 #6FA8DC "
         "on lt2 #EDF7FB has contrast 2.32:1; WCAG AA needs 3:1 for large text "

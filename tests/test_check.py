@@ -123,14 +123,11 @@ def test_a_low_contrast_brand_forced_past_its_check_is_an_error(national: Path, 
         "regionen-i-rorelse.pptx: slide 3 (uppdraget): error: text in 'Core' has contrast "
         "1.81:1 (#FFFFFF on #9FC5E8); WCAG AA needs 3:1 for large text [access]",
         "regionen-i-rorelse.pptx: slide 3 (uppdraget): error: text in 'Section' has contrast "
-        "1.81:1 (#9FC5E8 on #FFFFFF); WCAG AA needs 4.5:1 for body text [access]",
+        "1.81:1 (#9FC5E8 on #FFFFFF); WCAG AA needs 3:1 for large text [access]",
+        # the second and fourth quotes are on the dark ground, their attributions in bg2
         "regionen-i-rorelse.pptx: slide 5 (citat-omstallning): error: text in 'Attribution' has "
         "contrast 1.66:1 (#9FC5E8 on #EDF7FB); WCAG AA needs 3:1 for large text [access]",
-        "regionen-i-rorelse.pptx: slide 6 (citat-trygghet): error: text in 'Attribution' has "
-        "contrast 1.66:1 (#9FC5E8 on #EDF7FB); WCAG AA needs 3:1 for large text [access]",
         "regionen-i-rorelse.pptx: slide 7 (citat-legitimitet): error: text in 'Attribution' has "
-        "contrast 1.66:1 (#9FC5E8 on #EDF7FB); WCAG AA needs 3:1 for large text [access]",
-        "regionen-i-rorelse.pptx: slide 8 (citat-uthallighet): error: text in 'Attribution' has "
         "contrast 1.66:1 (#9FC5E8 on #EDF7FB); WCAG AA needs 3:1 for large text [access]",
     ]
 
@@ -299,12 +296,12 @@ def test_a_shape_over_the_title_is_an_overlap_error(national: Path, tmp_path: Pa
         national,
         "ppt/slides/slide3.xml",
         lambda xml: xml.replace(
-            b'<a:off x="4318000" y="2082800"/>', b'<a:off x="4318000" y="762000"/>'
+            b'<a:off x="3962400" y="1727200"/>', b'<a:off x="3962400" y="762000"/>'
         ),
     )
     assert lines(overlap(read_deck(national)), tmp_path) == [
         "regionen-i-rorelse.pptx: slide 3 (uppdraget): error: text 'Core' overlaps the title "
-        "'Title' by 280 x 64 pt: move or shrink one of them [overlap]"
+        "'Title' by 336 x 64 pt: move or shrink one of them [overlap]"
     ]
 
 
@@ -319,18 +316,18 @@ def test_text_set_off_the_slide_or_in_a_box_with_no_room_is_an_error(
     landscape layout's boxes) or give it no height; what deckgen puts there is never seen."""
 
     def moved(xml: bytes) -> bytes:
-        core = b'<a:off x="4318000" y="2082800"/>'  # 164 pt from the top, 280 pt high
-        xml = xml.replace(core, b'<a:off x="4318000" y="6997700"/>')  # from 551 pt
-        part = b'<a:off x="711200" y="2235200"/><a:ext cx="3175000" cy="1498600"/>'
-        return xml.replace(part, b'<a:off x="711200" y="2235200"/><a:ext cx="3175000" cy="0"/>')
+        core = b'<a:off x="3962400" y="1727200"/>'  # 136 pt from the top, 336 pt high
+        xml = xml.replace(core, b'<a:off x="3962400" y="6997700"/>')  # from 551 pt
+        part = b'<a:off x="711200" y="1828800"/><a:ext cx="2540000" cy="1879600"/>'
+        return xml.replace(part, b'<a:off x="711200" y="1828800"/><a:ext cx="2540000" cy="0"/>')
 
     rewrite(national, "ppt/slides/slide3.xml", moved)
     found = lines(overlap(read_deck(national)), tmp_path)
     assert sorted(found) == [
         "regionen-i-rorelse.pptx: slide 3 (uppdraget): error: text 'Core' runs off the slide:"
-        " its box reaches 291 pt past the slide's edge; move or shrink it [overlap]",
+        " its box reaches 347 pt past the slide's edge; move or shrink it [overlap]",
         "regionen-i-rorelse.pptx: slide 3 (uppdraget): error: text 'Part 1' is set in a box of"
-        " 250 x 0 pt, which shows nothing: give the box room [overlap]",
+        " 200 x 0 pt, which shows nothing: give the box room [overlap]",
     ]
 
 
@@ -345,7 +342,7 @@ def test_a_picture_over_text_is_an_overlap_error(national: Path, tmp_path: Path)
     prs.save(str(national))
     assert lines(overlap(read_deck(national)), tmp_path) == [
         "regionen-i-rorelse.pptx: slide 9 (tack): error: picture 'QR' overlaps 'Link' by 200 x"
-        " 40 pt: move or shrink one of them [overlap]"
+        " 36 pt: move or shrink one of them [overlap]"
     ]
 
 

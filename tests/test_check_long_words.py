@@ -176,23 +176,17 @@ def test_a_compound_broken_inside_its_box_is_a_warning(scratch: Scratch):
 @RENDERS
 def test_a_link_that_shows_its_147_character_address_is_broken_inside_itself(scratch: Scratch):
     """The content's closing link shows short text; a speaker who shows the address instead
-    gets a slide on which no line holds it, and whose link box its three lines overflow."""
+    gets a slide on which no line holds it: LibreOffice breaks it inside itself (and shrinks
+    it into its box, so nothing overflows)."""
     url = (
         "https://skr.se/skr/samhallsplaneringinfrastruktur/regionalutveckling/"
         "regionaltutvecklingsansvar/attdrivadetregionalautvecklingsuppdraget.28191.html"
     )
     result = checked(scratch, f"slides:\n  tack:\n    link: {{url: '{url}', text: '{url}'}}\n")
     deck = "output/regionen-i-rorelse--long.pptx: slide 9 (tack)"
-    [overflows, broken, summary] = result.stdout.splitlines()
-    assert result.exit_code == 3
-    assert (
-        measured(
-            overflows,
-            f"{deck}: error: text overflows its box 'Link' by # pt (# word outside it) [overflow]",
-        )[1]
-        == 1
-    )
-    assert (broken, summary) == (f"{deck}: {LINK}", "1 deck checked: 1 error, 1 warning")
+    [broken, summary] = result.stdout.splitlines()
+    assert result.exit_code == 0
+    assert (broken, summary) == (f"{deck}: {LINK}", "1 deck checked: 0 errors, 1 warning")
 
 
 @RENDERS

@@ -87,7 +87,13 @@ def prs(built_deck: Path):
 
 def test_the_deck_is_nine_16_by_9_slides_on_layouts_named_after_their_kinds(prs):
     assert (prs.slide_width, prs.slide_height) == (Emu(12192000), Emu(6858000))
-    assert [slide.slide_layout.name for slide in prs.slides] == KINDS
+    # every second quote is set on the dark ground, the quote layout's other look
+    layouts = [slide.slide_layout.name for slide in prs.slides]
+    assert layouts == [
+        "quote-dark" if kind == "quote" and KINDS[: number + 1].count("quote") % 2 == 0 else kind
+        for number, kind in enumerate(KINDS)
+    ]
+    assert layouts.count("quote-dark") == 2
     assert [layout.name for layout in prs.slide_layouts] == [
         layout.name for layout in load_master(TEMPLATES).layouts
     ]
@@ -175,7 +181,7 @@ def test_slides_use_theme_colours_and_fonts_never_literals(built_deck: Path):
             for n in package.namelist()
             if re.match(r"ppt/(slides|slideLayouts|slideMasters)/[^/]+\.xml$", n)
         ]
-        assert len(parts) == 9 + 8 + 1
+        assert len(parts) == 9 + 9 + 1
         for name in parts:
             xml = package.read(name).decode("utf-8")
             assert not re.search(r"<a:(srgbClr|sysClr|scrgbClr|hslClr|prstClr)\b", xml), name
@@ -288,17 +294,27 @@ def test_the_title_slide_names_the_region_once_with_the_kicker_right_on_the_titl
 
 
 def test_quotes_stand_on_the_margin_on_their_attribution_in_one_scale_of_sizes(prs):
-    """The quotation ends directly above its attribution, both on the 56 pt margin, and the
-    talk's quotes share a size where their length allows (issue 13: four sizes for four)."""
-    layout = next(layout for layout in prs.slide_layouts if layout.name == "quote")
-    boxes = {p.name: p for p in layout.placeholders}
-    quote, attribution = boxes["Title"], boxes["Attribution"]
-    assert quote.left == attribution.left == Emu(56 * 12700)
-    assert quote.element.xpath("./p:txBody/a:bodyPr/@anchor") == ["b"]
-    assert 0 <= (attribution.top - quote.top - quote.height) / 12700 <= 16
+    """The quotation ends directly above its attribution, the letters of both on the 56 pt
+    margin with the opening mark hanging in it, and the talk's quotes share a size where their
+    length allows (issue 13: four sizes for four)."""
+    for name in ("quote", "quote-dark"):
+        layout = next(layout for layout in prs.slide_layouts if layout.name == name)
+        boxes = {p.name: p for p in layout.placeholders}
+        quote, attribution = boxes["Title"], boxes["Attribution"]
+        [level] = quote.element.xpath("./p:txBody/a:lstStyle/a:lvl1pPr")
+        assert quote.left + int(level.get("marL")) == attribution.left == Emu(56 * 12700)
+        assert int(level.get("indent")) == -int(level.get("marL")) == -16 * 12700
+        assert quote.element.xpath("./p:txBody/a:bodyPr/@anchor") == ["b"]
+        assert 0 <= (attribution.top - quote.top - quote.height) / 12700 <= 16
+    quotes = [slide for slide in prs.slides if slide.slide_layout.name.startswith("quote")]
     sizes = [
         {run.font.size.pt for p in slide.shapes.title.text_frame.paragraphs for run in p.runs}
-        for slide in prs.slides
-        if slide.slide_layout.name == "quote"
+        for slide in quotes
     ]
     assert sizes == [{24.0}, {32.0}, {32.0}, {32.0}]
+    # each opens with ”, which hangs its width (0.4 em) left of the margin
+    hangs = [
+        {p._p.xpath("./a:pPr/@indent")[0] for p in slide.shapes.title.text_frame.paragraphs}
+        for slide in quotes
+    ]
+    assert hangs == [{str(-round(0.4 * size * 12700))} for size in (24, 32, 32, 32)]

@@ -37,7 +37,7 @@ def test_a_longer_quote_is_set_smaller():
         .size
         for length in (50, 200, 201, 400, 401, 900)
     ]
-    assert sizes == [32, 32, 24, 24, 20, 20]  # one scale of three sizes, by length
+    assert sizes == [32, 32, 24, 24, 18, 18]  # three steps of the type scale, by length
 
 
 @pytest.mark.parametrize("count", [2, 3, 4, 5, 8])
@@ -82,7 +82,7 @@ def test_an_undefined_name_in_a_layout_template_names_its_line(tmp_path: Path):
     shutil.copytree(TEMPLATES, templates)
     statement = templates / "layouts" / "statement.yaml.j2"
     lines = statement.read_text(encoding="utf-8").splitlines()
-    lines[-1] = lines[-1].replace("n < 200", "slide.length < 200")
+    lines[-1] = lines[-1].replace("n < 160", "slide.length < 160")
     statement.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(DeckgenError) as caught:
         lay_out({"id": "s", "kind": "statement", "title": "T", "body": "B"}, templates=templates)
@@ -329,7 +329,7 @@ def test_a_box_with_a_negative_width_is_an_error_at_its_line(tmp_path: Path):
     old = "{{ core_w }}, {{ core_h }}]"
     line, errors = broken(tmp_path, "diagram", old, "{{ -core_w }}, {{ core_h }}]", DIAGRAM)
     assert errors == [
-        f"{line}:41: error: shapes[0].box[2]: expected a number of at least 0, got a number -280 "
+        f"{line}:41: error: shapes[0].box[2]: expected a number of at least 0, got a number -336 "
         "(slide 'd')"
     ]
 

@@ -108,7 +108,8 @@ def test_a_person_without_a_photo_gets_their_initials_in_a_circle_hidden_from_sc
 def test_a_panel_spreads_its_people_over_the_content_width_and_keeps_names_off_roles(
     count: int,
 ):
-    """Each column starts on the grid (margin + n * (column + 40 pt gutter)) and the last ends
+    """Each column is a span of the grid's columns (2 people six each, 3 four, 4 three, with
+    the 16 pt gutter between) and the last ends
     at the right margin (one person's text runs to it beside the circle); each name box has
     room for the two lines a long name takes and ends above its role."""
     [spec] = lay_out({"id": "p", "kind": "panel", "title": "Fråga?", "people": PEOPLE[:count]})
@@ -116,9 +117,10 @@ def test_a_panel_spreads_its_people_over_the_content_width_and_keeps_names_off_r
     assert len(names) == len(roles) == count
     assert names[0].box[0] == 56 if count > 1 else names[0].box[0] > 56
     assert max(b.box[0] + b.box[2] for b in names) == pytest.approx(904, abs=0.5)
-    width = (848 - (count - 1) * 40) / count
+    width = {1: 848, 2: 416, 3: 272, 4: 200}[count]
+    assert width == (848 - (count - 1) * 16) / count
     if count > 1:
-        lefts = [56 + i * (width + 40) for i in range(count)]
+        lefts = [56 + i * (width + 16) for i in range(count)]
         assert [n.box[0] for n in names] == pytest.approx(lefts, abs=0.5)
         assert {round(n.box[2], 1) for n in names} == {round(width, 1)}
     for name, role in zip(names, roles, strict=True):
@@ -129,7 +131,7 @@ def test_a_panel_spreads_its_people_over_the_content_width_and_keeps_names_off_r
         assert role.box[1] + role.box[3] <= 470  # clear of the logo's band (482)
     circles = boxes(spec, "Initials ")
     assert [c.box[0] for c in circles] == pytest.approx(
-        [56 + i * (width + 40) for i in range(count)], abs=0.5
+        [56 + i * (width + 16) for i in range(count)], abs=0.5
     )
     for name, circle in zip(names, circles, strict=True):
         assert circle.box[2] == circle.box[3]

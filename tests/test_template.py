@@ -223,3 +223,41 @@ def test_a_file_that_is_not_a_template_is_one_clear_error(tmp_path: Path):
     assert result.stderr.startswith(
         f"{path.as_posix()}: error: not a PowerPoint template (.pptx or .potx): "
     )
+
+
+def test_a_layouts_other_look_goes_where_its_mapping_says_or_else_where_its_own_goes(
+    tmp_path: Path,
+):
+    """quote-dark, every second quote's look, is `variant_of: quote`: a template brand that
+    maps no layout for it puts those quotes on the quote's layout (the test above); one that
+    maps it puts them there."""
+    mapping = MAPPING + (
+        "    quote-dark:\n"
+        "      layout: Title Only\n"
+        "      placeholders: {{Title: 0, Attribution: text box}}\n"
+    )
+    content, templates = project(tmp_path, mapping=mapping)
+    built = Pipeline(Options(templates)).build(Variant(content), tmp_path / "output")
+    layouts = [slide.slide_layout.name for slide in Presentation(str(built.path)).slides]
+    assert layouts[4:8] == ["Title and Content", "Title Only", "Title and Content", "Title Only"]
+
+
+def test_a_layout_that_is_another_look_of_no_layout_is_an_error(tmp_path: Path):
+    from generator.layout.engine import load_master
+
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    master = templates / "masters" / "default.yaml"
+    master.write_text(
+        master.read_text(encoding="utf-8").replace("variant_of: quote", "variant_of: qoute"),
+        encoding="utf-8",
+    )
+    with pytest.raises(DeckgenError) as caught:
+        load_master(templates)
+    [problem] = caught.value.diagnostics
+    line = master.read_text(encoding="utf-8").splitlines().index("    variant_of: qoute") + 1
+    assert (problem.line, problem.column) == (line, 17)
+    assert problem.message == (
+        "unknown layout 'qoute'; did you mean 'quote'? (known: chart, closing, diagram, facts,"
+        " panel, quote, quote-dark, statement, title)"
+    )
