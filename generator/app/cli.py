@@ -239,6 +239,12 @@ def schema(output: Path | None, kind: str) -> None:
 @options.OVERLAYS
 @options.BRAND
 @options.EVERY
+@click.option(
+    "--grid",
+    is_flag=True,
+    help="Also write preview/<deck>-grid.png: the contact sheet with the built-in master's "
+    "12 columns drawn over every slide, to see what stands off the grid.",
+)
 def preview(
     content: Path,
     templates: Path,
@@ -247,6 +253,7 @@ def preview(
     overlays: tuple[Path, ...],
     brand: str | None,
     every: bool,
+    grid: bool,
 ) -> None:
     """Render built decks to PNG and write output/index.html, a gallery of them, in Swedish.
 
@@ -261,14 +268,21 @@ def preview(
       deckgen build --all && deckgen preview --all
       deckgen preview --region varmland
       deckgen preview --brand corp           the deck built with deckgen build --brand corp
+      deckgen preview --grid                 and preview/regionen-i-rorelse-grid.png
     """
     from generator.app.variants import built
     from generator.check.fonts import fonts
     from generator.check.view import read_fonts
     from generator.gallery import write_gallery
+    from generator.layout.engine import load_master
+    from generator.output.raster import Columns, grid_columns
 
     decks = built(output, options.variants(content, region, overlays, every, brand=brand))
-    gallery = write_gallery(decks, output, Reporter().line)
+    columns: Columns = ()
+    if grid:
+        master = load_master(templates)
+        columns = grid_columns(master.size[0], master.columns(), master.column_width)
+    gallery = write_gallery(decks, output, Reporter().line, grid=columns)
     click.echo(f"wrote {gallery.page.as_posix()} ({counted(gallery.decks, 'deck')})")
     for finding in fonts([read_fonts(path) for _, path in decks]):
         click.echo(str(finding), err=True)

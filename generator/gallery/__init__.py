@@ -44,7 +44,14 @@ from generator.gallery.page import (
 )
 from generator.output.manifest import Entry, Manifest
 from generator.output.pdf import export_pdfs
-from generator.output.raster import contact_sheet, find_pdftoppm, newer, render, rendered
+from generator.output.raster import (
+    Columns,
+    contact_sheet,
+    find_pdftoppm,
+    newer,
+    render,
+    rendered,
+)
 from generator.output.save import save
 from generator.source.variant import Variant
 
@@ -63,11 +70,15 @@ class Gallery:
 
 
 def write_gallery(
-    decks: list[tuple[Variant, Path]], output: Path, report: Callable[[str], None]
+    decks: list[tuple[Variant, Path]],
+    output: Path,
+    report: Callable[[str], None],
+    grid: Columns = (),
 ) -> Gallery:
     """Render `decks` (built, in `output`) to PNG, make a contact sheet of each, and write
     `output/index.html` with every deck rendered so far, and the compare pages. `report` is told
-    each file written."""
+    each file written. With `grid`, each deck also gets `<deck>-grid.png`: its contact sheet
+    with those columns drawn over every slide."""
     pdftoppm = find_pdftoppm()
     paths = [deck for _, deck in decks]
     facts = {deck: read_deck(deck) for deck in paths}
@@ -103,6 +114,11 @@ def write_gallery(
                 [s.full for s in slides], sheet, heading, _details(facts[deck], entry), labels
             )
             report(f"wrote {display_path(sheet)} ({len(slides)} slides)")
+        if grid:
+            gridded = folder / f"{deck.stem}-grid.png"
+            heading = f"{facts[deck].title or deck.stem} · {len(grid)} kolumner"
+            contact_sheet([s.full for s in slides], gridded, heading, deck.name, grid=grid)
+            report(f"wrote {display_path(gridded)}")
 
     workers = min(len(decks), os.cpu_count() or 1) or 1
     with ThreadPoolExecutor(max_workers=workers) as pool:

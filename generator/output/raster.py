@@ -152,15 +152,41 @@ def sheet_size(count: int, slide: tuple[int, int]) -> tuple[int, int]:
     return width, height
 
 
+#: Columns as the fractions of a slide's width where each starts and ends (`grid_columns`).
+Columns = tuple[tuple[float, float], ...]
+_GRID_FILL = (230, 0, 126, 46)
+_GRID_EDGE = (230, 0, 126, 150)
+
+
+def grid_columns(width: float, starts: list[float], column_width: float) -> Columns:
+    """The columns of a layout grid on a slide `width` wide, as fractions of its width."""
+    return tuple((start / width, (start + column_width) / width) for start in starts)
+
+
+def draw_grid(tile: Image.Image, columns: Columns) -> Image.Image:
+    """Return `tile` with `columns` drawn over it: a translucent band for each column, a line
+    at each edge, so that what stands off the grid shows."""
+    over = Image.new("RGBA", tile.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(over)
+    for left, right in columns:
+        x0, x1 = round(left * tile.width), round(right * tile.width) - 1
+        draw.rectangle((x0, 0, x1, tile.height - 1), fill=_GRID_FILL)
+        draw.line((x0, 0, x0, tile.height - 1), fill=_GRID_EDGE)
+        draw.line((x1, 0, x1, tile.height - 1), fill=_GRID_EDGE)
+    return Image.alpha_composite(tile.convert("RGBA"), over).convert("RGB")
+
+
 def contact_sheet(
     slides: list[Path],
     target: Path,
     heading: str,
     details: str,
     labels: list[str] | None = None,
+    grid: Columns = (),
 ) -> None:
     """Write one PNG with every slide in `slides` on a grid under a heading, each labelled
-    below with its entry in `labels` (its number where there are none)."""
+    below with its entry in `labels` (its number where there are none); with `grid`, each
+    slide has those columns drawn over it (`draw_grid`)."""
     labels = labels or [str(number) for number in range(1, len(slides) + 1)]
     with Image.open(slides[0]) as first:
         slide = first.size
@@ -183,6 +209,8 @@ def contact_sheet(
             tile = image.convert("RGB").resize(
                 (SHEET_TILE_WIDTH, tile_height), Image.Resampling.LANCZOS
             )
+        if grid:
+            tile = draw_grid(tile, grid)
         sheet.paste(tile, (x, y))
         draw.rectangle(
             (x - 1, y - 1, x + SHEET_TILE_WIDTH, y + tile_height), outline=_SHEET_BORDER, width=1
