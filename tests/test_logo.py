@@ -146,14 +146,14 @@ def test_the_master_sets_a_text_logo_at_its_cap_height_on_the_margin(built_deck:
     [picture] = [
         s for s in Presentation(str(built_deck)).slide_masters[0].shapes if s.name == "Logo"
     ]
-    assert _shown(picture) == (904, 514, 10)
+    assert _shown(picture) == (904, 507, 10)
 
 
 def test_artwork_without_a_cap_height_is_fitted_into_the_box(templates: Path, tmp_path: Path):
     Image.new("RGB", (480, 120), "#12355B").save(templates / "brands" / "logos" / "skr.png")
     [picture] = [s for s in _build(templates, tmp_path).slide_masters[0].shapes if s.name == "Logo"]
     box = [round(v / EMU_PER_POINT, 2) for v in (picture.left, picture.top)]
-    assert box == [794, 486.5]  # 110 pt wide, 27.5 pt high, on the box's right and bottom
+    assert box == [794, 479.5]  # 110 pt wide, 27.5 pt high, on the box's right and bottom
     assert (picture.width, picture.height) == (110 * EMU_PER_POINT, 27.5 * EMU_PER_POINT)
 
 
@@ -180,7 +180,7 @@ def test_a_dark_layout_shows_the_negative_logo_not_the_positive(templates: Path,
     assert [shape.name for shape in quote.shapes][:2] == ["Accent rule", "Logo"]
     [picture] = [shape for shape in quote.shapes if shape.name == "Logo"]
     assert picture.image.blob == negative
-    assert _shown(picture) == (904, 514, 10)
+    assert _shown(picture) == (904, 507, 10)
     images = {rel.target_part.blob for rel in quote.part.rels.values() if "image" in rel.reltype}
     assert positive not in images
     [master_logo] = [s for s in prs.slide_masters[0].shapes if s.name == "Logo"]
