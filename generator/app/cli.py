@@ -461,14 +461,14 @@ def logo(
     made: list[tuple[Path, str]] = []
     font = "Calibri"
     if brand is not None:
-        from generator.theme.brand import read_brand
+        from generator.theme.brand import negative_logo_path, read_brand
 
-        found, output, negative = read_brand(templates, brand)
+        found, output = read_brand(templates, brand)
         text = found.name
         font = found.fonts.heading if found.fonts is not None else font
         if found.colors is not None:
             color = found.colors.dk2
-            made.append((negative, found.colors.lt1))
+            made.append((negative_logo_path(templates, brand, found), found.colors.lt1))
     if text is None or output is None:
         raise click.UsageError("give TEXT and -o FILE, or --brand NAME")
     if not re.fullmatch(r"[0-9A-Fa-f]{6}", color):

@@ -135,12 +135,15 @@ def _read(templates: Path, name: str) -> tuple[Source, Brand]:
     return source, validate_model(source, Brand)
 
 
-def read_brand(templates: Path, name: str) -> tuple[Brand, Path, Path]:
-    """Return the brand called `name`, where its logo goes and where its negative logo goes,
-    without checking it further."""
+def read_brand(templates: Path, name: str) -> tuple[Brand, Path]:
+    """Return the brand called `name` and where its logo goes, without checking it further."""
     source, brand = _read(templates, name)
-    folder = source.path.parent
-    return brand, folder / (brand.logo or f"logos/{name}.png"), folder / _negative(brand, name)
+    return brand, source.path.parent / (brand.logo or f"logos/{name}.png")
+
+
+def negative_logo_path(templates: Path, name: str, brand: Brand) -> Path:
+    """Return where the negative logo of `brand`, called `name`, goes."""
+    return templates / "brands" / _negative(brand, name)
 
 
 def _negative(brand: Brand, name: str) -> str:
