@@ -47,6 +47,8 @@ class Plan:
     template: TemplatePlan | None = None
     warnings: tuple[Diagnostic, ...] = ()
     """What the merge of its region file and overlays warned of; the deck is built anyway."""
+    logo_negative: Path | None = None
+    """The logo for layouts on a dark background, where the brand has one."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ class Pipeline:
             master=master,
             brand=branding.brand,
             logo=branding.logo,
+            logo_negative=branding.logo_negative,
             region=facts,
             brand_name=brand_name,
             template=template,
@@ -197,6 +200,7 @@ class Pipeline:
                 moment,
                 ready.template,
                 (variant.content.parent, self.templates),
+                ready.logo_negative,
             )
             base_title = self.base_title(variant.content)
         if ready.template is not None and self.verify is not None:

@@ -205,8 +205,8 @@ def test_brand_new_refuses_a_name_whose_folder_holds_other_files(
     assert result.exit_code == 1
     folder = (project / "templates" / "brands" / "logos").as_posix()
     assert result.stderr.splitlines()[0] == (
-        f"{folder}: error: is there already, holding other files (blekinge.png, dalarna.png,"
-        " gavleborg.png …): choose another name for the brand"
+        f"{folder}: error: is there already, holding other files (blekinge-negative.png,"
+        " blekinge.png, dalarna-negative.png …): choose another name for the brand"
     )
     assert not (project / "templates" / "brands" / "logos.yaml").exists()
     assert not (project / "templates" / "brands" / "logos" / "pp-footers.pptx").exists()

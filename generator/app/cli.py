@@ -448,42 +448,51 @@ def brand_new(name: str, template: Path, templates: Path, content: Path) -> None
 @click.option(
     "--brand",
     metavar="NAME",
-    help="Make the logo of templates/brands/NAME.yaml: its name, its dk2 colour, its logo path.",
+    help="Make the logos of templates/brands/NAME.yaml: its name in its heading font, in its"
+    " dk2 colour (its logo path) and in lt1 (its negative logo path).",
 )
 @options.TEMPLATES
 def logo(
     text: str | None, color: str, output: Path | None, brand: str | None, templates: Path
 ) -> None:
-    """Make a text logo PNG for a brand with no artwork.
+    """Make text logo PNGs for a brand with no artwork.
 
-    deckgen ships no real logos: brands use text logos made with this command.
+    deckgen ships no real logos: brands use text logos made with this command, set in
+    Carlito Bold (Calibri's metric twin, bundled), on a transparent ground. The master sets
+    every text logo at the same cap height; a name too long for one line takes two. With
+    --brand, a positive logo (dark ink) and a negative one (light ink, for dark backgrounds)
+    are written.
 
     \b
     Examples:
-      deckgen logo SKR --color 12355B -o templates/brands/logos/skr.png
+      deckgen logo SKR --color 025365 -o templates/brands/logos/skr.png
       deckgen logo --brand varmland
     """
     import re
 
-    from generator.theme.logo import text_logo
+    from generator.theme.logo import LogoFontMissing, text_logo
 
+    made: list[tuple[Path, str]] = []
+    font = "Calibri"
     if brand is not None:
-        from generator.theme.brand import read_brand
+        from generator.theme.brand import negative_logo_path, read_brand
 
         found, output = read_brand(templates, brand)
         text = found.name
-        color = found.colors.dk2 if found.colors is not None else color
+        font = found.fonts.heading if found.fonts is not None else font
+        if found.colors is not None:
+            color = found.colors.dk2
+            made.append((negative_logo_path(templates, brand, found), found.colors.lt1))
     if text is None or output is None:
         raise click.UsageError("give TEXT and -o FILE, or --brand NAME")
     if not re.fullmatch(r"[0-9A-Fa-f]{6}", color):
         raise click.BadParameter(f"{color!r} is not an RRGGBB colour", param_hint="--color")
-    from generator.theme.logo import LogoFontMissing
-
-    try:
-        _write(output, text_logo(text, color))
-    except LogoFontMissing as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"wrote {output.as_posix()}")
+    for path, ink in [(output, color), *made]:
+        try:
+            _write(path, text_logo(text, ink, font))
+        except LogoFontMissing as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"wrote {path.as_posix()}")
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -7,8 +7,9 @@ relationships, shape ids, content types, and links), `overflow` (text outside it
 broken inside themselves, measured on the PDF that LibreOffice renders, or words too wide for
 their box, estimated where LibreOffice is missing), `overlap` (a shape over a title or over
 other text), `pictures` (a picture out of its image's proportions), `fidelity` (text of the
-content missing in the deck) and `fonts` (a font that this machine shows as one of other
-widths, so that overflow and the preview measure another text).
+content missing in the deck), `fonts` (a font that this machine shows as one of other
+widths, so that overflow and the preview measure another text) and `logos` (logos shown at
+cap heights that differ, measured across all the decks checked together).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from generator.check.access import accessibility
 from generator.check.fidelity import fidelity
 from generator.check.finding import Finding, Severity, finding
 from generator.check.fonts import fonts
+from generator.check.logos import logos
 from generator.check.overflow import overflow, too_wide
 from generator.check.overlap import overlap
 from generator.check.package import package
@@ -43,6 +45,7 @@ def check_decks(decks: list[tuple[Variant, Path]], options: Options) -> list[Fin
         rendering = pool.submit(export_pdfs, [path for _, path in decks])
         found += _content_checks(decks, options, views)
         found += fonts([view.fonts for view in views.values()])
+        found += logos(list(views.values()))
         try:
             rendering.result()
             found += [f for path, view in views.items() for f in overflow(view, _pdf(path))]

@@ -110,6 +110,19 @@ class DeckFonts:
     uses: list[FontUse]
 
 
+@dataclass(frozen=True)
+class LogoView:
+    """A picture named "Logo" on a master or layout, with its image."""
+
+    where: str
+    """"the master", or "layout 'quote'"."""
+    image: bytes
+    height: float
+    """How tall it is shown, in points."""
+    shown: float
+    """The share of the image's height that it shows: 1 less its crop at the top and bottom."""
+
+
 @dataclass
 class DeckView:
     path: Path
@@ -118,6 +131,7 @@ class DeckView:
     slides: list[SlideView]
     master_pictures: list[Shape]
     fonts: DeckFonts
+    logos: list[LogoView] = field(default_factory=list)
 
 
 def read_deck(path: Path) -> DeckView:
@@ -132,7 +146,33 @@ def read_deck(path: Path) -> DeckView:
         for element in part.element.iterfind(".//p:pic", NS)
     ]
     language = prs.core_properties.language or ""
-    return DeckView(path, size, language, slides, pictures, _fonts(path, prs))
+    return DeckView(path, size, language, slides, pictures, _fonts(path, prs), _logos(prs))
+
+
+def _logos(prs: Any) -> list[LogoView]:
+    """Return the pictures named "Logo" of the masters and layouts whose image is there."""
+    found = []
+    for master in prs.slide_masters:
+        for part, where in [(master, "the master")] + [
+            (layout, f"layout {layout.name!r}") for layout in master.slide_layouts
+        ]:
+            for element in part.element.iterfind(".//p:pic", NS):
+                if _name(element) == "Logo" and (logo := _logo(element, part.part, where)):
+                    found.append(logo)
+    return found
+
+
+def _logo(element: Any, part: Any, where: str) -> LogoView | None:
+    blip, box = element.find(".//a:blip", NS), _box(element)
+    if blip is None or box is None:
+        return None
+    try:
+        image = part.related_part(blip.get(f"{{{NS['r']}}}embed")).blob
+    except KeyError:
+        return None
+    crop = element.find(".//a:srcRect", NS)
+    cut = sum(int(crop.get(k, 0)) for k in "tb") / 100_000 if crop is not None else 0.0
+    return LogoView(where, image, box[3], 1 - cut)
 
 
 def read_fonts(path: Path) -> DeckFonts:

@@ -136,7 +136,12 @@ class MasterDef(Model):
     indent: float = Field(default=24, ge=0)
     """How far each outline level of body text is indented, in points."""
     logo: Box
-    """Where the brand's logo sits; its width follows the image's aspect ratio up to this box."""
+    """Where the brand's logo sits, aligned to this box's right and bottom edges: a text logo
+    (one that records its cap height, made by `deckgen logo`) at `logo_cap_height`, whatever
+    its width; other artwork as large as fits the box at its aspect ratio."""
+    logo_cap_height: float | None = Field(default=None, gt=0)
+    """The cap height in points of every text logo, so that a short name and a long one
+    stand at the same size; where left out, text logos are fitted into the box too."""
     decorations: list[Decoration] = []
 
 

@@ -21,7 +21,6 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from generator.errors import DeckgenError, Diagnostic, ToolError, display_path
-from generator.theme.logo import system_font
 
 #: The width of a full-size slide PNG, in pixels.
 SLIDE_WIDTH = 1280
@@ -218,6 +217,22 @@ def contact_sheet(
         draw.text((x, y + tile_height + 6), label, fill=_SHEET_MUTED, font=small)
     target.parent.mkdir(parents=True, exist_ok=True)
     sheet.save(target, optimize=True)
+
+
+#: Sans-serif fonts with Swedish letters, by file name; Pillow looks in the system's font
+#: folders (Debian: fonts-liberation, fonts-dejavu-core; Windows and macOS: Arial).
+_FONTS = ("LiberationSans-Regular.ttf", "DejaVuSans.ttf", "arial.ttf", "Arial.ttf")
+_BOLD_FONTS = ("LiberationSans-Bold.ttf", "DejaVuSans-Bold.ttf", "arialbd.ttf", "Arial Bold.ttf")
+
+
+def system_font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont | None:
+    """Return an installed sans-serif font with å, ä and ö at `size`, or None."""
+    for name in _BOLD_FONTS if bold else _FONTS:
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return None
 
 
 def _font(

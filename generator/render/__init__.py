@@ -35,10 +35,12 @@ def render(
     moment: datetime.datetime,
     template: TemplatePlan | None = None,
     roots: tuple[Path, ...] = (),
+    logo_negative: Path | None = None,
 ) -> bytes:
     """Return the .pptx bytes of `specs` drawn in `brand`: on the built-in master made from
-    `master`, or on the layouts of the brand's own `template`. Images, the logo and the
-    template are read only inside `roots` (the content and templates folders)."""
+    `master`, or on the layouts of the brand's own `template`. Images, the logos (`logo_negative`
+    for dark backgrounds) and the template are read only inside `roots` (the content and
+    templates folders)."""
     language = meta.language
     if template is None:
         assert logo is not None  # the brand's check requires it without a template
@@ -46,7 +48,7 @@ def render(
         set_size(prs, master.size)
         drop_template_leftovers(prs)
         set_language(prs.element, language)
-        build_master(prs, master, brand, logo, language, roots)
+        build_master(prs, master, brand, logo, language, roots, logo_negative)
     else:
         prs = open_template(template.path, roots)
         drop_template_leftovers(prs)

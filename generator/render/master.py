@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
 from typing import Any, cast
@@ -45,6 +46,8 @@ from generator.render.xml import (
     xfrm,
 )
 from generator.theme.brand import Brand
+from generator.theme.contrast import logo_on_dark
+from generator.theme.logo import recorded_cap_height
 
 _FIRST_LAYOUT_ID = 2147483649
 
@@ -60,9 +63,11 @@ def build_master(
     logo: Path,
     language: str,
     roots: tuple[Path, ...],
+    negative: Path | None = None,
 ) -> None:
     """Replace the master and layouts of `prs` with those of `spec`, branded by `brand`; the
-    logo is read only inside `roots`."""
+    logos are read only inside `roots`. A layout on a dark background shows the `negative`
+    logo (none where there is none) instead of the master's."""
     master_part = cast(SlideMasterPart, prs.slide_masters[0].part)
     for rId, rel in list(master_part.rels.items()):
         if rel.reltype == RT.SLIDE_LAYOUT:
@@ -71,10 +76,25 @@ def build_master(
     logo_id = master_part.get_or_add_image_part(image)[1]
     root = _master_xml(spec, brand, image, logo_id, language)
     layout_ids = root.find(".//{*}sldLayoutIdLst")
+    dark = read_image(negative, roots) if negative is not None else None
     for number, layout in enumerate(spec.layouts, start=1):
-        rId = _add_layout(master_part, layout, spec, number, language)
+        own = _Logo(dark, f"{brand.name} logo") if _on_dark(layout, spec, brand) else None
+        rId = _add_layout(master_part, layout, spec, number, language, own)
         sub(layout_ids, "p:sldLayoutId", id=_FIRST_LAYOUT_ID + number - 1, **{"r:id": rId})
     _replace_children(part_element(master_part), parse_xml(_serialize(root)))
+
+
+@dataclass(frozen=True)
+class _Logo:
+    """The master's shapes that a layout on a dark background draws itself, with this logo
+    (None: no logo) in place of the master's."""
+
+    image: io.BytesIO | None
+    description: str
+
+
+def _on_dark(layout: LayoutDef, spec: MasterSpec, brand: Brand) -> bool:
+    return brand.colors is not None and logo_on_dark(layout, spec, brand.colors.model_dump())
 
 
 def _replace_children(target: Any, source: Any) -> None:
@@ -100,7 +120,7 @@ def _master_xml(
         _decoration(tree, decoration, spec, ids)
     for placeholder in (master.title, master.body):
         _placeholder(tree, placeholder, language, ids, styled=False)
-    _logo(tree, _fit(master.logo, logo), logo_id, f"{brand.name} logo", ids)
+    _logo(tree, _place(master, logo), logo_id, f"{brand.name} logo", ids)
     sub(
         root,
         "p:clrMap",
@@ -192,32 +212,58 @@ def _logo(tree: Any, box: Box, rId: str, description: str, ids: _Ids) -> None:
     shape_properties(picture, box)
 
 
-def _fit(box: Box, image: io.BytesIO) -> Box:
-    """Return the part of `box` the image fills at its aspect ratio, aligned right and bottom."""
-    x, y, width, height = box
+def _place(master: MasterDef, image: io.BytesIO) -> Box:
+    """Return where the logo goes, aligned to the right and bottom of the master's logo box: a
+    text logo that records its cap height at the master's logo cap height, whatever its
+    width; other artwork as large as fits the box at its aspect ratio."""
+    x, y, width, height = master.logo
     image.seek(0)
     with Image.open(image) as picture:
-        aspect = picture.width / picture.height
-    fitted_width = min(width, height * aspect)
-    fitted_height = fitted_width / aspect
-    return (x + width - fitted_width, y + height - fitted_height, fitted_width, fitted_height)
+        size, cap = picture.size, recorded_cap_height(picture)
+    if cap is not None and master.logo_cap_height is not None:
+        scale = master.logo_cap_height / cap
+    else:
+        scale = min(width / size[0], height / size[1])
+    shown_width, shown_height = size[0] * scale, size[1] * scale
+    return (x + width - shown_width, y + height - shown_height, shown_width, shown_height)
 
 
 def _add_layout(
-    master_part: SlideMasterPart, layout: LayoutDef, spec: MasterSpec, number: int, language: str
+    master_part: SlideMasterPart,
+    layout: LayoutDef,
+    spec: MasterSpec,
+    number: int,
+    language: str,
+    own: _Logo | None,
 ) -> str:
-    hide = {} if layout.master_shapes else {"showMasterSp": "0"}
+    """Add `layout` as a layout part of the master; return its relationship's id. With `own`,
+    it hides the master's shapes and draws them itself, with that logo."""
+    hide = {} if layout.master_shapes and own is None else {"showMasterSp": "0"}
     root = element("p:sldLayout", preserve=1, userDrawn=1, **hide)
     common = sub(root, "p:cSld", name=layout.name)
     tree = _shape_tree(common, layout.background)
+    partname = PackURI(f"/ppt/slideLayouts/slideLayout{number}.xml")
+    package = master_part.package
+    part = SlideLayoutPart(partname, CT.PML_SLIDE_LAYOUT, package, parse_xml(_serialize(root)))
     ids = count(2)
+    if own is not None:
+        _master_shapes(tree, part, spec, own, ids)
     for decoration in layout.decorations:
         _decoration(tree, decoration, spec, ids)
     for placeholder in layout.placeholders:
         _placeholder(tree, placeholder, language, ids, styled=True)
     sub(sub(root, "p:clrMapOvr"), "a:masterClrMapping")
-    partname = PackURI(f"/ppt/slideLayouts/slideLayout{number}.xml")
-    package = master_part.package
-    part = SlideLayoutPart(partname, CT.PML_SLIDE_LAYOUT, package, parse_xml(_serialize(root)))
+    _replace_children(part_element(part), parse_xml(_serialize(root)))
     part.relate_to(master_part, RT.SLIDE_MASTER)
     return master_part.relate_to(part, RT.SLIDE_LAYOUT)
+
+
+def _master_shapes(
+    tree: Any, part: SlideLayoutPart, spec: MasterSpec, own: _Logo, ids: _Ids
+) -> None:
+    """Draw the master's decorations and `own` logo, where the master has them, on a layout."""
+    for decoration in spec.master.decorations:
+        _decoration(tree, decoration, spec, ids)
+    if own.image is not None:
+        rId = part.get_or_add_image_part(own.image)[1]
+        _logo(tree, _place(spec.master, own.image), rId, own.description, ids)

@@ -23,7 +23,7 @@ from generator.layout.spec import (
     TemplatePlan,
 )
 from generator.source.load import DataPath, Source, load_yaml
-from generator.theme.contrast import ratio, slot, text_pairs
+from generator.theme.contrast import logo_on_dark, ratio, slot, text_pairs
 
 Hex = Annotated[str, pattern(r"^[0-9A-Fa-f]{6}$", "an RRGGBB hex colour such as 0A64A4")]
 FontName = Annotated[str, pattern(r"^[^<>&\"]+$", 'a font name without <, >, & or "')]
@@ -98,7 +98,14 @@ class Brand(Model):
     fonts: Fonts | None = None
     """The theme's fonts; a user template keeps its own where left out."""
     logo: str | None = Field(default=None, min_length=1)
-    """A PNG logo, relative to the brand file. It sits on the built-in slide master."""
+    """A PNG logo, relative to the brand file. It sits on the built-in slide master. A text
+    logo made by `deckgen logo` is set at the master's logo cap height; other artwork is
+    fitted into the master's logo box."""
+    logo_negative: str | None = Field(default=None, min_length=1)
+    """The logo for dark backgrounds (light ink), relative to the brand file; where left out,
+    `logos/<name>-negative.png`. A layout of the master that shows the logo on a background
+    where light ink has more contrast than the brand's dk2 shows this one instead; it is
+    needed only where the master has such a layout."""
     template: UserTemplate | None = None
     """A corporate template to use instead of the built-in master (see the README)."""
 
@@ -111,6 +118,7 @@ class Branding:
     source: Source
     logo: Path | None
     template: Path | None
+    logo_negative: Path | None = None
 
 
 def brand_names(templates: Path) -> list[str]:
@@ -133,6 +141,15 @@ def read_brand(templates: Path, name: str) -> tuple[Brand, Path]:
     return brand, source.path.parent / (brand.logo or f"logos/{name}.png")
 
 
+def negative_logo_path(templates: Path, name: str, brand: Brand) -> Path:
+    """Return where the negative logo of `brand`, called `name`, goes."""
+    return templates / "brands" / _negative(brand, name)
+
+
+def _negative(brand: Brand, name: str) -> str:
+    return brand.logo_negative or f"logos/{name}-negative.png"
+
+
 def load_brand(templates: Path, name: str, master: MasterSpec) -> Branding:
     """Return the brand called `name` and the files it names; raise `DeckgenError` if it is
     bad, including when a text colour fails WCAG AA contrast on `master`."""
@@ -145,14 +162,51 @@ def load_brand(templates: Path, name: str, master: MasterSpec) -> Branding:
         )
     if brand.colors is not None:
         fail_if_any(contrast_problems(source, brand.colors, master))
-    logo = template = None
+    logo = template = negative = None
     if brand.logo is not None:
-        logo = _file(source, ("logo",), brand.logo, templates, "image")
-        if problem := image_problem(logo, (templates,)):
-            raise DeckgenError([source.error(("logo",), f"{shown(brand.logo)}: {problem}")])
+        logo = _image(source, "logo", brand.logo, templates)
+        negative = _negative_logo(source, brand, name, templates, master)
     if brand.template is not None:
         template = _file(source, ("template", "file"), brand.template.file, templates, "template")
-    return Branding(brand=brand, source=source, logo=logo, template=template)
+    return Branding(brand, source, logo, template, negative)
+
+
+def _image(source: Source, field: str, value: str, templates: Path) -> Path:
+    """Return the image file that `field` names; raise `DeckgenError` if it is missing or not
+    an image deckgen reads."""
+    found = _file(source, (field,), value, templates, "image")
+    if problem := image_problem(found, (templates,)):
+        raise DeckgenError([source.error((field,), f"{shown(value)}: {problem}")])
+    return found
+
+
+def _negative_logo(
+    source: Source, brand: Brand, name: str, templates: Path, master: MasterSpec
+) -> Path | None:
+    """Return the brand's negative logo where a layout of `master` shows the logo on a dark
+    background: the one it names, else its default; raise `DeckgenError` where that is not
+    there. Where no layout needs it, it is not read (a deck does not depend on it), and only a
+    named one must exist."""
+    colors = brand.colors.model_dump() if brand.colors is not None else None
+    dark = [
+        layout.name
+        for layout in master.layouts
+        if colors is not None and logo_on_dark(layout, master, colors)
+    ]
+    if brand.logo_negative is not None:
+        _file(source, ("logo_negative",), brand.logo_negative, templates, "image")
+        return _image(source, "logo_negative", brand.logo_negative, templates) if dark else None
+    default = _negative(brand, name)
+    if not dark:
+        return None
+    if (source.path.parent / default).is_file():
+        return _image(source, "logo", default, templates)
+    message = (
+        f"missing field 'logo_negative': the {', '.join(dark)} layout's background is dark,"
+        f" where the logo does not read, and {shown(default)} is not there: make it with"
+        f" `deckgen logo --brand {name}`, or name one"
+    )
+    raise DeckgenError([source.error((), message)])
 
 
 def _file(source: Source, path: DataPath, value: str, templates: Path, what: str) -> Path:

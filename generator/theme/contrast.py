@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from generator.layout.spec import (
     TITLE_TYPES,
+    LayoutDef,
     MasterSpec,
     PlaceholderDef,
     TemplateInfo,
@@ -51,6 +52,21 @@ def ratio(first: str, second: str) -> float:
     """Return the contrast ratio of two RRGGBB colours, from 1 to 21."""
     high, low = sorted((luminance(first), luminance(second)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+def dark_ground(ground: str, colors: dict[str, str]) -> bool:
+    """Whether the scheme colour `ground` is a dark background: light ink (lt1, a negative
+    logo) has more contrast on it than dark ink (dk2, the positive logo)."""
+    background = colors[slot(ground)]
+    return ratio(colors["lt1"], background) > ratio(colors["dk2"], background)
+
+
+def logo_on_dark(layout: LayoutDef, master: MasterSpec, colors: dict[str, str]) -> bool:
+    """Whether `layout` shows the master's logo on a dark background (`dark_ground`), where
+    the negative logo belongs."""
+    return layout.master_shapes and dark_ground(
+        layout.background or master.master.background, colors
+    )
 
 
 def _large(style: TextStyle) -> bool:
