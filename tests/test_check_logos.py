@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from PIL import Image
 
 from generator.check.logos import logos
@@ -30,11 +29,12 @@ def _artwork(text_logo: Path, target: Path) -> None:
 
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The templates, with a brand `provlogga`: SKR's, with its logo as artwork."""
+    """The templates, with a brand `provlogga`: SKR's, with its logos as artwork."""
     templates = tmp_path_factory.mktemp("logos") / "templates"
     shutil.copytree(TEMPLATES, templates)
     brands = templates / "brands"
     _artwork(brands / "logos" / "skr.png", brands / "logos" / "provlogga.png")
+    _artwork(brands / "logos" / "skr-negative.png", brands / "logos" / "provlogga-negative.png")
     skr = (brands / "skr.yaml").read_text("utf-8")
     provlogga = skr.replace("logo: logos/skr.png", "logo: logos/provlogga.png")
     assert provlogga != skr
@@ -69,29 +69,23 @@ def test_a_logo_of_another_cap_height_warns_naming_the_deck_the_heights_and_the_
     found = logos([read_deck(decks[name]) for name in names])
     assert [str(f) for f in found] == [
         f"{decks['provlogga'].as_posix()}: deck: warning: logo cap heights differ by more than"
-        " 10%: this deck's measure 24.9 pt (the master), the median of 4 logos is 10.1 pt;"
+        " 10%: this deck's measure 24.9 pt (the master), 24.9 pt (layout 'quote-dark'), the"
+        " median of 8 logos is 10.1 pt;"
         f" {ADVICE} [logos]"
     ]
 
 
 def test_logos_within_one_deck_that_differ_warn(templates: Path, tmp_path: Path):
-    """A dark layout's negative logo as artwork, fitted into the box, beside the master's
-    text logo at 10 pt."""
+    """A dark layout's negative logo (quote-dark's) as artwork, fitted into the box, beside the
+    master's text logo at 10 pt."""
     own = tmp_path / "templates"
     shutil.copytree(templates, own)
-    master = own / "masters" / "default.yaml"
-    spec = yaml.safe_load(master.read_text("utf-8"))
-    [quote] = [layout for layout in spec["layouts"] if layout["name"] == "quote"]
-    quote["background"] = "tx2"
-    for placeholder in quote["placeholders"]:
-        placeholder["color"] = "bg1"
-    master.write_text(yaml.safe_dump(spec, allow_unicode=True), "utf-8")
     negative = own / "brands" / "logos" / "skr-negative.png"
     _artwork(negative, negative)
     deck = Pipeline(Options(own)).build(Variant(CONTENT), tmp_path / "output").path
     assert [str(f) for f in logos([read_deck(deck)])] == [
         f"{deck.as_posix()}: deck: warning: logo cap heights differ by more than 10%: this"
-        " deck's measure 10.2 pt (the master), 24.9 pt (layout 'quote'), the median of 2 logos"
+        " deck's measure 10.2 pt (the master), 24.9 pt (layout 'quote-dark'), the median of 2 logos"
         f" is 17.6 pt; {ADVICE} [logos]"
     ]
 
@@ -99,8 +93,8 @@ def test_logos_within_one_deck_that_differ_warn(templates: Path, tmp_path: Path)
 def test_a_logo_is_measured_by_its_first_glyph_at_its_shown_size(decks: dict[str, Path]):
     """Värmland's R: 80 pixels of ink, shown at 10 pt a cap height; the image's pixels
     are not changed by the deck."""
-    [logo] = read_deck(decks["varmland"]).logos
-    assert logo.where == "the master"
+    logo, negative = read_deck(decks["varmland"]).logos
+    assert (logo.where, negative.where) == ("the master", "layout 'quote-dark'")
     shipped = (TEMPLATES / "brands" / "logos" / "varmland.png").read_bytes()
     assert logo.image == shipped
     with Image.open(io.BytesIO(logo.image)) as image:

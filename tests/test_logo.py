@@ -146,58 +146,46 @@ def test_the_master_sets_a_text_logo_at_its_cap_height_on_the_margin(built_deck:
     [picture] = [
         s for s in Presentation(str(built_deck)).slide_masters[0].shapes if s.name == "Logo"
     ]
-    assert _shown(picture) == (904, 507, 10)
+    assert _shown(picture) == (904, 508, 10)
 
 
 def test_artwork_without_a_cap_height_is_fitted_into_the_box(templates: Path, tmp_path: Path):
     Image.new("RGB", (480, 120), "#12355B").save(templates / "brands" / "logos" / "skr.png")
     [picture] = [s for s in _build(templates, tmp_path).slide_masters[0].shapes if s.name == "Logo"]
     box = [round(v / EMU_PER_POINT, 2) for v in (picture.left, picture.top)]
-    assert box == [794, 479.5]  # 110 pt wide, 27.5 pt high, on the box's right and bottom
+    assert box == [794, 480.5]  # 110 pt wide, 27.5 pt high, on the box's right and bottom
     assert (picture.width, picture.height) == (110 * EMU_PER_POINT, 27.5 * EMU_PER_POINT)
 
 
-def _dark_quote(templates: Path) -> None:
-    """Give the quote layout a dark background (tx2), its text in bg1 to read on it."""
-    path = templates / "masters" / "default.yaml"
-    spec = yaml.safe_load(path.read_text("utf-8"))
-    [quote] = [layout for layout in spec["layouts"] if layout["name"] == "quote"]
-    quote["background"] = "tx2"
-    for placeholder in quote["placeholders"]:
-        placeholder["color"] = "bg1"
-    path.write_text(yaml.safe_dump(spec, allow_unicode=True), "utf-8")
-
-
 def test_a_dark_layout_shows_the_negative_logo_not_the_positive(templates: Path, tmp_path: Path):
-    _dark_quote(templates)
+    """quote-dark, every second quote's look, is drawn on tx2."""
     prs = _build(templates, tmp_path)
     logos = templates / "brands" / "logos"
     positive, negative = (logos / "skr.png").read_bytes(), (logos / "skr-negative.png").read_bytes()
     layouts = {layout.name: layout for layout in prs.slide_layouts}
     hiding = [name for name, layout in layouts.items() if layout.element.get("showMasterSp")]
-    assert hiding == ["title", "quote"]
-    quote = layouts["quote"]
+    assert hiding == ["title", "quote-dark"]
+    quote = layouts["quote-dark"]
     assert [shape.name for shape in quote.shapes][:2] == ["Accent rule", "Logo"]
     [picture] = [shape for shape in quote.shapes if shape.name == "Logo"]
     assert picture.image.blob == negative
-    assert _shown(picture) == (904, 507, 10)
+    assert _shown(picture) == (904, 508, 10)
     images = {rel.target_part.blob for rel in quote.part.rels.values() if "image" in rel.reltype}
     assert positive not in images
     [master_logo] = [s for s in prs.slide_masters[0].shapes if s.name == "Logo"]
     assert master_logo.image.blob == positive
-    for name in ("statement", "closing"):
+    for name in ("statement", "quote", "closing"):
         assert not [shape for shape in layouts[name].shapes if shape.name == "Logo"]
 
 
 def test_a_dark_layout_needs_a_negative_logo(templates: Path, tmp_path: Path):
-    _dark_quote(templates)
     (templates / "brands" / "logos" / "skr-negative.png").unlink()
     command = ["build", "--templates", templates, "--content", CONTENT, "--output", tmp_path]
     result = CliRunner().invoke(main, command)
-    assert result.exit_code == 1
+    assert result.exit_code == 1, result.output
     assert result.stderr == (
         f"{(templates / 'brands' / 'skr.yaml').as_posix()}:3:1: error: missing field"
-        " 'logo_negative': the quote layout's background is dark, where the logo does not"
+        " 'logo_negative': the quote-dark layout has a dark background, where the logo does not"
         " read, and 'logos/skr-negative.png' is not there: make it with `deckgen logo --brand"
         " skr`, or name one\n"
         "deckgen: 1 error; nothing was written.\n"

@@ -202,7 +202,8 @@ def _negative_logo(
     if (source.path.parent / default).is_file():
         return _image(source, "logo", default, templates)
     message = (
-        f"missing field 'logo_negative': the {', '.join(dark)} layout's background is dark,"
+        f"missing field 'logo_negative': the {' and '.join(dark)} layout"
+        f"{'s have dark backgrounds' if len(dark) > 1 else ' has a dark background'},"
         f" where the logo does not read, and {shown(default)} is not there: make it with"
         f" `deckgen logo --brand {name}`, or name one"
     )
