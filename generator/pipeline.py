@@ -140,12 +140,11 @@ class Pipeline:
         problem."""
         base = self.base(variant.content)
         region = load_region(variant.content, variant.region) if variant.region else None
-        overlays = [region[0]] if region else []
-        overlays += [
+        overlays = [
             load_overlay(path, Overlay, overlay_roots(variant.content, path))[0]
             for path in variant.overlays
         ]
-        merged = merge(base, overlays, regional=region is not None)
+        merged = merge(base, overlays, region=region[0] if region else None)
         source = merged.source
         facts = region[1].region if region else None
         roots = (variant.content.parent, self.templates)

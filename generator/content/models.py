@@ -338,9 +338,11 @@ class DeckMeta(Model):
     authors: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     """Who wrote the deck; the file's author property (at most 255 characters together)."""
     speakers: list[str] | None = Field(default=None, min_length=1)
-    """Who presents it, where that is not the authors; text can use `{{ deck.speakers }}`."""
+    """Who presents it; text can use `{{ deck.speakers }}`. Where left out, the national deck's
+    speakers are its authors and a region's deck names none (its authors are not the region's)."""
     organisation: str = Field(min_length=1, max_length=255)
-    """The organisation behind the deck (at most 255 characters)."""
+    """The organisation that speaks (at most 255 characters); a region's deck speaks as its
+    region, `region.name`, unless its region file or an overlay names another."""
     language: Annotated[str, pattern(r"^[a-z]{2,3}-[A-Z]{2}$", "a language tag such as sv-SE")] = (
         "sv-SE"
     )
