@@ -12,7 +12,7 @@ from typing import Any, TypeVar, cast
 
 from generator.content.models import Deck, Overlay, RegionFacts, RegionFile
 from generator.content.resolve import resolve
-from generator.content.validate import validate, validate_model
+from generator.content.validate import figure_data, validate, validate_model
 from generator.errors import DeckgenError, Diagnostic, display_path, fail_if_any, shown, unknown
 from generator.files import note_used, track
 from generator.layout.engine import LayoutEngine, load_master
@@ -142,16 +142,15 @@ class Pipeline:
         problem."""
         base = self.base(variant.content)
         region = load_region(variant.content, variant.region) if variant.region else None
-        overlays = [region[0]] if region else []
-        overlays += [
+        overlays = [
             load_overlay(path, Overlay, overlay_roots(variant.content, path))[0]
             for path in variant.overlays
         ]
-        merged = merge(base, overlays, regional=region is not None)
+        merged = merge(base, overlays, region=region[0] if region else None)
         source = merged.source
         facts = region[1].region if region else None
         roots = (variant.content.parent, self.templates)
-        deck = resolve(validate(source, roots), source, facts)
+        deck = figure_data(resolve(validate(source, roots), source, facts), source, roots)
         master = self.master
         brand_name = variant.brand or deck.brand
         branding = self.brand(brand_name)

@@ -70,7 +70,7 @@ def charts(deck: Path) -> list:
 
 def test_every_county_with_all_municipalities_is_charted_except_gotland(tables):
     # Gotland's county is one municipality: a chart of one bar compares nothing.
-    complete = {key for key, table in tables.items() if len(table["rows"]) > 1}
+    complete = {key for key, table in tables.items() if len(table.get("rows", [])) > 1}
     assert set(charted().values()) == complete
     assert "09" in tables
     assert len(tables["09"]["rows"]) == 1
@@ -297,3 +297,15 @@ def test_a_bad_chart_or_data_file_is_one_exact_line(scratch: Scratch, case: str)
     assert result.exit_code == 1
     assert result.stderr == expected + "\ndeckgen: 1 error; nothing was written.\n"
     assert not (scratch.output / "testdack.pptx").exists()
+
+
+def test_a_chart_of_a_table_with_a_total_alone_says_it_has_no_rows(scratch: Scratch):
+    """Six counties have only their total (content/data): a facts slide shows it, a chart
+    has nothing to draw."""
+    figures = FIGURES.replace("missing:", "  t:\n    source: Egen räkning\n    total: 5\nmissing:")
+    result = chart_deck(scratch, table="t", figures=figures).run("build")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "content/deck.yaml:15:12: error: slides[1].table: 'data/figures.yaml': the table has no"
+        " rows to draw, only its total\ndeckgen: 1 error; nothing was written.\n"
+    )

@@ -66,12 +66,13 @@ def test_a_region_adds_its_facts_slide_its_name_and_its_contact(tmp_path: Path):
     facts = slide(ready, "regionen")
     assert facts.title == "Region Värmland"
     assert facts.lead.startswith("I Region Värmland samverkar vi med länets 16 kommuner, ")
-    assert [(f.value, f.label) for f in facts.figures] == [
-        ("16", "kommuner i Värmlands län"),
-        ("Karlstad", "residensstad"),
-        ("S", "länsbokstav"),
-    ]
-    assert slide(ready, "title").kicker == "Region Värmland"
+    # the county's population, read from content/data, and its municipalities
+    population, municipalities = facts.figures
+    assert (population.data.total, population.label) == (283548, "invånare i Värmlands län")
+    assert population.data.source == "SCB, Folkmängd 31 december 2023, via Regionfakta"
+    assert (municipalities.value, municipalities.label) == ("16", "kommuner i länet")
+    # the region speaks: the byline names it, so the kicker does not name it again
+    assert (slide(ready, "title").kicker, slide(ready, "title").byline) == (None, "Region Värmland")
     assert slide(ready, "tack").contact is None  # Värmland's file names no contact
     assert ready.brand.name == "Region Värmland"
 
@@ -100,7 +101,7 @@ def test_gotland_is_both_municipality_and_region(tmp_path: Path):
     )
     others = slide(plan(tmp_path, region="varmland"), "regionen")
     assert others.lead.startswith("I Region Värmland samverkar vi med länets 16 kommuner, lär")
-    assert (facts.figures[0].value, facts.figures[0].label) == ("1", "kommun i Gotlands län")
+    assert (facts.figures[1].value, facts.figures[1].label) == ("1", "kommun i länet")
 
 
 def test_deck_metadata_merges_deeply_and_null_removes_a_key(tmp_path: Path):
@@ -329,7 +330,7 @@ def test_the_example_overlay_builds_on_a_region(tmp_path: Path):
     ready = Pipeline(Options(TEMPLATES)).plan(Variant(CONTENT, "dalarna", (example,)))
     assert ids(ready)[5:9] == ["panel", "citat-uthallighet", "eget-citat", "citat-legitimitet"]
     assert slide(ready, "panel").hidden is True
-    assert slide(ready, "title").byline == "Förnamn Efternamn, SKR"
+    assert slide(ready, "title").byline == "Förnamn Efternamn, Region Dalarna"
 
 
 def _talk_with_a_photo(folder: Path) -> Path:

@@ -80,17 +80,51 @@ def test_all_builds_the_national_deck_and_every_region(project: Project):
 
 
 @pytest.mark.parametrize("region", REGIONS)
-def test_each_region_has_its_name_on_slide_1_and_its_facts_slide(project: Project, region: str):
+def test_each_region_speaks_on_slide_1_and_has_its_facts_slide(project: Project, region: str):
     facts = yaml.safe_load((ROOT / "content" / "regions" / f"{region}.yaml").read_text("utf-8"))
     name = facts["region"]["name"]
     prs = Presentation(str(project.root / "output" / f"regionen-i-rorelse-{region}.pptx"))
     first = [shape.text_frame.text for shape in prs.slides[0].shapes if shape.has_text_frame]
-    assert first[0] == name
+    assert first == ["Regionen i rörelse", "– Att driva det regionala utvecklingsuppdraget", name]
     facts_slide = prs.slides[3]
     assert facts_slide.slide_layout.name == "facts"
     texts = [shape.text_frame.text for shape in facts_slide.shapes if shape.has_text_frame]
     assert texts[0] == name
     assert str(facts["region"]["kommuner"]) in texts
+
+
+POPULATION = yaml.safe_load(
+    (ROOT / "content" / "data" / "folkmangd-2023.yaml").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_each_facts_slide_shows_its_countys_population_and_municipalities(
+    project: Project, region: str
+):
+    """Population as the data file gives its county's total (none where the file has none),
+    then the municipalities as the region file counts them, and the sources under them."""
+    facts = yaml.safe_load((ROOT / "content" / "regions" / f"{region}.yaml").read_text("utf-8"))
+    code, kommuner = facts["region"]["scb_county_code"], facts["region"]["kommuner"]
+    prs = Presentation(str(project.root / "output" / f"regionen-i-rorelse-{region}.pptx"))
+    slide = prs.slides[3]
+    texts = {shape.name: shape.text_frame.text for shape in slide.shapes if shape.has_text_frame}
+    figures = [texts[name] for name in sorted(texts) if name.startswith("Figure ")]
+    labels = [texts[name] for name in sorted(texts) if name.startswith("Label ")]
+    table = POPULATION["tables"].get(code)
+    expected = [f"{table['total']:,}".replace(",", "\u00a0")] if table else []
+    assert figures == [*expected, str(kommuner)]
+    assert labels[-1] == ("kommun i länet" if kommuner == 1 else "kommuner i länet")
+    if table:
+        assert labels[0] == f"invånare i {facts['region']['county']}"
+        assert texts["Source"] == f"Källor: {table['source']} · SCB:s läns- och kommunindelning"
+        (source,) = [shape for shape in slide.shapes if shape.name == "Source"]
+        links = [r.hyperlink.address for p in source.text_frame.paragraphs for r in p.runs]
+        assert table["url"] in links
+    else:
+        assert code in POPULATION["missing"]
+        assert texts["Source"] == "Källa: SCB:s läns- och kommunindelning"
+    assert ("invånare" in " ".join(texts.values())) is bool(table)
 
 
 def test_the_national_deck_has_none_of_the_region_only_slides(project: Project):

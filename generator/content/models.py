@@ -23,6 +23,7 @@ from pydantic import (
     ValidationInfo,
     create_model,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -188,25 +189,6 @@ class ClosingSlide(SlideBase):
     """Who to contact, small at the foot of the slide."""
 
 
-class Figure(Model):
-    value: Text
-    """The figure itself, large: a number or a short word."""
-    label: Text
-    """What the figure counts or names."""
-
-
-class FactsSlide(SlideBase):
-    """A title, a lead sentence and a row of key figures."""
-
-    kind: Literal["facts"]
-    title: Text
-    """The slide's title."""
-    lead: Text
-    """A sentence or two that the figures back up."""
-    figures: list[Figure] = Field(min_length=1, max_length=4)
-    """The key figures, in a row (1 to 4)."""
-
-
 Number = Annotated[float, Field(allow_inf_nan=False)]
 
 
@@ -235,16 +217,23 @@ class ChartTable(Model):
     """Whether the figures were copied from a secondary source (recorded, as `note` is)."""
     note: str | None = None
     """How the figures were found and checked; kept with the data, not shown."""
-    rows: list[ChartRow] = Field(min_length=1, max_length=60)
-    """The figures, in the order the chart shows them unless the slide sorts them (1 to 60)."""
+    rows: list[ChartRow] = Field(default=[], max_length=60)
+    """The figures, in the order the chart shows them unless the slide sorts them (up to 60);
+    a table may give only its `total`, which a facts slide can show but no chart can draw."""
     total: Number | None = None
     """The figures' sum as the source gives it; the rows must add up to it."""
+
+    @model_validator(mode="after")
+    def _rows_or_total(self) -> ChartTable:
+        if not self.rows and self.total is None:
+            raise PydanticCustomError("chart_empty", "a table needs rows, a total or both")
+        return self
 
     @field_validator("total")
     @classmethod
     def _rows_add_up(cls, total: float | None, info: ValidationInfo) -> float | None:
         rows = info.data.get("rows")
-        if total is None or rows is None:
+        if total is None or not rows:
             return total
         added = sum(row.value for row in rows)
         if abs(added - total) > 1e-9 * max(1.0, abs(total)):
@@ -294,6 +283,50 @@ ChartDataRef = Annotated[
 ]
 
 
+class Figure(Model):
+    """A key figure: a value written here, or the total of a data file's table."""
+
+    value: Text | None = None
+    """The figure itself, large: a number or a short word. Give `value` or `data`."""
+    data: ChartDataRef | None = None
+    """The figure's data instead of a `value`: a data file, relative to the content folder, or
+    a table written here; the figure is its table's `total`, set as Swedish writes numbers
+    (283 548), and the table's source is shown under the figures. Where the file lists the
+    table under `missing`, the figure is left out: nothing is shown in its place."""
+    table: Text | None = None
+    """Which table of the data file, such as "{{ region.scb_county_code }}" (resolved first)."""
+    label: Text
+    """What the figure counts or names."""
+    source: Text | None = None
+    """Where a written `value` comes from, shown under the figures ("Källa: …")."""
+
+    @model_validator(mode="after")
+    def _value_or_data(self) -> Figure:
+        if (self.value is None) == (self.data is None):
+            raise PydanticCustomError("figure_value", "give the figure a value or data, not both")
+        if self.data is not None and self.source is not None:
+            raise PydanticCustomError(
+                "figure_value", "a figure from data shows its table's source, not its own"
+            )
+        if self.table is not None and not isinstance(self.data, str):
+            raise PydanticCustomError(
+                "figure_value", "only a figure whose data is a file names a table of it"
+            )
+        return self
+
+
+class FactsSlide(SlideBase):
+    """A title, a lead sentence and a row of key figures, with their sources under them."""
+
+    kind: Literal["facts"]
+    title: Text
+    """The slide's title."""
+    lead: Text
+    """A sentence or two that the figures back up."""
+    figures: list[Figure] = Field(min_length=1, max_length=4)
+    """The key figures, in a row (1 to 4)."""
+
+
 class ChartSlide(SlideBase):
     """A native, editable chart of one table of figures, with its source under it."""
 
@@ -338,9 +371,11 @@ class DeckMeta(Model):
     authors: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     """Who wrote the deck; the file's author property (at most 255 characters together)."""
     speakers: list[str] | None = Field(default=None, min_length=1)
-    """Who presents it, where that is not the authors; text can use `{{ deck.speakers }}`."""
+    """Who presents it; text can use `{{ deck.speakers }}`. Where left out, the national deck's
+    speakers are its authors and a region's deck names none (its authors are not the region's)."""
     organisation: str = Field(min_length=1, max_length=255)
-    """The organisation behind the deck (at most 255 characters)."""
+    """The organisation that speaks (at most 255 characters); a region's deck speaks as its
+    region, `region.name`, unless its region file or an overlay names another."""
     language: Annotated[str, pattern(r"^[a-z]{2,3}-[A-Z]{2}$", "a language tag such as sv-SE")] = (
         "sv-SE"
     )

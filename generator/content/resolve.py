@@ -27,10 +27,13 @@ MAX_DECK_RENDERED = 1_000_000
 
 
 def context_for(deck: Deck, region: RegionFacts | None = None) -> dict[str, Any]:
-    """Return the variables that content text can use: `deck`, with `speakers` defaulting to the
-    authors, and `region`, which is none in the national deck."""
+    """Return the variables that content text can use: `deck` and `region`, which is none in the
+    national deck. `deck.speakers` defaults to the authors in the national deck; a region's deck
+    speaks as the region (`merge`), so its speakers are only those its region file or overlays
+    name: none, `[]`, where they name nobody."""
     meta = deck.meta().model_dump()
-    meta["speakers"] = meta["speakers"] or meta["authors"]
+    if meta["speakers"] is None:
+        meta["speakers"] = meta["authors"] if region is None else []
     return {"deck": meta, "region": region.model_dump() if region is not None else None}
 
 

@@ -19,6 +19,7 @@ from generator.content.models import (
     ChartSlide,
     Deck,
     DeckMeta,
+    FactsSlide,
     ImageField,
     marked_fields,
 )
@@ -57,6 +58,12 @@ _EXPECTED = {
     "date_parsing": "a date (YYYY-MM-DD)",
     "date_from_datetime_inexact": "a date (YYYY-MM-DD)",
 }
+
+
+#: Errors whose message the model writes whole.
+_OWN_MESSAGES = frozenset(
+    {"link_scheme", "authors_length", "chart_data", "chart_total", "chart_empty", "figure_value"}
+)
 
 
 def validate(source: Source, roots: tuple[Path, ...] = ()) -> Deck:
@@ -187,7 +194,7 @@ def _diagnostic(
     ):
         meaning = PATTERNS[str(error["ctx"]["pattern"])]
         return source.error(path, f"expected {meaning}, got {_kind(value)}")
-    if kind in ("link_scheme", "authors_length", "chart_data", "chart_total"):
+    if kind in _OWN_MESSAGES:
         return source.error(path, error["msg"])
     if kind in _EXPECTED:
         # YAML reads 290, 020 and true as a number or a boolean: quoting keeps it text.
@@ -347,7 +354,7 @@ def _chart_data(
     """Return `slides` with each chart's data file replaced by the table it names, read from
     the file (relative to the content folder, `roots[0]`, whichever file names it); add a
     problem for a file that is not there or leads outside `roots`, for each error in the file
-    (at its own line), and for a table it does not have."""
+    (at its own line), and for a table it does not have or that has no rows to draw."""
     found = []
     for index, slide in slides:
         if not isinstance(slide, ChartSlide) or not isinstance(slide.data, str):
@@ -356,8 +363,13 @@ def _chart_data(
                 problems.append(source.error(("slides", index, "table"), message))
             found.append((index, slide))
             continue
-        table = _table(source, ("slides", index), slide, problems, roots)
+        at: DataPath = ("slides", index)
+        table = _table(source, at, slide.data, slide.table, problems, roots)
         if table is None:
+            continue
+        if not table.get("rows"):
+            message = f"{shown(slide.data)}: the table has no rows to draw, only its total"
+            problems.append(source.error((*at, "table"), message))
             continue
         data = slide.model_dump(exclude_unset=True)
         data["data"] = table
@@ -365,22 +377,77 @@ def _chart_data(
     return found
 
 
+def figure_data(deck: Deck, source: Source, roots: tuple[Path, ...]) -> Deck:
+    """Return `deck` with each facts figure's data file replaced by the table it names (as
+    `_chart_data` reads a chart's), and each figure whose table the file lists under `missing`
+    left out; raise `DeckgenError` for every problem. It runs once the deck is resolved, so a
+    figure's `table` may be its region's ("{{ region.scb_county_code }}")."""
+    problems: list[Diagnostic] = []
+    slides = [
+        _read_figures(source, index, slide, problems, roots)
+        if isinstance(slide, FactsSlide) and any(isinstance(f.data, str) for f in slide.figures)
+        else slide
+        for index, slide in enumerate(deck.slides)
+    ]
+    fail_if_any(problems)
+    return deck.model_copy(update={"slides": slides})
+
+
+def _read_figures(
+    source: Source,
+    index: int,
+    slide: FactsSlide,
+    problems: list[Diagnostic],
+    roots: tuple[Path, ...],
+) -> BaseModel:
+    figures = []
+    for number, figure in enumerate(slide.figures):
+        data = figure.model_dump(exclude_none=True)
+        if isinstance(figure.data, str):
+            at: DataPath = ("slides", index, "figures", number)
+            table = _table(source, at, figure.data, figure.table, problems, roots, missing_ok=True)
+            if table is _MISSING:
+                continue  # the file says why it has no figure: none is shown
+            if table is not None and table.get("total") is None:
+                message = f"{shown(figure.data)}: the table has no total to show"
+                problems.append(source.error((*at, "table"), message))
+            data["data"] = table
+            data.pop("table", None)  # read: the figure holds its table now
+        figures.append(data)
+    if not figures:
+        message = "every figure's table is missing from its data file: no figure is left"
+        problems.append(source.error(("slides", index, "figures"), message))
+    if not figures or problems:
+        return slide
+    dumped = slide.model_dump(exclude_none=True)
+    read: BaseModel = SLIDE_ADAPTER.validate_python({**dumped, "figures": figures})
+    return read
+
+
+#: What `_table` returns for a table its data file lists under `missing`.
+_MISSING: dict[str, Any] = {}
+
+
 def _table(
     source: Source,
     at: DataPath,
-    slide: ChartSlide,
+    data: str,
+    key: str | None,
     problems: list[Diagnostic],
     roots: tuple[Path, ...],
+    *,
+    missing_ok: bool = False,
 ) -> dict[str, Any] | None:
-    """Return the table of its data file that chart `slide` names, as the file has it."""
-    assert isinstance(slide.data, str)
-    path, refused = inside(slide.data, roots[0], roots)
+    """Return table `key` of data file `data`, as the file has it; if `missing_ok`,
+    `_MISSING` where the file lists it under `missing` (the file says why); else None after
+    adding a problem."""
+    path, refused = inside(data, roots[0], roots)
     if path is None:
         problems.append(source.error((*at, "data"), str(refused)))
         return None
     if not path.is_file():
         where = display_path(roots[0])
-        message = f"data file not found: {shown(slide.data)} (looked in {where}/)"
+        message = f"data file not found: {shown(data)} (looked in {where}/)"
         problems.append(source.error((*at, "data"), message))
         return None
     try:
@@ -391,7 +458,6 @@ def _table(
         return None
     tables: dict[str, Any] = loaded.data["tables"]
     name = display_path(path)
-    key = slide.table
     if key is None and len(tables) == 1:
         key = next(iter(tables))
     if key is None:
@@ -400,6 +466,8 @@ def _table(
         return None
     if key not in tables:
         missing: dict[str, str] = loaded.data.get("missing") or {}
+        if key in missing and missing_ok:
+            return _MISSING
         message = (
             f"{name} has no table {shown(key)}: {missing[key]}"
             if key in missing

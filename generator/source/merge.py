@@ -12,7 +12,9 @@ the README ("Regions and overlays"); in short, per overlay, in this order:
 5. `quotes:` picks the quote slides and their order, where the first quote stood;
 6. `notes:` adds a paragraph to each slide's notes.
 
-Last, slides marked `only: region` leave a national deck and `only: national` a regional one.
+A region's deck first speaks as its region: its organisation is the region's name and it names
+no speakers but those its region file or overlays give. Last, slides marked `only: region` leave
+a national deck and `only: national` a regional one.
 
 Some merges are allowed but rarely meant, so `merge` returns them as warnings at the overlay's
 value: a list that an overlay replaces with fewer entries (the panel loses a panelist), and a
@@ -201,24 +203,39 @@ class Merged:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
-def merge(base: Source, overlays: list[Source], *, regional: bool) -> Merged:
-    """Return `base` with each overlay applied in order, then `only:` slides kept or left out.
+def merge(base: Source, overlays: list[Source], *, region: Source | None = None) -> Merged:
+    """Return `base` with the region file `region` applied, then each overlay in order, then
+    `only:` slides kept or left out (a deck with a region file is a region's deck).
 
-    `base` must be a mapping with a list of slides, and each overlay must have passed its own
-    validation; raise `DeckgenError` with every slide id that an overlay names but the deck lacks.
+    A region's deck speaks as its region (`_speak_as_region`) before its region file and
+    overlays apply, so either may still name its organisation and speakers. `base` must be a
+    mapping with a list of slides, and each overlay must have passed its own validation; raise
+    `DeckgenError` with every slide id that an overlay names but the deck lacks.
     """
     deck = _Deck(tree(base))
-    for overlay in overlays:
+    if region is not None:
+        _speak_as_region(deck, region)
+    for overlay in [region, *overlays] if region is not None else overlays:
         problems: list[Diagnostic] = []
         _apply(deck, overlay, problems)
         fail_if_any(problems)
-    unwanted = "national" if regional else "region"
+    unwanted = "national" if region is not None else "region"
     left_out = {_slide_id(slide) for slide in deck.slides if _only(slide) == unwanted}
     deck.slides[:] = [slide for slide in deck.slides if _only(slide) != unwanted]
     for edit in deck.edits:
         if edit.slide_id in left_out:
             deck.warnings.append(_left_out(edit, unwanted))
     return Merged(flatten(deck.root, base), deck.warnings)
+
+
+def _speak_as_region(deck: _Deck, region: Source) -> None:
+    """Make the deck's organisation the region's name (`region.name`, at its place in the
+    region file) and leave out the deck's speakers: a region's deck speaks as the region, and
+    the people the base deck names (its authors, its speakers) are its own organisation's,
+    whom a region's name must not be put beside. `resolve.context_for` gives a region's deck
+    no speakers but those its region file or overlays name."""
+    deck.root.value["organisation"] = tree(region, ("region", "name"))
+    deck.root.value.pop("speakers", None)
 
 
 def _left_out(edit: _Edit, only: str) -> Diagnostic:
