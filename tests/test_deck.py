@@ -278,11 +278,13 @@ def test_the_closing_slide_leads_with_its_message_and_has_a_qr_code_of_the_whole
 
 
 def test_the_title_slide_names_the_region_once_with_the_kicker_right_on_the_title(prs):
-    """The title layout leaves the master's logo off (the kicker names the region) and sets
-    the kicker directly above the title, which hangs from the kicker's line."""
+    """The title layout leaves the master's logo off (the kicker or the byline names the
+    region) and sets the kicker directly above the title, which hangs from the kicker's line.
+    quote-dark leaves the master's shapes off too: it draws them itself, its logo negative."""
     layouts = {layout.name: layout for layout in prs.slide_layouts}
     assert [name for name, layout in layouts.items() if layout.element.get("showMasterSp")] == [
-        "title"
+        "title",
+        "quote-dark",
     ]
     assert layouts["title"].element.get("showMasterSp") == "0"
     boxes = {p.name: p for p in layouts["title"].placeholders}
