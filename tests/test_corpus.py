@@ -172,7 +172,7 @@ def test_python_pptx_default_4x3_template_builds(made: dict[str, Path], tmp_path
     assert _inside(deck) == []
     diagram = next(slide for slide in prs.slides if slide.name == "uppdraget")
     core = next(shape for shape in diagram.shapes if shape.name == "Core")
-    assert core.width == round(336 * 0.75 * 12700)  # 336 pt at 960 wide, fitted to 720
+    assert core.width == round(320 * 0.75 * 12700)  # 320 pt at 960 wide, fitted to 720
     assert core.left + core.width / 2 == 9144000 / 2  # still centred
 
 

@@ -10,7 +10,7 @@ from pptx import Presentation
 from pptx.util import Emu
 
 from generator.layout.engine import load_master
-from generator.layout.spec import MasterSpec
+from generator.layout.spec import Decoration, MasterSpec
 from generator.pipeline import Pipeline
 from generator.source.variant import Options, Variant
 
@@ -71,14 +71,22 @@ def test_the_checker_of_the_grid_finds_a_box_off_it():
     assert off_grid(MASTER, (0, 0, 16, 540)) == []  # bleeds
 
 
+def _outer(decoration: Decoration) -> tuple[float, float, float, float]:
+    """A decoration's box out to the outer edge of its outline, which is centred on it."""
+    style = MASTER.styles[decoration.style]
+    half = style.line_width / 2 if style.line else 0
+    x, y, width, height = decoration.box
+    return (x - half, y - half, width + 2 * half, height + 2 * half)
+
+
 def test_every_placeholder_and_decoration_of_the_master_is_on_the_grid():
     boxes = [
         (f"master {p.name}", p.box, p.hang or 0) for p in (MASTER.master.title, MASTER.master.body)
     ]
-    boxes += [(f"master {d.name}", d.box, 0) for d in MASTER.master.decorations]
+    boxes += [(f"master {d.name}", _outer(d), 0) for d in MASTER.master.decorations]
     for layout in MASTER.layouts:
         boxes += [(f"{layout.name} {p.name}", p.box, p.hang or 0) for p in layout.placeholders]
-        boxes += [(f"{layout.name} {d.name}", d.box, 0) for d in layout.decorations]
+        boxes += [(f"{layout.name} {d.name}", _outer(d), 0) for d in layout.decorations]
     problems = {name: off_grid(MASTER, box, hang) for name, box, hang in boxes}
     assert {name: found for name, found in problems.items() if found} == {}
     assert len(boxes) == 25

@@ -275,7 +275,12 @@ def test_an_undefined_name_inside_a_value_is_an_error_at_its_line(tmp_path: Path
             5,
             "shapes[0]: missing required field 'type' (known: box, chart, connector, picture, qr)",
         ),
-        ("48, 5]}", "48]}", 69, "shapes[0].box: too few items: item 4 is missing"),
+        (
+            "master.column_width }}, 4]}",
+            "master.column_width }}]}",
+            69,
+            "shapes[0].box: too few items: item 4 is missing",
+        ),
         (
             "style: rule, box",
             "style: rule, colour: red, box",
@@ -329,7 +334,7 @@ def test_a_box_with_a_negative_width_is_an_error_at_its_line(tmp_path: Path):
     old = "{{ core_w }}, {{ core_h }}]"
     line, errors = broken(tmp_path, "diagram", old, "{{ -core_w }}, {{ core_h }}]", DIAGRAM)
     assert errors == [
-        f"{line}:41: error: shapes[0].box[2]: expected a number of at least 0, got a number -336 "
+        f"{line}:41: error: shapes[0].box[2]: expected a number of at least 0, got a number -320 "
         "(slide 'd')"
     ]
 

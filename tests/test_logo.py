@@ -178,15 +178,27 @@ def test_a_dark_layout_shows_the_negative_logo_not_the_positive(templates: Path,
         assert not [shape for shape in layouts[name].shapes if shape.name == "Logo"]
 
 
-def test_a_dark_layout_needs_a_negative_logo(templates: Path, tmp_path: Path):
-    (templates / "brands" / "logos" / "skr-negative.png").unlink()
-    command = ["build", "--templates", templates, "--content", CONTENT, "--output", tmp_path]
-    result = CliRunner().invoke(main, command)
-    assert result.exit_code == 1, result.output
-    assert result.stderr == (
-        f"{(templates / 'brands' / 'skr.yaml').as_posix()}:3:1: error: missing field"
-        " 'logo_negative': the quote-dark layout has a dark background, where the logo does not"
-        " read, and 'logos/skr-negative.png' is not there: make it with `deckgen logo --brand"
-        " skr`, or name one\n"
-        "deckgen: 1 error; nothing was written.\n"
-    )
+def test_a_dark_layout_without_a_negative_logo_shows_the_logo_reversed_out(
+    templates: Path, tmp_path: Path
+):
+    """A brand with no negative logo still builds: quote-dark shows its logo with every pixel
+    in lt1 and the logo's own transparency, at the same place and cap height."""
+    logos = templates / "brands" / "logos"
+    (logos / "skr-negative.png").unlink()
+    prs = _build(templates, tmp_path)
+    [picture] = [s for s in prs.slide_layouts.get_by_name("quote-dark").shapes if s.name == "Logo"]
+    positive = Image.open(logos / "skr.png").convert("RGBA")
+    shown = Image.open(io.BytesIO(picture.image.blob))
+    assert shown.size == positive.size
+    assert shown.getchannel("A").tobytes() == positive.getchannel("A").tobytes()
+    assert {color for _, color in shown.convert("RGB").getcolors()} == {(255, 255, 255)}
+    assert _shown(picture) == (904, 508, 10)
+
+
+def test_artwork_with_no_transparency_is_not_reversed_into_a_block(templates: Path, tmp_path: Path):
+    logos = templates / "brands" / "logos"
+    (logos / "skr-negative.png").unlink()
+    Image.new("RGB", (480, 120), "#12355B").save(logos / "skr.png")
+    prs = _build(templates, tmp_path)
+    dark = prs.slide_layouts.get_by_name("quote-dark")
+    assert [shape.name for shape in dark.shapes if shape.name == "Logo"] == []

@@ -56,6 +56,7 @@ def test_a_deck_is_built_from_the_files_it_reads_and_no_other(project: Path):
     assert files(national) == sorted(
         [
             "content/deck.yaml",
+            "templates/brands/logos/skr-negative.png",  # quote-dark's
             "templates/brands/logos/skr.png",
             "templates/brands/skr.yaml",
             *SHARED,
@@ -68,6 +69,7 @@ def test_a_deck_is_built_from_the_files_it_reads_and_no_other(project: Path):
             "content/data/folkmangd-2023.yaml",
             "content/deck.yaml",
             "content/regions/varmland.yaml",
+            "templates/brands/logos/varmland-negative.png",
             "templates/brands/logos/varmland.png",
             "templates/brands/varmland.yaml",
             "templates/layouts/chart.yaml.j2",

@@ -47,6 +47,7 @@ from generator.render.xml import (
 )
 from generator.theme.brand import Brand
 from generator.theme.contrast import logo_on_dark
+from generator.theme.logo import reversed_logo
 from generator.theme.logo import recorded_cap_height
 
 _FIRST_LAYOUT_ID = 2147483649
@@ -76,12 +77,21 @@ def build_master(
     logo_id = master_part.get_or_add_image_part(image)[1]
     root = _master_xml(spec, brand, image, logo_id, language)
     layout_ids = root.find(".//{*}sldLayoutIdLst")
-    dark = read_image(negative, roots) if negative is not None else None
+    dark = read_image(negative, roots) if negative is not None else _reversed(image, brand)
     for number, layout in enumerate(spec.layouts, start=1):
         own = _Logo(dark, f"{brand.name} logo") if _on_dark(layout, spec, brand) else None
         rId = _add_layout(master_part, layout, spec, number, language, own)
         sub(layout_ids, "p:sldLayoutId", id=_FIRST_LAYOUT_ID + number - 1, **{"r:id": rId})
     _replace_children(part_element(master_part), parse_xml(_serialize(root)))
+
+
+def _reversed(logo: io.BytesIO, brand: Brand) -> io.BytesIO | None:
+    """The brand's logo reversed out in its `lt1`, for a dark background where the brand has
+    no negative logo; None where the logo has no transparency to reverse."""
+    if brand.colors is None:
+        return None
+    made = reversed_logo(logo.getvalue(), brand.colors.lt1)
+    return io.BytesIO(made) if made is not None else None
 
 
 @dataclass(frozen=True)

@@ -184,9 +184,9 @@ def _negative_logo(
     source: Source, brand: Brand, name: str, templates: Path, master: MasterSpec
 ) -> Path | None:
     """Return the brand's negative logo where a layout of `master` shows the logo on a dark
-    background: the one it names, else its default; raise `DeckgenError` where that is not
-    there. Where no layout needs it, it is not read (a deck does not depend on it), and only a
-    named one must exist."""
+    background: the one it names, else its default where that is there, else None (the
+    master then reverses the positive logo out in `lt1`). Where no layout needs it, it is not
+    read (a deck does not depend on it), and only a named one must exist."""
     colors = brand.colors.model_dump() if brand.colors is not None else None
     dark = [
         layout.name
@@ -201,13 +201,7 @@ def _negative_logo(
         return None
     if (source.path.parent / default).is_file():
         return _image(source, "logo", default, templates)
-    message = (
-        f"missing field 'logo_negative': the {' and '.join(dark)} layout"
-        f"{'s have dark backgrounds' if len(dark) > 1 else ' has a dark background'},"
-        f" where the logo does not read, and {shown(default)} is not there: make it with"
-        f" `deckgen logo --brand {name}`, or name one"
-    )
-    raise DeckgenError([source.error((), message)])
+    return None  # the master reverses the logo out itself (`theme.logo.reversed_logo`)
 
 
 def _file(source: Source, path: DataPath, value: str, templates: Path, what: str) -> Path:

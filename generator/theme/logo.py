@@ -57,6 +57,26 @@ def text_logo(text: str, color: str, font: str = "Calibri") -> bytes:
     return buffer.getvalue()
 
 
+def reversed_logo(logo: bytes, color: str) -> bytes | None:
+    """Return `logo` reversed out in `color` (RRGGBB): every pixel that colour, with the logo's
+    own transparency, as a logo is shown on a dark ground; its cap-height record is kept. None
+    for a logo with no transparency, whose silhouette would be a plain block."""
+    with Image.open(io.BytesIO(logo)) as image:
+        image.load()
+        recorded = image.info.get(CAP_HEIGHT_KEY)
+        alpha = image.convert("RGBA").getchannel("A")
+    if alpha.getextrema()[0] == 255:
+        return None
+    ink = tuple(int(color[i : i + 2], 16) for i in (0, 2, 4))
+    reversed_image = Image.merge("RGBA", (*(Image.new("L", alpha.size, c) for c in ink), alpha))
+    info = PngImagePlugin.PngInfo()
+    if recorded is not None:
+        info.add_text(CAP_HEIGHT_KEY, str(recorded))
+    buffer = io.BytesIO()
+    reversed_image.save(buffer, format="PNG", pnginfo=info, compress_level=9)
+    return buffer.getvalue()
+
+
 def _face(font: str) -> ImageFont.FreeTypeFont:
     """Return the bundled font that stands in for `font`."""
     if font not in FONTS:
