@@ -47,8 +47,7 @@ from generator.render.xml import (
 )
 from generator.theme.brand import Brand
 from generator.theme.contrast import logo_on_dark
-from generator.theme.logo import reversed_logo
-from generator.theme.logo import recorded_cap_height
+from generator.theme.logo import recorded_cap_height, reversed_logo
 
 _FIRST_LAYOUT_ID = 2147483649
 
