@@ -188,6 +188,35 @@ def test_a_regional_deck_maps_markdown_and_reports_jinja(project: Path):
     assert edited[0][2]["Kicker"] != again[0][2]["Kicker"] == "Region Värmland"
 
 
+def test_added_notes_a_shown_slide_and_a_link_text_are_pulled_and_a_move_is_reported(
+    project: Path,
+):
+    overlay = ("--overlay", "content/overlays/exempel.yaml")  # it hides the panel
+    prs = Presentation(str(build(*overlay)))
+    slides = by_name(prs)
+    notes = slides["tack"].notes_slide.notes_text_frame
+    notes.add_paragraph().text = "Tillagt stycke."  # a paragraph after the deck's notes
+    slides["panel"]._element.attrib.pop("show")
+    link = next(s for s in slides["tack"].shapes if s.name == "Link")
+    link.text_frame.paragraphs[0].runs[0].text = "skr.se/skriften"
+    title = slides["vad-handlar-det-om"].shapes[0]
+    title.left = Pt(100)
+    prs.save("edited.pptx")
+    result = run("pull", "edited.pptx", *overlay, "--into", "content/overlays/anna.yaml")
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        "edited.pptx: slide 2: cannot map: the shape 'Title' (it was moved or resized)",
+        "wrote content/overlays/anna.yaml (2 slides changed; 1 edit not mapped)",
+    ]
+    pulled = yaml.safe_load((project / "content/overlays/anna.yaml").read_text("utf-8"))
+    assert pulled == {
+        "slides": {"panel": {"hidden": False}, "tack": {"link": {"text": "skr.se/skriften"}}},
+        "notes": {"tack": "Tillagt stycke."},
+    }
+    rebuilt = build(*overlay, "--overlay", "content/overlays/anna.yaml")
+    assert texts(rebuilt) == texts(project / "edited.pptx")
+
+
 def test_a_drawn_text_box_is_reported_and_the_rest_is_written(project: Path):
     prs = Presentation(str(build()))
     slides = by_name(prs)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from generator.errors import DeckgenError, Diagnostic, InternalError, display_path
+from generator.errors import DeckgenError, Diagnostic, InternalError, counted, display_path
 from generator.output.save import save
 from generator.pipeline import Pipeline, Plan
 from generator.pull.diff import Built, Changes, Unmapped, compare
@@ -110,14 +110,17 @@ def _header(data: object, edited: Path, variant: Variant, into: Path, unmapped: 
     options += [f"--overlay {display_path(path)}" for path in variant.overlays]
     options += [f"--brand {variant.brand}"] if variant.brand else []
     schema = variant.content.parent / "overlay.schema.json"
-    header = [f"yaml-language-server: $schema={os.path.relpath(schema, into.parent)}"]
+    inside = into.resolve().is_relative_to(variant.content.parent.resolve())
+    header = [f"yaml-language-server: $schema={os.path.relpath(schema, into.parent)}"] * inside
     header += [
-        f"Pulled by deckgen pull from {display_path(edited)} (sha256 {digest}…), against the",
-        f"deck of: {' '.join(options)}. Build it with those options and",
-        f"--overlay {display_path(into)} after them.",
+        f"Pulled by deckgen pull from {display_path(edited)} (sha256 {digest}…): its",
+        "differences from the deck built from the same content. Build the edited deck with:",
+        f"  deckgen build {' '.join(options)} --overlay {display_path(into)}",
     ]
     if unmapped:
-        header.append(f"{unmapped} edits could not be mapped (deckgen pull listed them).")
+        header.append(
+            f"{counted(unmapped, 'edit')} could not be mapped (deckgen pull listed them)."
+        )
     if not data:
         header.append("No differences from the built deck were found.")
     return header

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from generator.content.models import DataFileField, ImageField, marked_fields
 from generator.errors import shown
-from generator.pull.fields import JINJA, FieldPath, layout_of, text_fields
+from generator.pull.fields import JINJA, FieldPath, Layout, layouts_of, text_fields
 from generator.pull.read import ShapeRead, SlideRead
 
 
@@ -229,28 +229,35 @@ def _shape_edits(have: ShapeRead | None, now: ShapeRead | None) -> list[tuple[st
     """Return the edits to one shape that no content field holds."""
     if now is None:
         assert have is not None
-        return [(f"{have.kind} {have.name!r}", "it was deleted; the layout template draws it")]
+        return [(_named(have), "it was deleted; the layout template draws it")]
     if have is None:
         return [(_described(now), "deckgen did not draw it, and no content field holds it")]
     found = []
     if now.box is not None and now.box != have.box:
-        found.append((f"{now.kind} {now.name!r}", "it was moved or resized"))
+        found.append((_named(now), "it was moved or resized"))
     if now.content != have.content:
         reason = (
             "the chart is drawn from the slide's data: change the data instead"
             if now.kind == "chart"
             else "the picture was changed; name a new one in the content instead"
         )
-        found.append((f"{now.kind} {now.name!r}", reason))
+        found.append((_named(now), reason))
     if now.looks - have.looks:
         found.append((f"the look of {now.name!r}", "Markdown has bold and italic only"))
     return found
 
 
 def _described(shape: ShapeRead) -> str:
+    """Return how a report names a shape deckgen did not draw, with its text if it has one."""
     if shape.kind == "text" and shape.text:
         return f"text box {shape.name!r} ({shown(shape.text)})"
-    return f"{shape.kind} {shape.name!r}"
+    return _named(shape)
+
+
+def _named(shape: ShapeRead) -> str:
+    """Return "the shape 'Title'", "the picture 'Photo 1'": a shape by its kind and name."""
+    kind = shape.kind if shape.kind in ("picture", "chart", "connector", "group") else "shape"
+    return f"the {kind} {shape.name!r}"
 
 
 def _text_edit(
@@ -265,24 +272,36 @@ def _text_edit(
 
     if not now.exact:
         return cannot("its formatting has no inline Markdown (bold, italic, links) to say it")
-    fields = text_fields(original.resolved, original.written)
-    layout = layout_of(have.text, fields)
-    if layout is None:
+    layouts = layouts_of(have.text, text_fields(original.resolved, original.written))
+    if not layouts:
         return cannot("no content field fills it: the layout template writes it")
-    values = layout.values(now.text)
+    readings = [_reading(layout, now.text) for layout in layouts]
+    found = [r for r in readings if isinstance(r, dict)]
+    if not found:
+        return cannot(str(readings[0]))
+    if any(r != found[0] for r in found[1:]):
+        return cannot("its fields' texts can be read out of it in more than one way")
+    return found[0]
+
+
+def _reading(layout: Layout, text: str) -> dict[FieldPath, str] | str:
+    """Return the fields that `text` changes, read with `layout`, or why it cannot be."""
+    if any(not literal for literal in layout.literals[1:-1]):
+        return "two of its fields meet with nothing between them to tell them apart"
+    values = layout.values(text)
     if values is None:
         literals = " and ".join(shown(lit) for lit in layout.literals if lit.strip())
-        return cannot(f"the layout template's own text ({literals}) changed")
+        return f"the layout template's own text ({literals}) changed"
     changed = {}
     for field_ in layout.fields:
         value = values[field_.path]
         if value == field_.shown:
             continue
         if field_.templated:
-            return cannot(f"it comes from the Jinja expression {shown(field_.written)}")
+            return f"it comes from the Jinja expression {shown(field_.written)}"
         if not value:
-            return cannot("the text was emptied; delete the slide or write a text")
+            return "the text was emptied; delete the slide or write a text"
         if any(marker in value for marker in JINJA):
-            return cannot("it holds '{{', '{%' or '{#', which an overlay would read as Jinja")
+            return "it holds '{{', '{%' or '{#', which an overlay would read as Jinja"
         changed[field_.path] = value
     return changed

@@ -79,20 +79,49 @@ def value_at(model: Any, path: FieldPath) -> Any:
     return model
 
 
-def layout_of(text: str, fields: list[Field]) -> Layout | None:
-    """Return how `text` is made of `fields`, longest fields first, each found once; None where
-    no field's text is in it."""
-    taken: list[tuple[int, int, Field]] = []
-    for field in sorted(fields, key=lambda f: -len(f.shown)):
-        start = text.find(field.shown)
-        if start < 0 or text.find(field.shown, start + 1) >= 0:
-            continue  # not there, or there twice: no telling which
-        end = start + len(field.shown)
-        if all(end <= s or start >= e for s, e, _ in taken):
-            taken.append((start, end, field))
-    if not taken:
-        return None
-    taken.sort(key=lambda t: t[0])
+#: How many ways of reading one shape's text `layouts_of` tries, where fields recur in it.
+MAX_LAYOUTS = 64
+
+
+def layouts_of(text: str, fields: list[Field]) -> list[Layout]:
+    """Return the ways `text` can be made of `fields`, longest fields first, each at one of the
+    places it stands (`skr.se` is a link's text and part of its address); none where no
+    field's text is in it."""
+    found: list[Layout] = []
+
+    def place(index: int, taken: list[tuple[int, int, Field]]) -> None:
+        if len(found) >= MAX_LAYOUTS:
+            return
+        if index == len(ordered):
+            if taken:
+                found.append(_layout(text, taken))
+            return
+        field = ordered[index]
+        starts = [s for s in _starts(text, field.shown) if _free(taken, s, len(field.shown))]
+        for start in starts:
+            place(index + 1, [*taken, (start, start + len(field.shown), field)])
+        if not starts:
+            place(index + 1, taken)
+
+    ordered = sorted(fields, key=lambda f: -len(f.shown))
+    place(0, [])
+    return found
+
+
+def _starts(text: str, part: str) -> list[int]:
+    starts, at = [], text.find(part)
+    while at >= 0:
+        starts.append(at)
+        at = text.find(part, at + 1)
+    return starts
+
+
+def _free(taken: list[tuple[int, int, Field]], start: int, length: int) -> bool:
+    return all(start + length <= s or start >= e for s, e, _ in taken)
+
+
+def _layout(text: str, taken: list[tuple[int, int, Field]]) -> Layout:
+    taken = sorted(taken, key=lambda t: t[0])
     bounds = [0, *(i for s, e, _ in taken for i in (s, e)), len(text)]
     literals = tuple(text[bounds[i] : bounds[i + 1]] for i in range(0, len(bounds), 2))
     return Layout(literals, tuple(f for _, _, f in taken))

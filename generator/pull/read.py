@@ -44,7 +44,7 @@ class ShapeRead:
     looks: frozenset[str] = frozenset()
     """What its runs set beyond Markdown: `u=sng`, `sz=2400`, a colour…, to notice a change
     that the overlay cannot carry."""
-    box: tuple[int, ...] | None = None
+    box: tuple[str, ...] | None = None
     """Its own position and size in EMU, where it sets them (a placeholder may inherit)."""
     content: str = ""
     """A digest of what a picture shows or a chart draws."""
@@ -132,16 +132,18 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _box(element: Any) -> tuple[int, ...] | None:
+def _box(element: Any) -> tuple[str, ...] | None:
+    """Return the position and size a shape sets itself, in EMU as written; None where it
+    sets none (a placeholder that keeps its layout's)."""
     xfrm = element.find("./*/a:xfrm", NS)
     if xfrm is None:
         xfrm = element.find("./p:xfrm", NS)  # a graphic frame's
     if xfrm is None:
         return None
     off, ext = xfrm.find("a:off", NS), xfrm.find("a:ext", NS)
-    if off is None or ext is None:
-        return None
-    return tuple(int(v) for v in (off.get("x"), off.get("y"), ext.get("cx"), ext.get("cy")))
+    at = (off.get("x"), off.get("y")) if off is not None else ("", "")
+    size = (ext.get("cx"), ext.get("cy")) if ext is not None else ("", "")
+    return tuple(str(value) for value in (*at, *size))
 
 
 def _text(element: Any, part: Any) -> tuple[str, frozenset[str], bool]:
