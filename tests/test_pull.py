@@ -279,6 +279,26 @@ def test_an_overlay_is_overwritten_only_with_force(project: Path):
     assert "citat-uthallighet-kopia" in into.read_text(encoding="utf-8")
 
 
+def test_an_unchanged_deck_gives_an_overlay_of_comments_only(project: Path):
+    deck = build()
+    result = run("pull", str(deck), "--into", "content/overlays/anna.yaml")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "wrote content/overlays/anna.yaml (0 slides changed)\n"
+    written = (project / "content/overlays/anna.yaml").read_text(encoding="utf-8")
+    assert written.splitlines()[-1] == "# No differences from the built deck were found."
+    assert yaml.safe_load(written) is None
+
+
+def test_into_an_overlay_the_deck_is_built_with_is_a_usage_error(project: Path):
+    overlay = "content/overlays/exempel.yaml"
+    result = run("pull", "edited.pptx", "--overlay", overlay, "--into", overlay, "--force")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: --into names an overlay the deck is built with; pull writes only the edits made"
+        " since, to go after it: name a new file"
+    )
+
+
 def test_a_missing_deck_or_one_that_is_no_pptx_is_an_error(project: Path):
     result = run("pull", "saknas.pptx", "--into", "content/overlays/anna.yaml")
     assert result.exit_code == 1

@@ -398,6 +398,11 @@ def pull(
     """
     from generator.pull import pull as pull_deck
 
+    if any(into.resolve() == overlay.resolve() for overlay in overlays):
+        raise click.UsageError(
+            "--into names an overlay the deck is built with; pull writes only the edits made"
+            " since, to go after it: name a new file"
+        )
     (variant,) = options.variants(content, region, overlays, False, brand=brand)
     pulled = pull_deck(edited, variant, Options.from_environment(templates), into, force=force)
     for line in pulled.unmapped:
