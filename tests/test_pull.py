@@ -217,6 +217,26 @@ def test_added_notes_a_shown_slide_and_a_link_text_are_pulled_and_a_move_is_repo
     assert texts(rebuilt) == texts(project / "edited.pptx")
 
 
+def test_a_chart_and_its_source_are_reported_where_their_data_file_holds_them(project: Path):
+    prs = Presentation(str(build("--region", "varmland")))
+    slide = by_name(prs)["kommuner"]
+    shapes = {shape.name: shape for shape in slide.shapes}
+    run_ = shapes["Source"].text_frame.paragraphs[0].runs[-1]
+    run_.text += " (rättad)"
+    values = shapes["Chart"].chart._chartSpace.findall(".//{*}numCache/{*}pt/{*}v")
+    values[-1].text = "1"  # a figure typed over in the chart's cache
+    prs.save("edited.pptx")
+    result = run("pull", "edited.pptx", "--region", "varmland", "--into", "ut/anna.yaml")
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        "edited.pptx: slide 5: cannot map: the chart 'Chart' (the chart is drawn from the"
+        " slide's data: change the data instead)",
+        "edited.pptx: slide 5: cannot map: the field data.source (it comes from the file"
+        " 'data/folkmangd-2023.yaml': change it there)",
+        "wrote ut/anna.yaml (0 slides changed; 2 edits not mapped)",
+    ]
+
+
 def test_a_drawn_text_box_is_reported_and_the_rest_is_written(project: Path):
     prs = Presentation(str(build()))
     slides = by_name(prs)

@@ -23,6 +23,7 @@ from generator.pull.diff import Built, Changes, Unmapped, compare
 from generator.pull.overlay import overlay_data, overlay_yaml
 from generator.pull.read import read_blob, read_edited
 from generator.source.load import parse_yaml
+from generator.source.merge import merge
 from generator.source.variant import Options, Variant
 
 
@@ -50,11 +51,11 @@ def pull(
     pipeline = Pipeline(options)
     plan, blob = pipeline.draw(variant)
     assert plan.written is not None
+    base, *overlays = plan.sources
+    raw = merge(base, overlays, regional=plan.region is not None).source.data["slides"]
     built = [
-        Built(read, resolved, written)
-        for read, resolved, written in zip(
-            read_blob(blob), plan.deck.slides, plan.written.slides, strict=True
-        )
+        Built(*slide)
+        for slide in zip(read_blob(blob), plan.deck.slides, plan.written.slides, raw, strict=True)
     ]
     changes = compare(built, slides, _taken(plan))
     lines = [_line(edited, u) for u in changes.unmapped]

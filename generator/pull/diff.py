@@ -18,6 +18,7 @@ from generator.content.models import DataFileField, ImageField, marked_fields
 from generator.errors import shown
 from generator.pull.fields import JINJA, FieldPath, Layout, layouts_of, text_fields
 from generator.pull.read import ShapeRead, SlideRead
+from generator.source.load import dotted
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class Built:
     read: SlideRead
     resolved: BaseModel
     written: BaseModel
+    raw: dict[str, Any] = field(default_factory=dict)
+    """The slide as the merged files give it, before validation loads what it names (a
+    chart's data file)."""
 
 
 def compare(built: list[Built], edited: list[SlideRead], taken: set[str]) -> Changes:
@@ -159,9 +163,13 @@ def _patch(
         if len(path) == 1:
             patch[top] = value
             continue
+        if not isinstance(original.raw.get(top), dict | list):
+            reason = f"it comes from the file {shown(str(original.raw.get(top)))}: change it there"
+            changes.unmapped.append(Unmapped(slide.number, f"the field {dotted(path)}", reason))
+            continue
         if isinstance(full.get(top), list) and _has_files(getattr(original.written, top)):
             reason = "its list also holds pictures or data files, which an overlay names anew"
-            changes.unmapped.append(Unmapped(slide.number, f"the text of {top}", reason))
+            changes.unmapped.append(Unmapped(slide.number, f"the field {dotted(path)}", reason))
             continue
         if isinstance(full.get(top), list):
             patch.setdefault(top, copy.deepcopy(full[top]))
