@@ -49,14 +49,7 @@ def pull(
         raise DeckgenError([Diagnostic(display_path(into), None, None, message)])
     slides = read_edited(edited)
     pipeline = Pipeline(options)
-    plan, blob = pipeline.draw(variant)
-    assert plan.written is not None
-    base, *overlays = plan.sources
-    raw = merge(base, overlays, regional=plan.region is not None).source.data["slides"]
-    built = [
-        Built(*slide)
-        for slide in zip(read_blob(blob), plan.deck.slides, plan.written.slides, raw, strict=True)
-    ]
+    plan, built = _built(pipeline, variant)
     changes = compare(built, slides, _taken(plan))
     lines = [_line(edited, u) for u in changes.unmapped]
     if not changes.order:
@@ -65,15 +58,38 @@ def pull(
             [Diagnostic(display_path(edited), None, None, reason)],
             summary="nothing was written; the slides it could not map:\n" + "\n".join(lines),
         )
-    ids = [b.read.id for b in built]
-    data = overlay_data(changes, ids, plan.sources, regional=plan.region is not None)
-    if data is None:
-        lines.append(_line(edited, Unmapped(0, "the slide order", "no overlay order gives it")))
-        data = overlay_data(_unordered(changes, ids), ids, plan.sources, plan.region is not None)
+    data = _ordered(changes, plan, [b.read.id for b in built], edited, lines)
     text = _checked(_header(data, edited, variant, into, len(lines)), data, into)
     _verify(pipeline, variant, into, text)
     save(text.encode("utf-8"), into)
     return Pulled(into, _counted(data), lines)
+
+
+def _built(pipeline: Pipeline, variant: Variant) -> tuple[Plan, list[Built]]:
+    """Build the variant in memory; return its plan and each slide read back, with its
+    content resolved, as written, and as the merged files give it."""
+    plan, blob = pipeline.draw(variant)
+    assert plan.written is not None
+    base, *overlays = plan.sources
+    raw = merge(base, overlays, regional=plan.region is not None).source.data["slides"]
+    slides = zip(read_blob(blob), plan.deck.slides, plan.written.slides, raw, strict=True)
+    return plan, [Built(*slide) for slide in slides]
+
+
+def _ordered(
+    changes: Changes, plan: Plan, ids: list[str], edited: Path, lines: list[str]
+) -> dict[str, Any]:
+    """Return the overlay's data in the edited order; where no order the overlay format has
+    gives it, in the built order, with a line saying so added to `lines`."""
+    regional = plan.region is not None
+    data = overlay_data(changes, ids, plan.sources, regional)
+    if data is None:
+        lines.append(_line(edited, Unmapped(0, "the slide order", "no overlay order gives it")))
+        data = overlay_data(_unordered(changes, ids), ids, plan.sources, regional)
+    if data is None:
+        message = "no overlay gives even the built deck's order with the changes"
+        raise InternalError([Diagnostic(display_path(edited), None, None, message)])
+    return data
 
 
 def _taken(plan: Plan) -> set[str]:
