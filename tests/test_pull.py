@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -331,6 +332,14 @@ def test_a_missing_deck_or_one_that_is_no_pptx_is_an_error(project: Path):
     assert result.exit_code == 1
     assert result.stderr.startswith(
         "text.pptx: error: not a PowerPoint deck (.pptx) that can be read: "
+    )
+    with zipfile.ZipFile(project / "ut.pptx", "w") as package:
+        package.writestr("../utanför.xml", "<x/>")
+    result = run("pull", "ut.pptx", "--into", "content/overlays/anna.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "ut.pptx: error: the deck is refused: the part name '../utanför.xml' leads out of the"
+        " package"
     )
     assert not (project / "content/overlays/anna.yaml").exists()
 

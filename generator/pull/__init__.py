@@ -9,7 +9,6 @@ the edited slide order. What cannot be mapped is returned, one line each, never 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, replace
@@ -47,7 +46,7 @@ def pull(
     if into.exists() and not force:
         message = "the overlay exists; pull never overwrites one: add --force, or name a new file"
         raise DeckgenError([Diagnostic(display_path(into), None, None, message)])
-    slides = read_edited(edited)
+    slides, digest = read_edited(edited)
     pipeline = Pipeline(options)
     plan, built = _built(pipeline, variant)
     changes = compare(built, slides, _taken(plan))
@@ -59,7 +58,8 @@ def pull(
             summary="nothing was written; the slides it could not map:\n" + "\n".join(lines),
         )
     data = _ordered(changes, plan, [b.read.id for b in built], edited, lines)
-    text = _checked(_header(data, edited, variant, into, len(lines)), data, into)
+    header = _header(data, edited, digest, variant, into, len(lines))
+    text = _checked(header, data, into)
     _verify(pipeline, variant, into, text)
     save(text.encode("utf-8"), into)
     return Pulled(into, _counted(data), lines)
@@ -119,9 +119,10 @@ def _counted(data: dict[str, Any] | None) -> int:
     return len({i for key in ("slides", "drop", "hide", "notes") for i in data.get(key, ())})
 
 
-def _header(data: object, edited: Path, variant: Variant, into: Path, unmapped: int) -> list[str]:
+def _header(
+    data: object, edited: Path, digest: str, variant: Variant, into: Path, unmapped: int
+) -> list[str]:
     """Return the overlay's header: what it was pulled from, and how to build with it."""
-    digest = hashlib.sha256(edited.read_bytes()).hexdigest()[:12]
     options = [f"--content {display_path(variant.content)}"]
     options += [f"--region {variant.region}"] if variant.region else []
     options += [f"--overlay {display_path(path)}" for path in variant.overlays]
@@ -130,7 +131,7 @@ def _header(data: object, edited: Path, variant: Variant, into: Path, unmapped: 
     inside = into.resolve().is_relative_to(variant.content.parent.resolve())
     header = [f"yaml-language-server: $schema={os.path.relpath(schema, into.parent)}"] * inside
     header += [
-        f"Pulled by deckgen pull from {display_path(edited)} (sha256 {digest}…): its",
+        f"Pulled by deckgen pull from {display_path(edited)} (sha256 {digest[:12]}…): its",
         "differences from the deck built from the same content. Build the edited deck with:",
         f"  deckgen build {' '.join(options)} --overlay {display_path(into)}",
     ]

@@ -21,13 +21,18 @@ from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 
 from generator.errors import DeckgenError, Diagnostic, display_path
+from generator.files import read_input
 from generator.officexml import CHART_NS, NSMAP
 from generator.pull.markdown import Piece, faithful, markdown
 from generator.render.pptx_private import part_element
+from generator.render.template import MAX_TEMPLATE_BYTES, check_package
 
 NS = {**NSMAP, "c": CHART_NS}
 _A = f"{{{NS['a']}}}"
 _R = f"{{{NS['r']}}}"
+#: The largest deck pull reads: as large as a template may be (its zip is then checked as a
+#: template's is, for what it unpacks to).
+MAX_DECK_BYTES = MAX_TEMPLATE_BYTES
 #: Run properties that Markdown can say (bold, italic, a link) or that carry no look.
 _SAID = {"b", "i", "lang", "altLang", "dirty", "err", "noProof", "smtClean", "smtId", "bmk"}
 
@@ -66,17 +71,31 @@ class SlideRead:
     """Shapes that share a name with an earlier one on the slide (a copy pasted in place)."""
 
 
-def read_edited(path: Path) -> list[SlideRead]:
-    """Read the deck a speaker sent back; raise `DeckgenError` if it is not a PowerPoint deck."""
+def read_edited(path: Path) -> tuple[list[SlideRead], str]:
+    """Read the deck a speaker sent back, from wherever it is; return its slides and the
+    sha256 of its bytes. Raise `DeckgenError` if it is not a PowerPoint deck, or too big."""
     where = display_path(path)
-    if not path.is_file():
+    if not path.exists() or path.is_dir():
         reason = "is a folder, not a .pptx file" if path.is_dir() else "no such file"
         raise DeckgenError([Diagnostic(where, None, None, reason)])
+    blob = read_input(path, MAX_DECK_BYTES, (path.parent,))
     try:
-        return read_blob(path.read_bytes())
+        unsafe = _unsafe(blob)
+        if unsafe is not None:
+            raise DeckgenError([Diagnostic(where, None, None, f"the deck is refused: {unsafe}")])
+        return read_blob(blob), hashlib.sha256(blob).hexdigest()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         message = f"not a PowerPoint deck (.pptx) that can be read: {exc}"
         raise DeckgenError([Diagnostic(where, None, None, message)]) from None
+
+
+def _unsafe(blob: bytes) -> str | None:
+    """Return why python-pptx must not read the deck (too big, a zip bomb, a DTD), if it must
+    not: the checks a user's template passes."""
+    if len(blob) > MAX_DECK_BYTES:
+        return f"it is larger than {MAX_DECK_BYTES >> 20} MB"
+    with zipfile.ZipFile(io.BytesIO(blob)) as package:
+        return check_package(package)
 
 
 def read_blob(blob: bytes) -> list[SlideRead]:
