@@ -374,15 +374,15 @@ def pull(
     the edited one with it, slide by slide (by the slide ids deckgen writes as slide names)
     and shape by shape. It writes what an overlay can say: changed texts, each in the content
     field it came from (bold and italic as **bold** and *italic*), notes, hidden slides,
-    deleted slides, the slide order, and quote slides copied with Duplicate Slide (each a new
-    slide, `<id>-kopia`). Build with the same options and the overlay after them to get the
-    edited texts back.
+    deleted slides, the slide order, and slides copied with Duplicate Slide, such as a quote
+    (each a new slide, `<id>-kopia`). Build with the same options and the overlay after them
+    to get the edited texts back.
 
     Edits an overlay cannot say are listed, one line each, and left out of it: a text box or
     picture the speaker added, a changed picture or chart, a moved shape, a text that comes
-    from a Jinja expression (the region's name), a slide without an id (added in PowerPoint,
-    or the whole deck re-saved by LibreOffice, which drops slide names). An existing overlay
-    is never overwritten without --force.
+    from a Jinja expression (the region's name) or a data file, a slide without an id (added
+    in PowerPoint, or the whole deck re-saved by LibreOffice, which drops slide names). An
+    existing overlay is never overwritten without --force.
 
     \b
     Examples:
@@ -394,6 +394,7 @@ def pull(
     Exit status:
       0   the overlay was written and holds every edit
       1   an error: no such file, not a .pptx, no slide ids, the overlay exists
+      2   a usage error, such as --into naming one of the --overlay files
       3   the overlay was written; the edits listed could not be mapped
     """
     from generator.pull import pull as pull_deck
