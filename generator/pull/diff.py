@@ -117,7 +117,10 @@ def _copy(changes: Changes, original: Built, slide: SlideRead, taken: set[str]) 
     entry.pop("hidden", None)
     if slide.hidden:
         entry["hidden"] = True
-    if slide.notes != original.read.notes:
+    if any(marker in slide.notes for marker in JINJA) or not slide.notes_exact:
+        reason = "they hold Jinja marks ({{, {%, {#) or formatting inline Markdown cannot say"
+        changes.unmapped.append(Unmapped(slide.number, "the notes of the copy", reason))
+    elif slide.notes != original.read.notes:
         entry.pop("notes", None)
         if slide.notes:
             entry["notes"] = slide.notes
@@ -217,6 +220,9 @@ def _mapped(changes: Changes, original: Built, slide: SlideRead) -> dict[FieldPa
     to `changes`."""
     values: dict[FieldPath, str] = {}
     built = original.read.shapes
+    if slide.layout != original.read.layout:
+        reason = f"the layout template chooses it ({original.read.layout!r})"
+        changes.unmapped.append(Unmapped(slide.number, f"the layout {slide.layout!r}", reason))
     for name in [*built, *(n for n in slide.shapes if n not in built)]:
         have, now = built.get(name), slide.shapes.get(name)
         for what, reason in _shape_edits(have, now):

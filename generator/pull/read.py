@@ -138,7 +138,7 @@ def _shape(element: Any, tag: str, part: Any) -> ShapeRead:
         rid = blip.get(f"{_R}embed") if blip is not None else None
         image = part.related_part(rid).blob if rid else b""
         return ShapeRead(named, "picture", box=box, content=_digest(image))
-    if tag == "graphicFrame":
+    if tag == "graphicFrame" and element.find(".//c:chart", NS) is not None:
         chart = element.find(".//c:chart", NS)
         rid = chart.get(f"{_R}id") if chart is not None else None
         drawn = etree.tostring(part_element(part.related_part(rid)), method="c14n") if rid else b""
