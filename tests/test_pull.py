@@ -367,6 +367,7 @@ def test_pull_help_teaches_with_examples():
         ([Piece("2*3 och [a]_b")], "2\\*3 och \\[a\\]\\_b"),
         ([Piece("rad ett"), Piece("\n"), Piece("rad två")], "rad ett\nrad två"),
         ([Piece("skr.se", link="https://skr.se")], "[skr.se](https://skr.se)"),
+        ([Piece("rad ett "), Piece("\n"), Piece("  rad två")], "rad ett\nrad två"),
     ],
 )
 def test_runs_come_back_as_the_markdown_that_reads_as_them(pieces: list[Piece], expected: str):

@@ -15,6 +15,8 @@ from generator.content.inline import LINE_BREAK, Run, parse_inline
 
 #: Characters that inline Markdown would read as markup; a backslash keeps each one text.
 _MARKUP = re.compile(r"([\\*_\[\]<>`])")
+#: Spaces around a line break, which Markdown drops (two before one would make it a hard break).
+_AROUND_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 #: Where a Markdown link's address needs angle brackets.
 _BARE_URL = re.compile(r"^[^\s()<>]+$")
 
@@ -77,12 +79,14 @@ def _signature(paragraphs: list[list[Piece]]) -> list[list[tuple[str, bool, bool
 def _collapsed(
     chars: list[tuple[str, bool, bool, str | None]],
 ) -> list[tuple[str, bool, bool, str | None]]:
-    """Return `chars` with the spaces before a line break left out, as Markdown drops them."""
+    """Return `chars` with the spaces around a line break left out, as Markdown drops them."""
     kept: list[tuple[str, bool, bool, str | None]] = []
     for char in chars:
         if char[0] == LINE_BREAK:
             while kept and kept[-1][0] == " ":
                 kept.pop()
+        elif char[0] == " " and kept and kept[-1][0] == LINE_BREAK:
+            continue
         kept.append(char)
     return kept
 
@@ -91,7 +95,7 @@ def _paragraph(pieces: list[Piece]) -> str:
     parts: list[str] = []
     for group in _grouped(pieces):
         parts.append(_formatted(group))
-    return "".join(parts).strip()
+    return _AROUND_BREAK.sub("\n", "".join(parts)).strip()
 
 
 def _grouped(pieces: list[Piece]) -> list[Piece]:
