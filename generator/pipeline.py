@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import unicodedata
@@ -49,6 +50,11 @@ class Plan:
     """What the merge of its region file and overlays warned of; the deck is built anyway."""
     logo_negative: Path | None = None
     """The logo for layouts on a dark background, where the brand has one."""
+    written: Deck | None = None
+    """The deck as its files write it, merged and checked but with its Jinja not resolved:
+    what `deckgen pull` maps a slide's text back to."""
+    sources: tuple[Source, ...] = ()
+    """The base deck, then the region file and each overlay, as loaded."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +156,8 @@ class Pipeline:
         source = merged.source
         facts = region[1].region if region else None
         roots = (variant.content.parent, self.templates)
-        deck = figure_data(resolve(validate(source, roots), source, facts), source, roots)
+        written = validate(source, roots)
+        deck = figure_data(resolve(written, source, facts), source, roots)
         master = self.master
         brand_name = variant.brand or deck.brand
         branding = self.brand(brand_name)
@@ -181,26 +188,38 @@ class Pipeline:
             brand_name=brand_name,
             template=template,
             warnings=(*merged.warnings, *left_out),
+            written=written,
+            sources=(base, *([region[0]] if region else []), *overlays),
         )
+
+    def draw(self, variant: Variant) -> tuple[Plan, bytes]:
+        """Plan and render a variant in memory: its plan and the deck's bytes, nothing
+        written (what `deckgen pull` compares an edited deck with)."""
+        ready, blob, _ = self._draw(variant)
+        return ready, blob
+
+    def _draw(self, variant: Variant) -> tuple[Plan, bytes, datetime.datetime]:
+        ready = self.plan(variant)
+        from generator.render import render  # python-pptx loads only for a deck to draw
+
+        moment = build_moment(ready.deck.date, self.options.source_date_epoch)
+        blob = render(
+            ready.deck.meta(),
+            ready.specs,
+            ready.master,
+            ready.brand,
+            ready.logo,
+            moment,
+            ready.template,
+            (variant.content.parent, self.templates),
+            ready.logo_negative,
+        )
+        return ready, blob, moment
 
     def build(self, variant: Variant, output: Path) -> Built:
         """Build a variant into `output/`; return where it went and what it was built from."""
         with track() as used:
-            ready = self.plan(variant)
-            from generator.render import render  # python-pptx loads only for a deck to draw
-
-            moment = build_moment(ready.deck.date, self.options.source_date_epoch)
-            blob = render(
-                ready.deck.meta(),
-                ready.specs,
-                ready.master,
-                ready.brand,
-                ready.logo,
-                moment,
-                ready.template,
-                (variant.content.parent, self.templates),
-                ready.logo_negative,
-            )
+            ready, blob, moment = self._draw(variant)
             base_title = self.base_title(variant.content)
         if ready.template is not None and self.verify is not None:
             brand_file = self.templates / "brands" / f"{ready.brand_name}.yaml"

@@ -12,7 +12,7 @@ import click
 from generator import __version__
 from generator.app import options
 from generator.app.report import Reporter
-from generator.errors import EXIT_FINDINGS, EXIT_INTERNAL, counted
+from generator.errors import EXIT_FINDINGS, EXIT_INTERNAL, counted, display_path
 from generator.source.variant import Options
 
 if TYPE_CHECKING:  # the command line loads pydantic only when a command needs it
@@ -61,6 +61,8 @@ def main() -> None:
       deckgen preview --all     render them to PNG and write output/index.html, a gallery
       deckgen schema -o content/deck.schema.json
                                 JSON Schema of the content, for editors
+      deckgen pull edited.pptx --into content/overlays/anna.yaml
+                                a deck edited in PowerPoint back to an overlay file
 
     Errors name file:line:column; deckgen reports them all, then exits.
 
@@ -70,7 +72,8 @@ def main() -> None:
       1   an error in the content, a region file, an overlay, a brand or a template
       2   a usage error: an unknown option, a missing argument, an empty --region, a
           --brand that is not a brand's name
-      3   deckgen check found problems at or above --fail-on
+      3   deckgen check found problems at or above --fail-on; deckgen pull wrote an
+          overlay but could not map some edits
       4   an external tool (LibreOffice's soffice, poppler's pdftoppm) is missing or failed
       70  an internal error: a bug in deckgen (DECKGEN_TRACEBACK=1 shows where)
       130, 143  build --all stopped by SIGINT (Ctrl-C) or SIGTERM; written decks recorded
@@ -338,6 +341,77 @@ def check(
     summary = ", ".join((counted(errors, "error"), counted(warnings, "warning")))
     click.echo(f"{counted(len(decks), 'deck')} checked: {summary}")
     if errors or (fail_on == "warning" and warnings):
+        raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+@main.command(short_help="An edited deck back to an overlay: pull EDITED.pptx --into FILE.")
+@click.argument("edited", type=click.Path(path_type=Path))
+@click.option(
+    "--into",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The overlay file to write, such as content/overlays/anna.yaml.",
+)
+@click.option("--force", is_flag=True, help="Overwrite the overlay file if it exists.")
+@options.CONTENT
+@options.TEMPLATES
+@options.REGION
+@options.OVERLAYS
+@options.BRAND
+def pull(
+    edited: Path,
+    into: Path,
+    force: bool,
+    content: Path,
+    templates: Path,
+    region: str | None,
+    overlays: tuple[Path, ...],
+    brand: str | None,
+) -> None:
+    """Write the edits made to a deck in PowerPoint as an overlay file.
+
+    Give the options the deck was built with: pull builds that deck in memory and compares
+    the edited one with it, slide by slide (by the slide ids deckgen writes as slide names)
+    and shape by shape. It writes what an overlay can say: changed texts, each in the content
+    field it came from (bold and italic as **bold** and *italic*), notes, hidden slides,
+    deleted slides, the slide order, and slides copied with Duplicate Slide, such as a quote
+    (each a new slide, `<id>-kopia`). Build with the same options and the overlay after them
+    to get the edited texts back.
+
+    Edits an overlay cannot say are listed, one line each, and left out of it: a text box or
+    picture the speaker added, a changed picture or chart, a moved shape, a text that comes
+    from a Jinja expression (the region's name) or a data file, a slide without an id (added
+    in PowerPoint, or the whole deck re-saved by LibreOffice, which drops slide names). An
+    existing overlay is never overwritten without --force.
+
+    \b
+    Examples:
+      deckgen pull ~/Hämtade/talk.pptx --into content/overlays/anna.yaml
+      deckgen pull talk.pptx --region varmland --into content/overlays/anna.yaml
+      deckgen build --region varmland --overlay content/overlays/anna.yaml
+
+    \b
+    Exit status:
+      0   the overlay was written and holds every edit
+      1   an error: no such file, not a .pptx, no slide ids, the overlay exists
+      2   a usage error, such as --into naming one of the --overlay files
+      3   the overlay was written; the edits listed could not be mapped
+    """
+    from generator.pull import pull as pull_deck
+
+    if any(into.resolve() == overlay.resolve() for overlay in overlays):
+        raise click.UsageError(
+            "--into names an overlay the deck is built with; pull writes only the edits made"
+            " since, to go after it: name a new file"
+        )
+    (variant,) = options.variants(content, region, overlays, False, brand=brand)
+    pulled = pull_deck(edited, variant, Options.from_environment(templates), into, force=force)
+    for line in pulled.unmapped:
+        click.echo(line)
+    left = f"; {counted(len(pulled.unmapped), 'edit')} not mapped" if pulled.unmapped else ""
+    changed = counted(pulled.changes, "slide")
+    click.echo(f"wrote {display_path(pulled.path)} ({changed} changed{left})")
+    if pulled.unmapped:
         raise click.exceptions.Exit(EXIT_FINDINGS)
 
 
