@@ -99,7 +99,7 @@ def test_a_5000_character_word_runs_off_the_slide_and_is_an_error(
         (
             f"slides:\n  vad-handlar-det-om:\n    body: Ett ord {LONG} och mer\n",
             "the word '" + "a" * 40 + "'… (5000 characters) is wider than its box 'Body': at "
-            "least 16200 pt on a line of 848 pt, so it needs at least 360 pt of the box's 300 pt "
+            "least 16200 pt on a line of 560 pt, so it needs at least 522 pt of the box's 300 pt "
             "(estimated, as the deck was not rendered) [overflow]",
         ),
     ],
