@@ -22,7 +22,7 @@ from generator.layout.spec import MasterSpec, SlideSpec, TemplateInfo, TemplateP
 from generator.output.manifest import MANIFEST, Manifest
 from generator.output.save import build_moment, normalize_zip, save
 from generator.source.load import Source, load_yaml
-from generator.source.merge import Inputs
+from generator.source.merge import merge
 from generator.source.variant import NATIONAL, Options, Variant, overlay_roots, region_paths
 from generator.theme.brand import Brand, Branding, load_brand, template_plan
 from generator.theme.contrast import legible, legible_placeholders
@@ -53,8 +53,8 @@ class Plan:
     written: Deck | None = None
     """The deck as its files write it, merged and checked but with its Jinja not resolved:
     what `deckgen pull` maps a slide's text back to."""
-    sources: Inputs | None = None
-    """The base deck, the region file and the overlays, as loaded."""
+    sources: tuple[Source, ...] = ()
+    """The base deck, then the region file and each overlay, as loaded."""
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,7 @@ class Pipeline:
             load_overlay(path, Overlay, overlay_roots(variant.content, path))[0]
             for path in variant.overlays
         ]
-        inputs = Inputs(base, region[0] if region else None, tuple(overlays))
-        merged = inputs.merged()
+        merged = merge(base, overlays, region=region[0] if region else None)
         source = merged.source
         facts = region[1].region if region else None
         roots = (variant.content.parent, self.templates)
@@ -190,7 +189,7 @@ class Pipeline:
             template=template,
             warnings=(*merged.warnings, *left_out),
             written=written,
-            sources=inputs,
+            sources=(base, *([region[0]] if region else []), *overlays),
         )
 
     def draw(self, variant: Variant) -> tuple[Plan, bytes]:
