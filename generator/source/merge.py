@@ -203,6 +203,24 @@ class Merged:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """The files one deck is merged from, as loaded: its base deck, its region file (for a
+    region's deck) and its overlays, in order."""
+
+    base: Source
+    region: Source | None = None
+    overlays: tuple[Source, ...] = ()
+
+    def merged(self, *more: Source) -> Merged:
+        """Merge them, with `more` overlays applied after the deck's own."""
+        return merge(self.base, [*self.overlays, *more], region=self.region)
+
+    def files(self) -> tuple[Source, ...]:
+        """The region file and the overlays, in the order they apply."""
+        return (*([self.region] if self.region else []), *self.overlays)
+
+
 def merge(base: Source, overlays: list[Source], *, region: Source | None = None) -> Merged:
     """Return `base` with the region file `region` applied, then each overlay in order, then
     `only:` slides kept or left out (a deck with a region file is a region's deck).
