@@ -269,17 +269,30 @@ class _Session:
 
 def _stop(process: subprocess.Popen[bytes], grace: float) -> None:
     """Wait `grace` seconds for `process` to exit, then kill its process group (soffice is a
-    launcher, oosplash, and soffice.bin under it), and reap it."""
+    launcher, oosplash, and soffice.bin under it), reap it, and wait until the group is
+    empty: soffice.bin, orphaned, is reaped by init a moment later."""
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(grace)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    deadline = time.monotonic() + QUIT_TIMEOUT
+    while _group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
     if process.stdout is not None:
         process.stdout.close()
     if process.stdin is not None:
         with contextlib.suppress(OSError):
             process.stdin.close()
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a process is left in the process group `pgid`."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _end_all(running: list[_Session], *, graceful: bool = True) -> None:
