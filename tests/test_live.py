@@ -85,12 +85,15 @@ def titles(pdf: Path) -> list[str]:
 
 
 def group_alive(pgid: int) -> bool:
-    """Whether any process is left in the process group `pgid`."""
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    """Whether `ps` lists a process in the process group `pgid` that has not exited (a zombie
+    waits for init to reap it)."""
+    listed = subprocess.run(
+        ["ps", "-e", "-o", "pgid=,stat="], capture_output=True, text=True, check=True
+    ).stdout
+    return any(
+        int(group) == pgid and not state.startswith("Z")
+        for group, state in map(str.split, listed.splitlines())
+    )
 
 
 def profile_of(pid: int) -> Path:
@@ -292,6 +295,21 @@ def test_a_python_without_uno_is_a_tool_error(deck: Path, tmp_path: Path):
         f"soffice: error: LibreOffice did not start: {sys.executable} cannot import uno: "
         "No module named 'uno'"
     )
+
+
+@pytest.mark.skipif(UNO_PYTHON is None, reason="needs a Python that can import uno")
+def test_a_soffice_that_does_not_start_is_a_tool_error_with_what_it_said(
+    deck: Path, tmp_path: Path
+):
+    soffice = tmp_path / "soffice"
+    soffice.write_text("#!/bin/sh\necho 'soffice: a broken install' >&2\nexit 1\n")
+    soffice.chmod(0o755)
+    with pytest.raises(ToolError) as raised:
+        LiveOffice(soffice=str(soffice)).pdf(deck, tmp_path / "out.pdf")
+    assert str(raised.value) == (
+        "soffice: error: LibreOffice did not start: soffice: a broken install"
+    )
+    assert list(tmp_path.iterdir()) == [soffice]
 
 
 def test_a_missing_deck_is_a_tool_error(tmp_path: Path):

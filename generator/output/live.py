@@ -47,8 +47,8 @@ EXPORT_TIMEOUT = 60.0
 START_TIMEOUT = 60.0
 #: Seconds soffice and the bridge get to quit on their own before they are killed.
 QUIT_TIMEOUT = 10.0
-#: Pythons that may have LibreOffice's uno, after LibreOffice's own (program/python, beside
-#: soffice, in LibreOffice's own builds): Debian's and Fedora's, with python3-uno.
+#: Pythons that may have LibreOffice's uno, after LibreOffice's own (beside soffice in
+#: LibreOffice's own builds; in Resources on macOS): Debian's and Fedora's, with python3-uno.
 _SYSTEM_PYTHONS = ("/usr/bin/python3",)
 
 
@@ -56,9 +56,10 @@ class LiveOffice:
     """A LibreOffice that stays running: started once, lazily, on the first call; every later
     export reuses it. A context manager; close() ends soffice and its helper.
 
-    One export runs at a time: callers on other threads wait for it. If soffice dies, the next
-    export starts it again (once per export); an export that takes longer than `timeout`
-    seconds ends it."""
+    One export runs at a time: callers on other threads wait for it. If soffice dies, the
+    export starts it again, once; an export that takes longer than `timeout` seconds ends it,
+    and the next export starts it again. Every PDF's language (/Lang) is `locale`, whatever
+    the deck's: LibreOffice writes its own locale there (see generator.output.pdf)."""
 
     def __init__(
         self,
@@ -188,13 +189,11 @@ class _Session:
             )
             answer = session.reply(START_TIMEOUT + QUIT_TIMEOUT)
         except (OSError, _Died, _TimedOut) as failed:
-            session.end(graceful=False)
-            detail = session.said() or str(failed)
-            raise _error("soffice", f"LibreOffice did not start: {detail}") from None
-        if not answer.get("ready"):
-            session.end(graceful=False)
-            raise _error("soffice", f"LibreOffice did not start: {answer.get('error')}")
-        return session
+            answer = {"error": session.said() or str(failed)}
+        if answer.get("ready"):
+            return session
+        session.end(graceful=False)
+        raise _error("soffice", f"LibreOffice did not start: {answer.get('error')}")
 
     def spawn(self, command: list[str], *, piped: bool) -> subprocess.Popen[bytes]:
         """Start `command` in its own process group, its errors to the log; its standard input
@@ -231,14 +230,18 @@ class _Session:
                 self.check_running()
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise _TimedOut
+                    raise _TimedOut(f"no answer in {timeout:g} s")
                 if selector.select(min(remaining, 0.25)):
                     chunk = os.read(stdout.fileno(), 1 << 16)
                     if not chunk:
                         raise _Died("the UNO bridge exited")
                     self.buffer += chunk
         line, _, self.buffer = self.buffer.partition(b"\n")
-        answer: dict[str, Any] = json.loads(line)
+        try:
+            answer: dict[str, Any] = json.loads(line)
+        except ValueError:
+            said = line.decode("utf-8", "replace").strip()
+            raise _Died(f"the UNO bridge said {said!r}") from None
         return answer
 
     def check_running(self) -> None:
@@ -287,12 +290,29 @@ def _stop(process: subprocess.Popen[bytes], grace: float) -> None:
 
 
 def _group_alive(pgid: int) -> bool:
-    """Whether a process is left in the process group `pgid`."""
+    """Whether a process that has not exited is left in the process group `pgid`. Exited ones
+    (zombies) do not count: where deckgen runs as a container's init, nothing reaps them."""
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
         return False
-    return True
+    states = _group_states(pgid)
+    return states is None or any(state != "Z" for state in states)
+
+
+def _group_states(pgid: int) -> list[str] | None:
+    """Return the states of the processes in group `pgid` ("Z" for a zombie) from Linux's
+    /proc, or None where there is no /proc to read."""
+    if not Path("/proc/self/stat").exists():
+        return None
+    states = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            # pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses.
+            fields = stat.read_text("utf-8", "replace").rpartition(")")[2].split()
+            if int(fields[2]) == pgid:
+                states.append(fields[0])
+    return states
 
 
 def _end_all(running: list[_Session], *, graceful: bool = True) -> None:
@@ -332,7 +352,8 @@ def _uno_python(soffice: str) -> str:
     """Return a Python that can import uno: LibreOffice's own, else the system's; raise
     `ToolError` saying what to install where there is none."""
     program = Path(soffice).resolve().parent
-    for python in (program / "python", *map(Path, _SYSTEM_PYTHONS)):
+    own = (program / "python", program / "python.exe", program.parent / "Resources" / "python")
+    for python in (*own, *map(Path, _SYSTEM_PYTHONS)):
         if python.is_file() and _imports_uno(python):
             return str(python)
     message = (
