@@ -103,6 +103,17 @@ def profile_of(pid: int) -> Path:
     return Path(found.removeprefix("-env:UserInstallation=file://"))
 
 
+def sockets_of(pid: int) -> list[Path]:
+    """The sockets in /tmp that a running soffice listens on: its UNO pipe, and the pipe for its
+    profile."""
+    arguments = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    (accept,) = [a for a in arguments if a.startswith("--accept=pipe,name=")]
+    pipe = accept.removeprefix("--accept=pipe,name=").split(";")[0]
+    found = [Path("/tmp") / f"OSL_PIPE_{os.getuid()}_{pipe}"]
+    assert found[0].is_socket()
+    return found
+
+
 def wait_gone(pgid: int, seconds: float = 20) -> bool:
     deadline = time.monotonic() + seconds
     while group_alive(pgid) and time.monotonic() < deadline:
@@ -221,6 +232,7 @@ def test_an_export_that_takes_too_long_ends_soffice(deck: Path, tmp_path: Path):
         office._session()  # started outside the export's time
         pid = office.pid
         assert pid is not None
+        sockets = sockets_of(pid)
         with pytest.raises(ToolError) as raised:
             office.pdf(deck, tmp_path / "slow.pdf")
         assert str(raised.value) == (
@@ -228,6 +240,7 @@ def test_an_export_that_takes_too_long_ends_soffice(deck: Path, tmp_path: Path):
         )
         assert office.pid is None
         assert not group_alive(pid)
+        assert [socket for socket in sockets if socket.exists()] == []
         assert list(tmp_path.iterdir()) == []
 
 
@@ -250,14 +263,22 @@ def test_a_deckgen_that_ends_without_closing_leaves_no_soffice(
     deck: Path, tmp_path: Path, end: str
 ):
     """At the interpreter's exit the office closes; where deckgen is killed, the bridge sees
-    its input end and asks soffice to terminate (the profile is left in the temp folder)."""
+    its input end and asks soffice to terminate, and only the profile is left behind."""
     copy = shutil.copy(deck, tmp_path / "deck.pptx")
+    temp = tmp_path / "temp"
+    temp.mkdir()
     ran = subprocess.run(
-        [sys.executable, "-c", ENDS, str(copy), end], capture_output=True, text=True, check=False
+        [sys.executable, "-c", ENDS, str(copy), end],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TMPDIR": str(temp)},
     )
     pid = int(ran.stdout)
     assert ran.returncode == (0 if end == "exits" else -signal.SIGKILL), ran.stderr
     assert wait_gone(pid)
+    left = [path.name.split("-")[:2] for path in temp.iterdir()]
+    assert left == ([] if end == "exits" else [["deckgen", "live"]])
 
 
 def test_no_soffice_is_a_tool_error_saying_what_to_install(

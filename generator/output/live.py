@@ -19,6 +19,7 @@ pictures) and the hidden slides too, so that page n is slide n. POSIX only (proc
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import selectors
@@ -170,6 +171,7 @@ class _Session:
         self.soffice: subprocess.Popen[bytes] | None = None
         self.bridge: subprocess.Popen[bytes] | None = None
         self.buffer = b""
+        self.pipe = f"deckgen-{uuid.uuid4().hex}"
 
     @classmethod
     def start(cls, soffice: str, python: str, locale: str) -> _Session:
@@ -179,7 +181,7 @@ class _Session:
         settings = session.profile / "user" / "registrymodifications.xcu"
         settings.parent.mkdir()
         settings.write_text(_SETTINGS.format(locale=locale), "utf-8")
-        pipe = f"deckgen-{uuid.uuid4().hex}"
+        pipe = session.pipe
         try:
             session.soffice = session.spawn(
                 _soffice_command(soffice, session.profile, pipe), piped=False
@@ -268,6 +270,8 @@ class _Session:
             _stop(process, QUIT_TIMEOUT if graceful else 0)
         self.log.close()
         shutil.rmtree(self.profile, ignore_errors=True)
+        for socket in _sockets(self.pipe, self.profile):
+            socket.unlink(missing_ok=True)
 
 
 def _stop(process: subprocess.Popen[bytes], grace: float) -> None:
@@ -331,6 +335,16 @@ def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
     """Return a pipe that `_Session.spawn` opened."""
     assert stream is not None, "spawned with stdin and stdout as pipes"
     return stream
+
+
+def _sockets(pipe: str, profile: Path) -> list[Path]:
+    """Return the sockets soffice makes in /tmp, which it removes as it quits but leaves
+    behind when it is killed: the UNO pipe `pipe`, and the one that makes a second soffice of
+    the same `profile` hand over to the first (named, in LibreOffice 7.4, by the MD5 of the
+    profile's URL in UTF-16, each byte in hex without leading zeros)."""
+    digest = hashlib.md5(profile.as_uri().encode("utf-16-le"), usedforsecurity=False).digest()
+    single = "SingleOfficeIPC_" + "".join(f"{byte:x}" for byte in digest)
+    return [Path("/tmp") / f"OSL_PIPE_{os.getuid()}_{name}" for name in (pipe, single)]
 
 
 def _soffice_command(soffice: str, profile: Path, pipe: str) -> list[str]:
