@@ -96,7 +96,8 @@ class LiveOffice:
     @property
     def pid(self) -> int | None:
         """The running soffice's process id (its process group's too), or None."""
-        return _started(self._running[0].soffice).pid if self._running else None
+        running = self._running[:1]  # another thread may end it meanwhile
+        return _started(running[0].soffice).pid if running else None
 
     def pdf(self, deck: Path, target: Path, *, pages: Sequence[int] | None = None) -> Path:
         """Export `deck` to the PDF `target`, hidden slides included (so page n is slide n),
@@ -186,11 +187,14 @@ class _Session:
             session.soffice = session.spawn(
                 _soffice_command(soffice, session.profile, pipe), piped=False
             )
+            bridge = [python, str(BRIDGE), pipe, str(START_TIMEOUT)]
             session.bridge = session.spawn(
-                [python, str(BRIDGE), pipe, str(START_TIMEOUT)], piped=True
+                [*bridge, str(session.soffice.pid), str(session.profile)], piped=True
             )
             answer = session.reply(START_TIMEOUT + QUIT_TIMEOUT)
-        except (OSError, _Died, _TimedOut) as failed:
+        except OSError as failed:  # soffice or the Python cannot be run
+            answer = {"error": str(failed)}
+        except (_Died, _TimedOut) as failed:  # what soffice said as it failed, if anything
             answer = {"error": session.said() or str(failed)}
         if answer.get("ready"):
             return session
@@ -259,10 +263,12 @@ class _Session:
         return next((line.strip() for line in reversed(lines) if line.strip()), "")
 
     def end(self, *, graceful: bool = True) -> None:
-        """End the bridge and soffice, gracefully where `graceful` (the bridge, at the end of
-        its input, asks soffice to terminate), and remove the profile."""
+        """End the bridge and soffice, gracefully where `graceful` (the bridge, told to quit,
+        asks soffice to terminate), and remove the profile and soffice's sockets."""
         if self.bridge is not None:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):  # BrokenPipeError: the bridge has exited
+                if graceful:
+                    _pipe(self.bridge.stdin).write(b'{"quit": true}\n')
                 _pipe(self.bridge.stdin).close()
         for process in (self.bridge, self.soffice):
             if process is None:

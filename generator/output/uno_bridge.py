@@ -4,30 +4,39 @@ It is run, never imported by deckgen, by a Python that can import LibreOffice's 
 /usr/bin/python3 with python3-uno, or LibreOffice's own program/python), which is seldom the
 Python deckgen runs in. It uses the standard library and `uno` only.
 
-    python3 uno_bridge.py PIPE SECONDS
+    python3 uno_bridge.py PIPE SECONDS SOFFICE_PID PROFILE
 
 It connects to the soffice that listens on the named pipe PIPE (trying for SECONDS while soffice
 starts), says {"ready": true}, then reads one JSON request a line from standard input and
 answers each with one JSON line on standard output:
 
-    {"deck": "/abs/deck.pptx", "target": "/abs/out.pdf", "filter": {name: {type, value}}}
+    {"deck": "/abs/deck.pptx", "target": "/abs/out.pdf", "filter": {name: {type, value}},
+     "last": the highest slide number asked for, or 0}
     -> {"ok": true}
     -> {"error": "one line", "kind": "open" | "pages" | "export" | "gone"}
 
-"gone" means soffice itself stopped answering. At the end of its input it asks soffice to
-terminate, so that a parent that dies leaves no LibreOffice behind.
+"gone" means soffice itself stopped answering. {"quit": true} asks soffice to terminate and
+ends the bridge; deckgen then removes soffice's PROFILE. Where deckgen ends without saying so
+(killed), the bridge sees its input end, asks soffice to terminate, waits for the process
+SOFFICE_PID to exit (killing its process group if it does not) and removes PROFILE itself, so
+that no LibreOffice is left behind.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
+import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
+#: Seconds soffice gets to quit before it is killed, where deckgen is gone.
+_QUIT = 10.0
 #: The PDF export filter's option types, as pdf.py's JSON gives them, to Python's.
 _TYPES: dict[str, Callable[[str], object]] = {
     "boolean": lambda value: value.lower() == "true",
@@ -43,15 +52,52 @@ def main(argv: list[str]) -> int:
     except ImportError as error:
         _say({"error": f"{sys.executable} cannot import uno: {error}", "kind": "gone"})
         return 3
+    pipe, seconds, soffice, profile = argv[1], float(argv[2]), int(argv[3]), argv[4]
     bridge = _Bridge(uno)
-    desktop = bridge.connect(argv[1], float(argv[2]))
+    desktop = bridge.connect(pipe, seconds)
     if desktop is None:
         return 4
-    _say({"ready": True})
-    for line in sys.stdin:
-        _say(bridge.handle(desktop, json.loads(line)))
+    told = _serve(bridge, desktop)
     bridge.terminate(desktop)
+    if not told:  # deckgen is gone: nobody else will clean up after soffice
+        _clean_up(soffice, profile)
     return 0
+
+
+def _serve(bridge: _Bridge, desktop: Any) -> bool:
+    """Answer deckgen's requests; return True where it said to quit, False where it is gone."""
+    try:
+        _say({"ready": True})
+        for line in sys.stdin:
+            request = json.loads(line)
+            if request.get("quit"):
+                return True
+            _say(bridge.handle(desktop, request))
+    except BrokenPipeError:
+        pass  # deckgen ended as it was answered
+    return False
+
+
+def _clean_up(soffice: int, profile: str) -> None:
+    """Wait for the process `soffice` to exit, killing its process group after QUIT seconds,
+    then remove its profile."""
+    deadline = time.monotonic() + _QUIT
+    while _running(soffice):
+        if time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(soffice, signal.SIGKILL)
+            deadline = time.monotonic() + _QUIT
+        time.sleep(0.1)
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether the process `pid` is there."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _say(message: dict[str, Any]) -> None:
