@@ -46,7 +46,8 @@ _TYPES: dict[str, Callable[[str], object]] = {
 
 
 def main(argv: list[str]) -> int:
-    """Connect to the soffice on the pipe argv[1], then export what standard input asks."""
+    """Connect to the soffice on the pipe argv[1], export what standard input asks, then end
+    soffice (argv[3], its profile argv[4])."""
     try:
         import uno  # type: ignore[import-not-found]
     except ImportError as error:
@@ -79,15 +80,15 @@ def _serve(bridge: _Bridge, desktop: Any) -> bool:
 
 
 def _clean_up(soffice: int, profile: str) -> None:
-    """Wait for the process `soffice` to exit, killing its process group after QUIT seconds,
+    """Wait for the process `soffice` to exit, killing its process group after _QUIT seconds,
     then remove its profile."""
-    deadline = time.monotonic() + _QUIT
-    while _running(soffice):
-        if time.monotonic() > deadline:
+    for kill in (False, True):
+        if kill and _running(soffice):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(soffice, signal.SIGKILL)
-            deadline = time.monotonic() + _QUIT
-        time.sleep(0.1)
+        deadline = time.monotonic() + _QUIT
+        while _running(soffice) and time.monotonic() < deadline:
+            time.sleep(0.1)
     shutil.rmtree(profile, ignore_errors=True)
 
 
