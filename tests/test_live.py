@@ -335,6 +335,64 @@ def test_a_soffice_that_does_not_start_is_a_tool_error_with_what_it_said(
     assert list(tmp_path.iterdir()) == [soffice]
 
 
+#: A stand-in for the bridge, run as its Python: says it is ready, then answers that soffice
+#: is gone, every time ("always") or only the first time, after which it writes the "PDF";
+#: told to quit, it ends the soffice (argv[4]), as the bridge asks soffice to terminate.
+FAKE_BRIDGE = """\
+import json, os, pathlib, signal, sys
+marker = pathlib.Path(sys.argv[0]).with_name("died-once")
+print(json.dumps({"ready": True}), flush=True)
+for line in sys.stdin:
+    request = json.loads(line)
+    if request.get("quit"):
+        os.kill(int(sys.argv[4]), signal.SIGTERM)
+        break
+    if MODE == "always" or not marker.exists():
+        marker.touch()
+        print(json.dumps({"error": "soffice crashed", "kind": "gone"}), flush=True)
+    else:
+        pathlib.Path(request["target"]).write_bytes(b"%PDF-1.7 stand-in")
+        print(json.dumps({"ok": True}), flush=True)
+"""
+
+
+def stand_ins(folder: Path, mode: str) -> tuple[str, str, Path]:
+    """A soffice that notes its pid and sleeps, and a bridge that says soffice died."""
+    soffice = folder / "soffice"
+    soffice.write_text(f"#!/bin/sh\necho $$ >> {folder / 'pids'}\nexec sleep 300\n")
+    bridge = folder / "bridge"
+    bridge.write_text(f"#!{sys.executable}\nMODE = {mode!r}\n{FAKE_BRIDGE}")
+    for script in (soffice, bridge):
+        script.chmod(0o755)
+    return str(soffice), str(bridge), folder / "pids"
+
+
+def test_a_soffice_that_dies_during_an_export_is_started_again_once(tmp_path: Path):
+    soffice, bridge, pids = stand_ins(tmp_path, "once")
+    with LiveOffice(soffice=soffice, python=bridge) as office:
+        assert office.pdf(Path(__file__), tmp_path / "out.pdf") == tmp_path / "out.pdf"
+        assert (tmp_path / "out.pdf").read_bytes() == b"%PDF-1.7 stand-in"
+        first, second = map(int, pids.read_text().split())
+        assert office.pid == second
+        assert (group_alive(first), group_alive(second)) == (False, True)
+    assert not group_alive(second)
+
+
+def test_a_soffice_that_dies_twice_is_a_tool_error(tmp_path: Path):
+    soffice, bridge, pids = stand_ins(tmp_path, "always")
+    deck = tmp_path / "deck.pptx"
+    deck.write_bytes(b"")
+    office = LiveOffice(soffice=soffice, python=bridge)
+    with pytest.raises(ToolError) as raised:
+        office.pdf(deck, tmp_path / "out.pdf")
+    assert str(raised.value) == (
+        f"{deck.as_posix()}: error: LibreOffice died twice: soffice crashed"
+    )
+    assert office.pid is None
+    assert [group_alive(int(pid)) for pid in pids.read_text().split()] == [False, False]
+    assert not (tmp_path / "out.pdf").exists()
+
+
 def test_a_missing_deck_is_a_tool_error(tmp_path: Path):
     with pytest.raises(ToolError) as raised:
         LiveOffice().pdf(tmp_path / "gone.pptx", tmp_path / "out.pdf")
