@@ -1,9 +1,11 @@
 """Stage 6, output, for the live preview: a LibreOffice that stays running between exports.
 
-`generator.output.pdf` starts soffice for each batch of decks, which costs seconds before the
-first page is written. A live preview exports one deck, or one slide of it, each time its
-content changes, so `LiveOffice` starts soffice once, lazily, and keeps it: each export loads
-the deck into that soffice over UNO, stores the PDF and closes the deck again.
+`generator.output.pdf` starts soffice for each batch of decks: one deck's PDF took 4.1 to
+4.4 s that way, against 0.3 to 0.4 s for one slide and 0.5 s for the whole deck from a soffice
+that runs already (benchmarks/live.py, medians of 5). A live preview exports one deck, or one
+slide of it, each time its content changes, so `LiveOffice` starts soffice once, lazily, and
+keeps it: each export loads the deck into that soffice over UNO, stores the PDF and closes the
+deck again.
 
 UNO needs LibreOffice's `uno` module, which the Python deckgen runs in seldom has (Debian's is
 python3-uno, for /usr/bin/python3). So a second Python, one that has it, runs
@@ -41,10 +43,10 @@ from generator.output.pdf import _ACCESSIBLE, _EVERY_SLIDE, _LANGUAGE, _SETTINGS
 
 #: The script a uno-capable Python runs: it is package data, never imported by deckgen.
 BRIDGE = Path(__file__).with_name("uno_bridge.py")
-#: Seconds one export may take before soffice is ended. The 11-slide national deck takes about
-#: a second warm; a deck that makes soffice hang must not hang the preview with it.
+#: Seconds one export may take before soffice is ended. The 9-slide national deck took 0.5 s
+#: warm (benchmarks/live.py); a deck that makes soffice hang must not hang the preview with it.
 EXPORT_TIMEOUT = 60.0
-#: Seconds soffice may take to start and answer on its pipe (a fresh profile: about 2 s).
+#: Seconds soffice may take to start and answer on its pipe (in a fresh profile: 3 to 5 s).
 START_TIMEOUT = 60.0
 #: Seconds soffice and the bridge get to quit on their own before they are killed.
 QUIT_TIMEOUT = 10.0
