@@ -5,6 +5,7 @@ behind."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import signal
@@ -12,17 +13,19 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from generator.errors import ToolError
 from generator.output import live
 from generator.output.live import LiveOffice
 
 from .preview_support import HIDDEN, SOFFICE, Project
-from .test_pdf import PDFINFO, assert_accessible, info
+from .test_pdf import PDFIMAGES, PDFINFO, assert_accessible, info
 
 PDFTOTEXT = shutil.which("pdftotext")
 
@@ -131,6 +134,31 @@ def test_a_whole_deck_is_every_slide_hidden_ones_too_tagged_in_swedish(
     found = titles(pdf)
     assert {number: found[number - 1] for number in TITLES} == TITLES
     assert sorted(p.name for p in tmp_path.iterdir()) == ["all.pdf"]
+
+
+@needs_live
+@pytest.mark.skipif(PDFIMAGES is None, reason="needs poppler's pdfimages")
+def test_the_pictures_keep_their_pixels_as_in_generator_output_pdf(
+    office: LiveOffice, deck: Path, tmp_path: Path
+):
+    """ReduceImageResolution is off here too: each PNG of the deck (its logo) is in the PDF at
+    its own size, losslessly (test_pdf.test_the_pdfs_pictures_keep_their_pixels)."""
+    with zipfile.ZipFile(deck) as package:
+        sizes = {
+            Image.open(io.BytesIO(package.read(name))).size
+            for name in package.namelist()
+            if name.startswith("ppt/media/") and name.endswith(".png")
+        }
+    assert sizes
+    pdf = office.pdf(deck, tmp_path / "all.pdf")
+    assert PDFIMAGES is not None
+    listed = subprocess.run(
+        [PDFIMAGES, "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    images = {
+        ((int(row[3]), int(row[4])), row[8]) for row in map(str.split, listed) if row[2] == "image"
+    }
+    assert images == {(size, "image") for size in sizes}
 
 
 @needs_live
