@@ -60,9 +60,11 @@ class LiveOffice:
     export reuses it. A context manager; close() ends soffice and its helper.
 
     One export runs at a time: callers on other threads wait for it. If soffice dies, the
-    export starts it again, once; an export that takes longer than `timeout` seconds ends it,
-    and the next export starts it again. Every PDF's language (/Lang) is `locale`, whatever
-    the deck's: LibreOffice writes its own locale there (see generator.output.pdf)."""
+    export starts it again, once; an export that takes longer than `timeout` seconds (soffice's
+    start not counted: START_TIMEOUT) ends it, and the next export starts it again. Every
+    PDF's language (/Lang) is `locale`, whatever the deck's: LibreOffice writes its own locale
+    there (see generator.output.pdf). `soffice` and `python` (one that can import uno) name
+    the programs to run where they are not found on their own."""
 
     def __init__(
         self,
