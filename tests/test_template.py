@@ -98,12 +98,20 @@ def test_slides_go_on_the_templates_layouts_with_their_text(tmp_path: Path, ext:
         "Title and Content",
         "Two Content",
     ]
-    # the template's own layouts, not deckgen's, and only those the slides use
-    assert sorted(layout.name for layout in prs.slide_layouts) == [
-        "Title Only",
+    # the template's own layouts, not deckgen's: every one of them, so that a slide added
+    # later in PowerPoint can take any
+    assert [layout.name for layout in prs.slide_layouts] == [
         "Title Slide",
         "Title and Content",
+        "Section Header",
         "Two Content",
+        "Comparison",
+        "Title Only",
+        "Blank",
+        "Content with Caption",
+        "Picture with Caption",
+        "Title and Vertical Text",
+        "Vertical Title and Text",
     ]
     title = {
         shape.placeholder_format.idx: shape.text_frame.text for shape in prs.slides[0].placeholders
