@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +81,30 @@ def make_app(
     return create_app(
         studio, broker, watch=folders, allowed_hosts=bind.allowed_hosts() if bind else None
     )
+
+
+@contextlib.contextmanager
+def running(app: Starlette, host: str = LOCAL_HOST, port: int = 0) -> Iterator[str]:
+    """Run `app` on uvicorn in a background thread (port 0: a free one); yield its URL, and
+    stop it on leaving. For tests, benchmarks and screenshots."""
+    import uvicorn
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="deckgen-serve", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("deckgen serve did not start")
+        time.sleep(0.02)
+    (socket,) = [s for srv in server.servers for s in srv.sockets][:1]
+    bound = socket.getsockname()[1]
+    try:
+        yield Bind(host, bound).url
+    finally:
+        server.should_exit = True
+        thread.join(30)
 
 
 def serve(content: Path, templates: Path, bind: Bind) -> None:
