@@ -75,9 +75,10 @@ def screenshots(folder: Path) -> list[Path]:
             executable = {} if CHROMIUM == "bundled" else {"executable_path": CHROMIUM}
             browser = playwright.chromium.launch(args=["--no-sandbox"], **executable)
             for name, size in [("desktop", (1280, 900)), ("phone", (375, 812))]:
-                page = browser.new_page(viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
+                page = browser.new_page(
+                    viewport={"width": size[0], "height": size[1]}, bypass_csp=True
+                )
                 page.goto(f"{url}?variant=varmland&overlay=exempel")
-                page.click("#oppna")
                 page.wait_for_selector("#redigera:not([hidden])")
                 page.wait_for_function(
                     "document.querySelectorAll('.thumb .pending').length === 0", timeout=180_000

@@ -105,6 +105,8 @@ async function start() {
   $("nytt-citat").addEventListener("click", addQuote);
   $("ladda-upp").addEventListener("click", upload);
   listen();
+  document.body.dataset.ready = "1";
+  if (query.get("variant") && query.get("overlay")) await open();  // a link to a deck opens it
 }
 
 async function open() {
@@ -372,9 +374,11 @@ function overlayFromForm() {
 }
 
 async function put(data) {
+  if (state.saving) return false;
   clearErrors();
   state.saving = true;
-  $("spara").disabled = true;
+  // aria-disabled, not disabled: a disabled button loses the keyboard's focus
+  $("spara").setAttribute("aria-disabled", "true");
   say("Sparar …");
   state.sent = data;
   const headers = { "content-type": "application/json", "x-csrf-token": csrf() };
@@ -400,7 +404,7 @@ async function put(data) {
     return true;
   } finally {
     state.saving = false;
-    $("spara").disabled = false;
+    $("spara").removeAttribute("aria-disabled");
   }
 }
 
