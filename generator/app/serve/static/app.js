@@ -24,7 +24,8 @@ function csrf() {
   return found ? decodeURIComponent(found.slice("csrftoken=".length)) : "";
 }
 
-function say(text) { $("status").textContent = text; }
+// The live region at the top speaks; its copy by the save button is for the eyes only.
+function say(text) { $("status").textContent = text; $("spar-status").textContent = text; }
 
 async function api(url, options = {}) {
   const response = await fetch(url, options);
