@@ -63,6 +63,8 @@ def main() -> None:
                                 JSON Schema of the content, for editors
       deckgen pull edited.pptx --into content/overlays/anna.yaml
                                 a deck edited in PowerPoint back to an overlay file
+      deckgen serve             a web page on which speakers edit their overlay and
+                                see the deck: http://127.0.0.1:8000/
 
     Errors name file:line:column; deckgen reports them all, then exits.
 

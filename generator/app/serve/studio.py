@@ -32,6 +32,7 @@ from generator.app.serve.overlays import (
 from generator.app.serve.thumbs import Renderer, Thumbnails, slide_hashes
 from generator.errors import DeckgenError, Diagnostic, display_path
 from generator.files import MAX_IMAGE_BYTES, image_problem
+from generator.gallery.page import swedish_key
 from generator.output.save import build_moment, normalize_zip
 from generator.pipeline import Pipeline, Plan, file_name, slug
 from generator.source.load import DataPath, dotted, load_yaml
@@ -105,11 +106,13 @@ class Studio:
     # Variants and decks ---------------------------------------------------------------------
 
     def variants(self) -> list[dict[str, str]]:
-        """Return the national deck and each region's, with their names."""
+        """Return the national deck, then each region's in Swedish order of their names (as
+        the gallery lists them: Örebro and Östergötland last)."""
         regions = [
             {"slug": name, "name": _region_name(path)}
             for name, path in region_paths(self.content).items()
         ]
+        regions.sort(key=lambda region: swedish_key(region["name"]))
         return [{"slug": NATIONAL, "name": "Nationell"}, *regions]
 
     def variant(self, name: str, overlay: str | None = None) -> Variant:
