@@ -264,12 +264,12 @@ class Studio:
     def _try(self, path: Path, text: bytes, data: dict[str, Any], on: str, name: str) -> OpenDeck:
         """Build the deck of `on` with `text` in a temporary file beside `path`; on success,
         rename it over `path` (atomic) and return the deck; else raise `Refused` (422)."""
+        path.parent.mkdir(exist_ok=True)
         handle, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
         )
         try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(text)
+            _write(handle, text)
             trial = Path(temporary)
             variant = self.variant(on, None)
             variant = Variant(variant.content, variant.region, (trial,))
@@ -300,10 +300,10 @@ class Studio:
         if suffix is None:
             raise Refused(422, "bilden är inte en PNG, JPEG eller GIF")
         target = folder / f"{name}-{slug(Path(filename).stem)[:40]}{suffix}"
+        folder.mkdir(exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
+            _write(handle, data)
             problem = image_problem(Path(temporary), (self.content_dir,))
             if problem is not None:
                 raise Refused(422, problem)
@@ -364,6 +364,15 @@ class Studio:
     def wait_for_thumbnails(self, timeout: float = 120) -> None:
         """Wait until every thumbnail asked for so far is rendered (for tests and benchmarks)."""
         self._renders.submit(lambda: None).result(timeout)
+
+
+def _write(handle: int, data: bytes) -> None:
+    """Write `data` to the open temporary file `handle` and flush it to disk, so the rename
+    that follows never puts a half-written file in place (as `output.save.save` does)."""
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
 
 
 def _deck_event(
