@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 
 from generator.app.cli import main
 from generator.app.serve import server
-from generator.app.serve.server import Bind, make_app
+from generator.app.serve.server import Bind, make_app, running
 from generator.app.serve.studio import MAX_OVERLAY_BYTES, MAX_PHOTO_BYTES, Studio
 from generator.app.serve.thumbs import slide_hashes
 
@@ -468,3 +468,29 @@ def test_the_overlay_json_round_trips_through_yaml(client: Client):
     saved = client.put("tecken", data, got.headers["etag"])
     assert saved.status_code == 200, saved.text
     assert client.http.get("/api/overlays/tecken").json() == json.loads(json.dumps(data))
+
+
+def test_a_yaml_file_saved_in_an_editor_reaches_the_page_as_an_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """watchfiles sees the change, the open deck is rebuilt, and the page's event stream
+    (`GET /api/events`, server-sent events) says so: on a real server, over a real socket."""
+    import httpx2
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    app = make_app(Path("content/deck.yaml"), TEMPLATES, thumbs=tmp_path / "t")
+    path = tmp_path / "content" / "overlays" / "exempel.yaml"
+    with running(app) as url, httpx2.Client(base_url=url, timeout=30) as http:
+        assert http.get("/api/decks/varmland?overlay=exempel").status_code == 200
+        with http.stream("GET", "/api/events") as events:
+            lines = events.iter_lines()
+            assert next(lines) == "retry: 2000"
+            text = path.read_text("utf-8").replace("hide: [panel]", "hide: [tack]")
+            path.write_text(text, "utf-8")
+            data = next(line for line in lines if line.startswith("data: "))
+    assert json.loads(data.removeprefix("data: ")) == {
+        "type": "deck",
+        "variant": "varmland",
+        "overlay": "exempel",
+    }
