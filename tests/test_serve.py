@@ -494,3 +494,24 @@ def test_a_yaml_file_saved_in_an_editor_reaches_the_page_as_an_event(
         "variant": "varmland",
         "overlay": "exempel",
     }
+
+
+def test_the_servers_own_save_seen_on_disk_rebuilds_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    events: list[dict[str, Any]] = []
+    studio = Studio(Path("content/deck.yaml"), TEMPLATES, tmp_path / "t", None, events.append)
+    data, etag = studio.overlay("exempel")
+    studio.deck("varmland", "exempel")
+    studio.save_overlay("exempel", {**data, "hide": []}, etag, None, "varmland")
+    path = tmp_path / "content" / "overlays" / "exempel.yaml"
+    assert studio.changed([path]) == []  # the watcher's echo of the save
+    # an overlay made in an editor after the page opened the deck without it
+    studio.deck("national", "ny")
+    new = tmp_path / "content" / "overlays" / "ny.yaml"
+    new.write_text("hide: [tack]\n", "utf-8")
+    assert studio.changed([new]) == [{"type": "deck", "variant": "national", "overlay": "ny"}]
+    assert [s.id for s in studio.deck("national", "ny").plan.deck.slides if s.hidden] == ["tack"]
+    studio.close()

@@ -71,6 +71,9 @@ class OpenDeck:
     hashes: list[str]
     quotes: list[dict[str, Any]] = field(default_factory=list)
     """The quote slides a speaker can pick from: the variant's own, before any overlay."""
+    version: str | None = None
+    """The overlay file's version it was built from (None without one): a change on disk to
+    the same bytes, such as the server's own save, rebuilds nothing."""
 
 
 class Studio:
@@ -133,16 +136,22 @@ class Studio:
         key = (name, overlay or None)
         with self._lock:
             if key not in self._open:
-                variant = self.variant(name, overlay)
-                if overlay and not variant.overlays[0].is_file():
-                    variant = self.variant(name)  # a new overlay: the deck without it
-                self._open[key] = self._build(variant, overlay)
+                self._open[key] = self._build(*key)
                 self._render(key)
             return self._open[key]
 
-    def _build(self, variant: Variant, overlay: str | None) -> OpenDeck:
+    def _build(self, name: str, overlay: str | None) -> OpenDeck:
+        """Build variant `name` with `overlay`; without it while its file does not exist yet."""
+        variant = self.variant(name, overlay)
+        found = None
+        if overlay:
+            try:
+                found = version(variant.overlays[0].read_bytes())
+            except FileNotFoundError:
+                variant = self.variant(name)  # a new overlay: the deck without it
         plan, blob = self._draw(variant)
-        return OpenDeck(variant, overlay, plan, blob, slide_hashes(blob), self._quotes(variant))
+        hashes = slide_hashes(blob)
+        return OpenDeck(variant, overlay, plan, blob, hashes, self._quotes(variant), found)
 
     def _draw(self, variant: Variant) -> tuple[Plan, bytes]:
         try:
@@ -244,10 +253,13 @@ class Studio:
             text = updated_text(old.decode("utf-8") if old is not None else None, data)
             deck = self._try(path, text.encode("utf-8"), data, on, name)
             self._open[(on, name)] = deck
-            for key in [k for k in self._open if k[1] == name and k[0] != on]:
+            others = [k for k in self._open if k[1] == name and k[0] != on]
+            for key in others:
                 del self._open[key]  # other variants with this overlay: built when next asked
         self._render((on, name))
-        return version(text.encode("utf-8")), deck
+        for key in others:
+            self.publish(_deck_event(key, "deck"))
+        return deck.version or "", deck
 
     def _check_version(self, old: bytes | None, if_match: str | None, none: str | None) -> None:
         if old is None:
@@ -290,7 +302,8 @@ class Studio:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
         final = Variant(variant.content, variant.region, (path,))
-        return OpenDeck(final, name, plan, blob, slide_hashes(blob), self._quotes(final))
+        hashes = slide_hashes(blob)
+        return OpenDeck(final, name, plan, blob, hashes, self._quotes(final), version(text))
 
     def save_photo(self, name: str, filename: str, data: bytes) -> str:
         """Save an uploaded photo beside overlay `name`, checked as the build checks images;
@@ -322,14 +335,19 @@ class Studio:
         """Rebuild the open decks after `paths` changed on disk; publish and return what the
         page should know: each deck whose slides changed, or that no longer builds."""
         paths = [p.resolve() for p in paths]
+        overlays = (self.content_dir / "overlays").resolve()
+        only_overlays = all(p.parent == overlays for p in paths)
         events = []
         with self._lock:
             if any(not _is_overlay_or_region(p, self.content_dir) for p in paths):
                 self.pipeline = Pipeline(self.options)  # it keeps what may have changed
-            self._quotes_of.clear()
+            if not only_overlays:
+                self._quotes_of.clear()
             for key, deck in list(self._open.items()):
+                if only_overlays and not self._overlay_changed(deck, paths):
+                    continue
                 try:
-                    fresh = self._build(deck.variant, deck.overlay)
+                    fresh = self._build(*key)
                 except Refused as exc:
                     events.append(_deck_event(key, "error", exc.message, exc.errors))
                     continue
@@ -340,6 +358,18 @@ class Studio:
         for event in events:
             self.publish(event)
         return events
+
+    def _overlay_changed(self, deck: OpenDeck, paths: list[Path]) -> bool:
+        """Whether `paths` hold the deck's overlay with other bytes than it was built from."""
+        if deck.overlay is None:
+            return False
+        path = self.overlay_file(deck.overlay)
+        if path.resolve() not in paths:
+            return False
+        try:
+            return version(path.read_bytes()) != deck.version
+        except FileNotFoundError:
+            return True
 
     # Thumbnails ------------------------------------------------------------------------------
 
