@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,3 +220,17 @@ def test_the_page_fits_a_phone(site: tuple[str, Path], browser: Browser):
     assert columns == 2
     page.screenshot(path=str(screenshots() / "serve-phone.png"), full_page=True)
     page.close()
+
+
+def test_the_pdf_download_is_the_talk_as_shown(site: tuple[str, Path]):
+    import httpx2
+
+    url, _ = site
+    response = httpx2.get(f"{url}api/decks/varmland.pdf?overlay=exempel", timeout=120)
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="regionen-i-rorelse-varmland--exempel.pdf"'
+    )
+    assert response.content.startswith(b"%PDF-")
+    # ten slides, the hidden panel left out, as deckgen build --pdf writes it
+    assert len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", response.content)) == 9
