@@ -5,12 +5,14 @@ Run from the project root with the virtualenv's Python:
     python benchmarks/serve.py [--runs N]
     python benchmarks/serve.py --screenshots DIR
 
-The first prints the median time the server takes to rebuild one deck in memory after a
-speaker saves their overlay: what `PUT /api/overlays/<name>` spends in the pipeline
-(`Studio.save_overlay`: the overlay written round trip, checked, the deck planned and drawn and
-its slides hashed), on Region Värmland's deck with the example overlay, each run changing quote
-2's text. The second starts the server on a copy of the content, opens Region Värmland with
-the example overlay in headless Chromium (Debian's /usr/bin/chromium, or DECKGEN_CHROMIUM),
+The first prints two medians on Region Värmland's deck with the example overlay, each run
+changing quote 2's text: the warm rebuild, `Pipeline.draw` on the server's warm pipeline (the
+deck merged, checked, resolved, laid out and drawn in memory), and the whole save, what
+`PUT /api/overlays/<name>` spends (`Studio.save_overlay`: the overlay written round trip to a
+temporary file, the deck drawn with it, its slides hashed, the file renamed into place).
+
+The second starts the server on a copy of the content, opens Region Värmland with the example
+overlay in headless Chromium (Debian's /usr/bin/chromium, or DECKGEN_CHROMIUM),
 waits for the thumbnails and writes `desktop.png` (1280 wide) and `phone.png` (375 × 812) to
 DIR. Nothing is written to the project's own content.
 """
@@ -42,22 +44,26 @@ def copy_content(into: Path) -> Path:
     return into / "content" / "deck.yaml"
 
 
-def warm_rebuild(runs: int) -> list[float]:
-    """Return the seconds each of `runs` overlay saves took, after one discarded warm-up."""
+def warm_rebuild(runs: int) -> tuple[list[float], list[float]]:
+    """Return the seconds each of `runs` warm rebuilds and overlay saves took, after one
+    discarded warm-up of each."""
     with tempfile.TemporaryDirectory(prefix="deckgen-bench-serve-") as folder:
         deck = copy_content(Path(folder))
         studio = Studio(deck, ROOT / "templates", Path(folder) / "thumbs")
         data, etag = studio.overlay("exempel")
-        studio.deck("varmland", "exempel")
-        times = []
+        variant = studio.deck("varmland", "exempel").variant
+        rebuilds, saves = [], []
         for run in range(runs + 1):
             data["slides"]["eget-citat"]["text"] = f"”Citat nummer {run}.”"
             start = time.perf_counter()
             etag, _ = studio.save_overlay("exempel", data, etag, None, "varmland")
+            middle = time.perf_counter()
+            studio.pipeline.draw(variant)
             if run:
-                times.append(time.perf_counter() - start)
+                saves.append(middle - start)
+                rebuilds.append(time.perf_counter() - middle)
         studio.close()
-        return times
+        return rebuilds, saves
 
 
 def screenshots(folder: Path) -> list[Path]:
@@ -102,12 +108,13 @@ def main() -> None:
         for path in screenshots(args.screenshots):
             sys.stdout.write(f"wrote {path}\n")
         return
-    times = warm_rebuild(args.runs)
-    median = statistics.median(times) * 1000
-    sys.stdout.write(
-        f"deckgen serve: warm rebuild of one deck (varmland + exempel), median of {len(times)}:"
-        f" {median:.0f} ms (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})\n"
-    )
+    rebuilds, saves = warm_rebuild(args.runs)
+    for label, times in [("warm rebuild (Pipeline.draw)", rebuilds), ("save (PUT)", saves)]:
+        sys.stdout.write(
+            f"deckgen serve: {label} of varmland + exempel, median of {len(times)}:"
+            f" {statistics.median(times) * 1000:.0f} ms"
+            f" (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})\n"
+        )
 
 
 if __name__ == "__main__":
