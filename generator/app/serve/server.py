@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import socket
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
+
+if TYPE_CHECKING:
+    import uvicorn
 
 from generator.app.serve.studio import Studio
 from generator.app.serve.thumbs import Renderer, default_renderer
@@ -20,6 +25,8 @@ from generator.app.serve.web import Broker, create_app
 #: Where `deckgen serve` listens unless told otherwise: this computer only.
 LOCAL_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+#: Seconds open requests get to finish at Ctrl-C: the page's event stream never finishes.
+GRACE = 2
 #: The names a browser on this computer gives the local server (the `Host` it sends).
 LOCAL_NAMES = ["127.0.0.1", "localhost", "[::1]", "::1"]
 
@@ -87,10 +94,7 @@ def make_app(
 def running(app: Starlette, host: str = LOCAL_HOST, port: int = 0) -> Iterator[str]:
     """Run `app` on uvicorn in a background thread (port 0: a free one); yield its URL, and
     stop it on leaving. For tests, benchmarks and screenshots."""
-    import uvicorn
-
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
+    server = _server(app, host, port)
     thread = threading.Thread(target=server.run, name="deckgen-serve", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -98,8 +102,7 @@ def running(app: Starlette, host: str = LOCAL_HOST, port: int = 0) -> Iterator[s
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("deckgen serve did not start")
         time.sleep(0.02)
-    (socket,) = [s for srv in server.servers for s in srv.sockets][:1]
-    bound = socket.getsockname()[1]
+    bound = next(s for srv in server.servers for s in srv.sockets).getsockname()[1]
     try:
         yield Bind(host, bound).url
     finally:
@@ -109,7 +112,21 @@ def running(app: Starlette, host: str = LOCAL_HOST, port: int = 0) -> Iterator[s
 
 def serve(content: Path, templates: Path, bind: Bind) -> None:
     """Run the server until interrupted (Ctrl-C)."""
+    app = make_app(content, templates, bind=bind, renderer=default_renderer())
+    _server(app, bind.host, bind.port).run()
+
+
+def _server(app: Starlette, host: str, port: int) -> uvicorn.Server:
+    """Return a uvicorn server for `app` that ends the page's event streams when it stops
+    (at Ctrl-C), instead of waiting for them and then cancelling them with a traceback."""
     import uvicorn
 
-    app = make_app(content, templates, bind=bind, renderer=default_renderer())
-    uvicorn.run(app, host=bind.host, port=bind.port, log_level="warning")
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            app.state.broker.close()
+            await super().shutdown(sockets)
+
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=GRACE
+    )
+    return Server(config)

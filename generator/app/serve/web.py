@@ -57,13 +57,20 @@ class Broker:
 
     def __init__(self) -> None:
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.queues: set[asyncio.Queue[Event]] = set()
+        self.queues: set[asyncio.Queue[Event | None]] = set()
+        self.closed = False
 
     def publish(self, event: Event) -> None:
         if self.loop is not None and not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self._put, event)
 
-    def _put(self, event: Event) -> None:
+    def close(self) -> None:
+        """End every event stream, so that the server stops without waiting for them (call
+        it on the event loop)."""
+        self.closed = True
+        self._put(None)
+
+    def _put(self, event: Event | None) -> None:
         for queue in self.queues:
             queue.put_nowait(event)
 
@@ -135,6 +142,7 @@ def create_app(
         exception_handlers={Refused: _refused, DeckgenError: _failed, Exception: _internal},
     )
     app.state.studio = studio
+    app.state.broker = broker
     return app
 
 
@@ -279,8 +287,10 @@ class _Api:
         return JSONResponse({"photo": photo})
 
     async def events(self, request: Request) -> Response:
-        queue: asyncio.Queue[Event] = asyncio.Queue()
+        queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self.broker.queues.add(queue)
+        if self.broker.closed:
+            queue.put_nowait(None)
 
         async def stream() -> AsyncIterator[str]:
             try:
@@ -291,6 +301,8 @@ class _Api:
                     except TimeoutError:
                         yield ": alive\n\n"
                         continue
+                    if event is None:  # the server is stopping
+                        return
                     yield f"data: {json.dumps(event, ensure_ascii=False)}\n\n"
             finally:
                 self.broker.queues.discard(queue)
