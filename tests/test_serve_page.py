@@ -234,3 +234,34 @@ def test_the_pdf_download_is_the_talk_as_shown(site: tuple[str, Path]):
     assert response.content.startswith(b"%PDF-")
     # ten slides, the hidden panel left out, as deckgen build --pdf writes it
     assert len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", response.content)) == 9
+
+
+def test_a_speaker_adds_a_quote_and_a_panel_photo(
+    site: tuple[str, Path], browser: Browser, tmp_path: Path
+):
+    url, content = site
+    overlay(content, "eget.yaml")
+    photo = tmp_path / "Anna Ö.jpg"
+    Image.new("RGB", (60, 80), (30, 90, 160)).save(photo, "JPEG")
+    page = new_page(browser)
+    page.goto(f"{url}?variant=varmland&overlay=eget")
+    page.wait_for_selector("#redigera:not([hidden])")
+    page.click("#nytt-citat")
+    assert page.evaluate("document.activeElement.id") == "citat-text-eget-citat-2"
+    page.fill("#citat-text-eget-citat-2", "”Ett till citat, med å, ä och ö.”")
+    page.fill("#citat-kalla-eget-citat-2", "Anna Andersson")
+    page.select_option("#person", label="Elsmari Julin")
+    page.set_input_files("#foto", str(photo))
+    page.click("#ladda-upp")
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.startsWith('Fotot sparades')"
+    )
+    assert page.inner_text("#status") == "Fotot sparades som eget-anna-o.jpg."
+    assert (content / "overlays" / "eget-anna-o.jpg").read_bytes() == photo.read_bytes()
+    saved = (content / "overlays" / "eget.yaml").read_text("utf-8")
+    assert "  - eget-citat-2\n" in saved
+    assert "    text: ”Ett till citat, med å, ä och ö.”\n" in saved
+    assert "photo: eget-anna-o.jpg" in saved
+    slides = page.eval_on_selector_all("li.slide", "cards => cards.map(c => c.dataset.id)")
+    assert slides.index("eget-citat-2") == slides.index("citat-legitimitet") + 1
+    page.close()
