@@ -267,7 +267,7 @@ class Studio:
                 return
             raise Refused(412, "overlayn finns inte längre; ladda om sidan")
         if if_match is None:
-            raise Refused(428, "ange vilken version du ändrar (If-Match); ladda om sidan")
+            raise Refused(412, "ange vilken version du ändrar (If-Match); ladda om sidan")
         if if_match.strip() != version(old):
             raise Refused(
                 412, "overlayn har ändrats sedan du öppnade den; ladda om den och gör om ändringen"

@@ -309,6 +309,7 @@ function renderPeople() {
   const select = $("person");
   select.replaceChildren();
   if (!panel) return;
+  $("foto").setAttribute("data-path", `slides/${panel.id}/people`);
   panel.fields.people.forEach((person, index) => {
     select.append(el("option", { value: String(index), text: person.name }));
   });
@@ -415,7 +416,8 @@ async function upload() {
   clearErrors();
   const file = $("foto").files[0];
   if (!file) {
-    showErrors("Välj en bild först.", [{ path: ["photo"], message: "Ingen fil vald." }]);
+    showErrors("Välj en bild först.",
+      [{ path: ["slides", panelSlide().id, "people"], message: "Ingen fil vald." }]);
     return;
   }
   say("Laddar upp …");
@@ -424,8 +426,8 @@ async function upload() {
     method: "POST", headers: { "x-csrf-token": csrf(), "content-type": file.type || "application/octet-stream" }, body: file });
   if (!response.ok) {
     say("Fotot laddades inte upp.");
-    showErrors((body && body.error) || `Fel ${response.status}`,
-      [{ path: ["photo"], message: (body && body.error) || `Fel ${response.status}` }]);
+    const message = (body && body.error) || `Fel ${response.status}`;
+    showErrors(message, [{ path: ["slides", panelSlide().id, "people"], message }]);
     return;
   }
   const data = overlayFromForm();
