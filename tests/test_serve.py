@@ -516,3 +516,20 @@ def test_the_servers_own_save_seen_on_disk_rebuilds_nothing(
     assert studio.changed([new]) == [{"type": "deck", "variant": "national", "overlay": "ny"}]
     assert [s.id for s in studio.deck("national", "ny").plan.deck.slides if s.hidden] == ["tack"]
     studio.close()
+
+
+def test_an_overlay_nested_too_deeply_is_refused(client: Client):
+    client.overlay_copy("djup")
+    got = client.http.get("/api/overlays/djup")
+    deep: Any = "x"
+    for _ in range(60):
+        deep = [deep]
+    response = client.put("djup", {**got.json(), "notes": {"tack": deep}}, got.headers["etag"])
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["message"] == (
+        "the overlay nests too deeply (the limit is 50 levels)"
+    )
+    raw = "[" * 100_000 + "]" * 100_000
+    sent = {"x-csrf-token": client.token, "if-match": got.headers["etag"]}
+    response = client.http.put("/api/overlays/djup", content=raw, headers=sent)
+    assert response.status_code in (400, 413)

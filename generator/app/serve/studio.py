@@ -35,7 +35,7 @@ from generator.files import MAX_IMAGE_BYTES, image_problem
 from generator.gallery.page import swedish_key
 from generator.output.save import build_moment, normalize_zip
 from generator.pipeline import Pipeline, Plan, file_name, slug
-from generator.source.load import DataPath, dotted, load_yaml
+from generator.source.load import MAX_DEPTH, DataPath, dotted, load_yaml
 from generator.source.variant import NATIONAL, Options, Variant, region_paths
 
 #: The largest overlay the page may send, as JSON (an overlay file is a few kilobytes).
@@ -246,6 +246,9 @@ class Studio:
         version and that deck. Nothing is written for a stale version or an invalid overlay."""
         if not isinstance(data, dict):
             raise Refused(422, "en overlay är ett objekt", [_error([], "expected a mapping")])
+        if _depth(data) > MAX_DEPTH:
+            message = f"the overlay nests too deeply (the limit is {MAX_DEPTH} levels)"
+            raise Refused(422, "overlayn är för djup", [_error([], message)])
         path = self.overlay_file(name)
         with self._lock:
             old = path.read_bytes() if path.is_file() else None
@@ -505,6 +508,14 @@ def _problem(diagnostic: Diagnostic, data_path: DataPath = ()) -> dict[str, Any]
         "severity": diagnostic.severity,
         "text": str(diagnostic),
     }
+
+
+def _depth(value: Any, limit: int = MAX_DEPTH + 1) -> int:
+    """Return how deeply `value` nests, counting no further than `limit`."""
+    if limit <= 0 or not isinstance(value, dict | list):
+        return 0
+    children = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(child, limit - 1) for child in children), default=0)
 
 
 def _error(data_path: list[str | int], message: str) -> dict[str, Any]:

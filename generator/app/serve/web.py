@@ -265,6 +265,8 @@ class _Api:
             data = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise Refused(400, f"inte giltig JSON: {exc}") from None
+        except RecursionError:
+            raise Refused(400, "inte giltig JSON: den nästlar för djupt") from None
         on = request.query_params.get("variant", "national")
         etag, deck = await self._run(
             self.studio.save_overlay,

@@ -245,7 +245,8 @@ function drawQuotes(focus) {
     const attrId = `citat-kalla-${row.id}`;
     const shown = el("input", { type: "checkbox", checked: row.shown, className: "visa" });
     shown.setAttribute("data-path", `quotes-id/${row.id}`);
-    const text = el("textarea", { id: textId, rows: 3, className: "text", value: row.text });
+    const rows = Math.max(3, Math.min(8, Math.ceil(row.text.length / 45)));
+    const text = el("textarea", { id: textId, rows, className: "text", value: row.text });
     text.setAttribute("data-path", `slides/${row.id}/text`);
     const attribution = el("input", { id: attrId, className: "attribution", value: row.attribution });
     attribution.setAttribute("data-path", `slides/${row.id}/attribution`);
