@@ -77,46 +77,66 @@ def default_renderer() -> Renderer:
 def slide_hashes(blob: bytes) -> list[str]:
     """Return a hash for each slide of the deck `blob`, in order, of what it looks like."""
     with zipfile.ZipFile(io.BytesIO(blob)) as package:
-        names = set(package.namelist())
-        rels = _relationships(package, "ppt/presentation.xml", names)
+        parts = _Parts(package)
+        rels = parts.relationships("ppt/presentation.xml")
         presentation = etree.fromstring(package.read("ppt/presentation.xml"), _PARSER)
         slides = [rels[e.get(_R_ID, "")] for e in presentation.iter(f"{_P_NS}sldId")]
-        return [_slide_hash(package, names, part, n) for n, part in enumerate(slides, 1)]
+        return [parts.slide_hash(part, n) for n, part in enumerate(slides, 1)]
 
 
-def _slide_hash(package: zipfile.ZipFile, names: set[str], part: str, number: int) -> str:
-    """Hash the slide's number and every part it reaches through its relationships."""
-    digest = hashlib.sha256(f"slide {number}\n".encode())
-    seen: set[str] = set()
-    todo = [part]
-    while todo:
-        name = todo.pop()
-        if name in seen or name not in names:
-            continue
-        seen.add(name)
-        todo.extend(_relationships(package, name, names).values())
-    for name in sorted(seen):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(package.read(name)).digest())
-    return digest.hexdigest()[:32]
+class _Parts:
+    """A deck's parts, each read, hashed and its relationships parsed once: every slide
+    reaches the same master, theme and layouts."""
 
+    def __init__(self, package: zipfile.ZipFile) -> None:
+        self.package = package
+        self.names = set(package.namelist())
+        self._digests: dict[str, bytes] = {}
+        self._rels: dict[str, dict[str, str]] = {}
 
-def _relationships(package: zipfile.ZipFile, part: str, names: set[str]) -> dict[str, str]:
-    """Return the internal, visible relationships of `part`: id to the part name it targets."""
-    folder, base = posixpath.split(part)
-    rels_name = posixpath.join(folder, "_rels", f"{base}.rels")
-    if rels_name not in names:
-        return {}
-    found = {}
-    for rel in etree.fromstring(package.read(rels_name), _PARSER).iter(f"{_REL_NS}Relationship"):
-        if rel.get("TargetMode") == "External" or rel.get("Type", "").endswith(_UNSEEN):
-            continue
-        target = rel.get("Target", "")
-        found[rel.get("Id", "")] = (
-            target.lstrip("/")
-            if target.startswith("/")
-            else posixpath.normpath(posixpath.join(folder, target))
-        )
-    return found
+    def slide_hash(self, part: str, number: int) -> str:
+        """Hash the slide's number and every part it reaches through its relationships."""
+        digest = hashlib.sha256(f"slide {number}\n".encode())
+        seen: set[str] = set()
+        todo = [part]
+        while todo:
+            name = todo.pop()
+            if name in seen or name not in self.names:
+                continue
+            seen.add(name)
+            todo.extend(self.relationships(name).values())
+        for name in sorted(seen):
+            digest.update(name.encode() + b"\0" + self.digest(name))
+        return digest.hexdigest()[:32]
+
+    def digest(self, name: str) -> bytes:
+        if name not in self._digests:
+            self._digests[name] = hashlib.sha256(self.package.read(name)).digest()
+        return self._digests[name]
+
+    def relationships(self, part: str) -> dict[str, str]:
+        """Return the internal, visible relationships of `part`: id to the part it targets."""
+        if part not in self._rels:
+            self._rels[part] = self._read_relationships(part)
+        return self._rels[part]
+
+    def _read_relationships(self, part: str) -> dict[str, str]:
+        folder, base = posixpath.split(part)
+        rels_name = posixpath.join(folder, "_rels", f"{base}.rels")
+        if rels_name not in self.names:
+            return {}
+        found = {}
+        root = etree.fromstring(self.package.read(rels_name), _PARSER)
+        for rel in root.iter(f"{_REL_NS}Relationship"):
+            if rel.get("TargetMode") == "External" or rel.get("Type", "").endswith(_UNSEEN):
+                continue
+            target = rel.get("Target", "")
+            found[rel.get("Id", "")] = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
+        return found
 
 
 class Thumbnails:
