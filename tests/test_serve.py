@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -425,9 +426,15 @@ def test_slide_hashes_change_with_the_slide_and_not_with_its_notes(tmp_path: Pat
 
 @pytest.fixture
 def started(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, Path, Bind]]:
-    """Record where `deckgen serve` would listen instead of opening a socket."""
+    """Record where `deckgen serve` would listen, and announce it, instead of opening a
+    socket."""
     calls: list[tuple[Path, Path, Bind]] = []
-    monkeypatch.setattr(server, "serve", lambda *args: calls.append(args))
+
+    def serve(content: Path, templates: Path, bind: Bind, announce: Any) -> None:
+        calls.append((content, templates, bind))
+        announce(bind)
+
+    monkeypatch.setattr(server, "serve", serve)
     return calls
 
 
@@ -449,6 +456,7 @@ def test_serve_with_another_host_says_it_is_reachable_from_the_network(started: 
     ((_, _, bind),) = started
     assert bind == Bind("0.0.0.0", 8080)
     assert bind.allowed_hosts() is None
+    assert result.stdout == ""
     assert result.stderr.startswith(
         "deckgen serve: listening on http://0.0.0.0:8080/: REACHABLE FROM THE NETWORK;"
     )
@@ -457,6 +465,45 @@ def test_serve_with_another_host_says_it_is_reachable_from_the_network(started: 
 def test_serve_takes_the_content_folder_too(started: list[Any], tmp_path: Path):
     CliRunner().invoke(main, ["serve", "--content", str(tmp_path)])
     assert started[0][0] == tmp_path / "deck.yaml"
+
+
+def test_a_port_in_use_is_a_usage_error():
+    taken = server.open_socket(Bind("127.0.0.1", 0))
+    try:
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(click.BadParameter) as refused:
+            server.open_socket(Bind("127.0.0.1", port))
+        assert refused.value.format_message() == (
+            f"Invalid value for '--port': cannot listen on http://127.0.0.1:{port}/: Address"
+            " already in use; choose another --port (or --host)"
+        )
+    finally:
+        taken.close()
+
+
+def test_serve_starts_uvicorn_on_127_0_0_1(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """The real `serve`, with uvicorn's loop left out: the socket it is given, and the line
+    that says where, printed once the content has loaded and the socket is bound."""
+    import uvicorn
+
+    given: list[Any] = []
+
+    def run(self: Any, sockets: list[Any]) -> None:
+        given.extend(s.getsockname() for s in sockets)
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    content = str(tmp_path / "content")
+    args = ["serve", "--content", content, "--templates", str(TEMPLATES), "--port", "0"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    ((host, port),) = given
+    assert host == "127.0.0.1"
+    assert port > 0
+    assert result.stdout == (
+        f"deckgen serve: open http://127.0.0.1:{port}/ (reachable from this computer only)\n"
+    )
 
 
 def test_the_overlay_json_round_trips_through_yaml(client: Client):

@@ -449,9 +449,11 @@ def serve(content: Path, templates: Path, host: str | None, port: int) -> None:
 
     if content.is_dir():
         content = content / "deck.yaml"
-    bind = Bind(host or LOCAL_HOST, port)
-    click.echo(bind.notice(), err=not bind.local)
-    run(content, templates, bind)
+
+    def announce(bound: Bind) -> None:
+        click.echo(bound.notice(), err=not bound.local)
+
+    run(content, templates, Bind(host or LOCAL_HOST, port), announce)
 
 
 @main.command()

@@ -8,11 +8,12 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import click
 from starlette.applications import Starlette
 
 if TYPE_CHECKING:
@@ -110,10 +111,33 @@ def running(app: Starlette, host: str = LOCAL_HOST, port: int = 0) -> Iterator[s
         thread.join(30)
 
 
-def serve(content: Path, templates: Path, bind: Bind) -> None:
-    """Run the server until interrupted (Ctrl-C)."""
-    app = make_app(content, templates, bind=bind, renderer=default_renderer())
-    _server(app, bind.host, bind.port).run()
+def serve(content: Path, templates: Path, bind: Bind, announce: Callable[[Bind], None]) -> None:
+    """Run the server until interrupted (Ctrl-C); `announce` where it listens once the deck
+    file has loaded and the address is bound. Raise `DeckgenError` for content that does not
+    load and `click.BadParameter` for an address that cannot be bound."""
+    listening = open_socket(bind)
+    with contextlib.closing(listening):
+        app = make_app(content, templates, bind=bind, renderer=default_renderer())
+        announce(Bind(bind.host, listening.getsockname()[1]))
+        _server(app, bind.host, bind.port).run(sockets=[listening])
+
+
+def open_socket(bind: Bind) -> socket.socket:
+    """Return a socket bound to `bind`'s address; a port in use or an address this computer
+    does not have is the command line's error (exit status 2), said in one line."""
+    family = socket.AF_INET6 if ":" in bind.host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((bind.host, bind.port))
+    except OSError as exc:
+        listening.close()
+        reason = exc.strerror or str(exc)
+        raise click.BadParameter(
+            f"cannot listen on {bind.url}: {reason}; choose another --port (or --host)",
+            param_hint="'--port'",
+        ) from None
+    return listening
 
 
 def _server(app: Starlette, host: str, port: int) -> uvicorn.Server:
