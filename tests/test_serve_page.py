@@ -265,3 +265,23 @@ def test_a_speaker_adds_a_quote_and_a_panel_photo(
     slides = page.eval_on_selector_all("li.slide", "cards => cards.map(c => c.dataset.id)")
     assert slides.index("eget-citat-2") == slides.index("citat-legitimitet") + 1
     page.close()
+
+
+def test_an_overlay_saved_in_an_editor_shows_on_the_open_page(
+    site: tuple[str, Path], browser: Browser
+):
+    url, content = site
+    overlay(content, "redigerare.yaml")
+    page = new_page(browser)
+    page.goto(f"{url}?variant=varmland&overlay=redigerare")
+    page.wait_for_selector("#redigera:not([hidden])")
+    assert not page.is_checked("li.slide[data-id='tack'] input[type=checkbox]")
+    path = content / "overlays" / "redigerare.yaml"
+    path.write_text(path.read_text("utf-8").replace("hide: [panel]", "hide: [panel, tack]"))
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.startsWith('Overlay-filen ändrades')",
+        timeout=60_000,
+    )
+    assert page.is_checked("li.slide[data-id='tack'] input[type=checkbox]")
+    assert page.inner_text("li.slide[data-id='tack'] .slide-title") == "10 Dold Tack för oss!"
+    page.close()

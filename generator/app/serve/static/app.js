@@ -152,7 +152,7 @@ async function refreshDeck() {
 // Rendering -------------------------------------------------------------------------------------
 
 function render() {
-  renderSlides();
+  renderSlides(false);
   renderQuotes();
   const deck = state.data.deck || {};
   $("talare").value = (deck.speakers || []).join("\n");
@@ -163,13 +163,17 @@ function render() {
   renderDownloads();
 }
 
-function renderSlides() {
+// keep: the speaker's unsaved notes and hide boxes stay as they are (new thumbnails came);
+// otherwise the form shows the overlay as saved.
+function renderSlides(keep = true) {
   const list = $("bilder");
   const notes = state.data.notes || {};
   const kept = {};
-  for (const box of list.querySelectorAll("textarea[data-slide]")) kept[box.dataset.slide] = box.value;
   const hides = {};
-  for (const box of list.querySelectorAll("input[data-slide]")) hides[box.dataset.slide] = box.checked;
+  if (keep) {
+    for (const box of list.querySelectorAll("textarea[data-slide]")) kept[box.dataset.slide] = box.value;
+    for (const box of list.querySelectorAll("input[data-slide]")) hides[box.dataset.slide] = box.checked;
+  }
   list.replaceChildren();
   for (const slide of state.deck.slides) {
     const title = `Bild ${slide.number}: ${slide.title}`;
@@ -192,7 +196,9 @@ function renderSlides() {
       picture,
       el("p", { className: "slide-title" },
         el("span", { className: "badge", text: String(slide.number) }),
+        document.createTextNode(" "),
         slide.hidden ? el("span", { className: "badge", text: "Dold" }) : null,
+        slide.hidden ? document.createTextNode(" ") : null,
         document.createTextNode(slide.title)),
       el("label", { className: "check" }, hide, document.createTextNode(`Dölj bild ${slide.number}`)),
       el("details", {}, el("summary", { text: `Anteckningar till bild ${slide.number}` }),
@@ -398,7 +404,7 @@ async function put(data) {
     state.data = data;
     state.deck = body.deck;
     state.dirty = false;
-    renderSlides();
+    renderSlides(false);
     renderQuotes();
     renderPeople();
     renderDownloads();
