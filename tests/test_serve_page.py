@@ -79,8 +79,11 @@ def new_page(browser: Browser, width: int = 1280, height: int = 900) -> Page:
     )
 
 
-def screenshots() -> Path:
-    folder = Path(os.environ.get("DECKGEN_SCREENSHOTS") or ROOT / ".pytest_cache" / "serve")
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots go: `$DECKGEN_SCREENSHOTS`, else a temporary folder."""
+    named = os.environ.get("DECKGEN_SCREENSHOTS")
+    folder = Path(named) if named else tmp_path_factory.mktemp("screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -151,7 +154,9 @@ def tab_to(page: Page, selector: str, limit: int = 150) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def test_the_page_works_with_the_keyboard_alone(site: tuple[str, Path], browser: Browser):
+def test_the_page_works_with_the_keyboard_alone(
+    site: tuple[str, Path], browser: Browser, screenshots: Path
+):
     url, content = site
     overlay(content, "tangent.yaml")
     page = new_page(browser)
@@ -183,7 +188,7 @@ def test_the_page_works_with_the_keyboard_alone(site: tuple[str, Path], browser:
     # the focus is visible: an outline on the focused control
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
-    page.screenshot(path=str(screenshots() / "serve-keyboard.png"))
+    page.screenshot(path=str(screenshots / "serve-keyboard.png"))
     page.close()
 
 
@@ -206,7 +211,7 @@ def test_an_invalid_edit_shows_its_error_next_to_the_field(
     page.close()
 
 
-def test_the_page_fits_a_phone(site: tuple[str, Path], browser: Browser):
+def test_the_page_fits_a_phone(site: tuple[str, Path], browser: Browser, screenshots: Path):
     url, _ = site
     page = new_page(browser, 375, 812)
     page.goto(f"{url}?variant=varmland&overlay=exempel")
@@ -218,7 +223,7 @@ def test_the_page_fits_a_phone(site: tuple[str, Path], browser: Browser):
         "getComputedStyle(document.getElementById('bilder')).gridTemplateColumns.split(' ').length"
     )
     assert columns == 2
-    page.screenshot(path=str(screenshots() / "serve-phone.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "serve-phone.png"), full_page=True)
     page.close()
 
 
