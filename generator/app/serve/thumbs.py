@@ -92,7 +92,7 @@ class _Parts:
         self.package = package
         self.names = set(package.namelist())
         self._digests: dict[str, bytes] = {}
-        self._rels: dict[str, dict[str, str]] = {}
+        self._relationships_of: dict[str, dict[str, str]] = {}
 
     def slide_hash(self, part: str, number: int) -> str:
         """Hash the slide's number and every part it reaches through its relationships."""
@@ -116,9 +116,9 @@ class _Parts:
 
     def relationships(self, part: str) -> dict[str, str]:
         """Return the internal, visible relationships of `part`: id to the part it targets."""
-        if part not in self._rels:
-            self._rels[part] = self._read_relationships(part)
-        return self._rels[part]
+        if part not in self._relationships_of:
+            self._relationships_of[part] = self._read_relationships(part)
+        return self._relationships_of[part]
 
     def _read_relationships(self, part: str) -> dict[str, str]:
         folder, base = posixpath.split(part)
