@@ -22,7 +22,7 @@ from generator.layout.spec import MasterSpec, SlideSpec, TemplateInfo, TemplateP
 from generator.output.manifest import MANIFEST, Manifest
 from generator.output.save import build_moment, normalize_zip, save
 from generator.source.load import Source, load_yaml
-from generator.source.merge import merge
+from generator.source.merge import Inputs, merge
 from generator.source.variant import NATIONAL, Options, Variant, overlay_roots, region_paths
 from generator.theme.brand import Brand, Branding, load_brand, template_plan
 from generator.theme.contrast import legible, legible_placeholders
@@ -53,8 +53,8 @@ class Plan:
     written: Deck | None = None
     """The deck as its files write it, merged and checked but with its Jinja not resolved:
     what `deckgen pull` maps a slide's text back to."""
-    sources: tuple[Source, ...] = ()
-    """The base deck, then the region file and each overlay, as loaded."""
+    sources: Inputs | None = None
+    """The base deck, the region file and the overlays, as loaded."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,9 @@ class Pipeline:
             load_overlay(path, Overlay, overlay_roots(variant.content, path))[0]
             for path in variant.overlays
         ]
-        merged = merge(base, overlays, region=region[0] if region else None)
+        inputs = Inputs(base, region[0] if region else None, tuple(overlays))
+        # the module's own `merge`, which tests/test_properties.py replaces to inject faults
+        merged = merge(inputs.base, list(inputs.overlays), region=inputs.region)
         source = merged.source
         facts = region[1].region if region else None
         roots = (variant.content.parent, self.templates)
@@ -189,7 +191,7 @@ class Pipeline:
             template=template,
             warnings=(*merged.warnings, *left_out),
             written=written,
-            sources=(base, *([region[0]] if region else []), *overlays),
+            sources=inputs,
         )
 
     def draw(self, variant: Variant) -> tuple[Plan, bytes]:

@@ -94,6 +94,18 @@ def test_a_missing_tool_is_4_and_the_deck_is_still_written(
     assert (scratch.output / "testdack.pptx").is_file()
 
 
+def test_ctrl_c_is_130_with_one_line_not_clicks_aborted(
+    scratch: Scratch, monkeypatch: pytest.MonkeyPatch
+):
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("generator.pipeline.Pipeline.plan", interrupted)
+    result = scratch.use("valid-minimal.yaml").run("validate")
+    assert (result.exit_code, result.stdout) == (130, "")
+    assert result.stderr == "deckgen: interrupted\n"
+
+
 @pytest.mark.skipif(not DECKGEN.exists(), reason=f"no deckgen script beside {sys.executable}")
 @pytest.mark.parametrize("reader", ["head -n 1", "true"])
 def test_a_closed_pipe_ends_quietly(tmp_path: Path, reader: str):

@@ -81,3 +81,21 @@ def test_other_syntax_errors_get_no_hint():
     assert [str(d) for d in caught.value.diagnostics] == [
         "deck.yaml:1:9: error: YAML syntax error: mapping values are not allowed here"
     ]
+
+
+def test_a_value_cut_short_by_a_hash_is_an_error_at_the_value():
+    with pytest.raises(DeckgenError) as caught:
+        parse("slides:\n  - title: Punkt #1\n    notes: Steg #2 av 3\n")
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "deck.yaml:2:12: error: '#1' is read as a YAML comment, so the value is 'Punkt', not "
+        "'Punkt #1': put the value in quotes to keep the '#' (\"Punkt #1\"), or a space after "
+        "the '#' if it is a comment",
+        "deck.yaml:3:12: error: '#2 av 3' is read as a YAML comment, so the value is 'Steg', "
+        "not 'Steg #2 av 3': put the value in quotes to keep the '#' (\"Steg #2 av 3\"), or a "
+        "space after the '#' if it is a comment",
+    ]
+
+
+def test_comments_with_a_space_after_the_hash_and_hashes_in_quotes_are_left_alone():
+    source = parse("title: 'Punkt #1'  # the first\nbrand: skr ## a banner\ntext: \"#2\" #\n")
+    assert source.data == {"title": "Punkt #1", "brand": "skr", "text": "#2"}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.files import read_input, read_once
-from generator.output.manifest import MAX_INPUT_BYTES, Inputs
+from generator.output.manifest import MAX_INPUT_BYTES, Inputs, code_digest, folder_digest
 from generator.pipeline import Built, Pipeline
 from generator.source.variant import Options, Variant
 
@@ -192,3 +192,25 @@ def test_which_deck_it_is_is_in_the_hash(project: Path):
     assert inputs.digest(NATIONAL, ()) != inputs.digest(other, ())
     assert inputs.digest(talk, ()) != inputs.digest(moved, ())
     assert inputs.digest(NATIONAL, ()) != inputs.digest(Variant(NATIONAL.content, "dalarna"), ())
+
+
+def test_deckgens_own_code_is_in_the_hash(monkeypatch: pytest.MonkeyPatch):
+    """A checkout that pulled new commits builds its decks again, though the version number
+    stayed the same."""
+    before = Inputs(Options(Path("templates")), "1.0").digest(NATIONAL, ())
+    monkeypatch.setattr("generator.output.manifest.code_digest", lambda: "other code")
+    assert Inputs(Options(Path("templates")), "1.0").digest(NATIONAL, ()) != before
+
+
+def test_the_code_digest_reads_code_templates_and_fonts_not_caches(tmp_path: Path):
+    package = tmp_path / "generator"
+    shutil.copytree(ROOT / "generator", package, ignore=shutil.ignore_patterns("__pycache__"))
+    first = folder_digest(str(package))
+    (package / "__pycache__").mkdir(exist_ok=True)
+    (package / "__pycache__" / "pipeline.cpython-311.pyc").write_bytes(b"compiled")
+    (package / "notes.md").write_text("not code", encoding="utf-8")
+    assert folder_digest(str(package)) == first
+    page = package / "gallery" / "_page.html.j2"
+    page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert folder_digest(str(package)) != first
+    assert code_digest() == folder_digest(str(ROOT / "generator"))

@@ -284,15 +284,30 @@ def test_an_error_in_a_new_slide_names_it_by_id_as_the_overlay_does(tmp_path: Pa
     ]
 
 
-def test_an_error_at_the_deck_files_own_slide_names_its_place_in_that_file(tmp_path: Path):
-    # The overlay removes the panel's title; the error stands at the panel in the deck file,
-    # where it is slides[4], though it is slides[3] in the national deck, which leaves out the
-    # region-only slide before it.
-    overlay = "slides:\n  panel:\n    title: null\n"
-    deck_line = CONTENT.read_text(encoding="utf-8").splitlines().index("  - id: panel") + 1
-    assert ids(plan(tmp_path)).index("panel") == 3
+def test_a_null_that_removes_a_required_field_is_blamed_on_its_own_line(tmp_path: Path):
+    # The deck file has the panel's title and people; the overlay's `null`s removed them, so
+    # the errors stand at those lines, not at the deck file's slide.
+    overlay = "slides:\n  panel:\n    title: null\n    people: null\ndeck:\n  title: null\n"
     assert errors(tmp_path, overlay) == [
-        f"{display_path(CONTENT)}:{deck_line}:5: error: slides[4]: missing required field 'title'"
+        "TMP/talk.yaml:3:5: error: slides.panel.title: a required field, which `null` cannot "
+        "remove: give it a value",
+        "TMP/talk.yaml:4:5: error: slides.panel.people: a required field, which `null` cannot "
+        "remove: give it a value",
+        "TMP/talk.yaml:6:3: error: deck.title: a required field, which `null` cannot remove: "
+        "give it a value",
+    ]
+
+
+def test_a_key_given_again_after_a_null_is_not_blamed_on_the_null(tmp_path: Path):
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("slides:\n  panel:\n    people: null\n", encoding="utf-8")
+    second.write_text(
+        "slides:\n  panel:\n    people:\n      - {name: Anna Andersson}\n", encoding="utf-8"
+    )
+    with pytest.raises(DeckgenError) as caught:
+        Pipeline(Options(TEMPLATES)).plan(Variant(CONTENT, None, (first, second)))
+    assert [str(d).replace(str(tmp_path), "TMP") for d in caught.value.diagnostics] == [
+        "TMP/b.yaml:4:9: error: slides.panel.people[0]: missing required field 'role'"
     ]
 
 

@@ -25,7 +25,7 @@ from PIL import Image, ImageChops, ImageStat
 
 import generator.output.raster as raster
 from generator.gallery.deck import read_deck
-from generator.gallery.page import swedish_key, swedish_time
+from generator.gallery.page import anchor_of, swedish_key, swedish_time
 from generator.output.manifest import Inputs, Manifest
 from generator.source.variant import Options, Variant
 
@@ -326,7 +326,7 @@ def test_index_is_in_swedish_with_a_section_per_region_in_swedish_order(gallery:
 def test_a_hidden_slide_is_shown_and_marked_not_dropped(gallery: Project):
     page = parse(gallery.output / "index.html")
     hidden = [li.attrs["id"] for li in page.all("li", class_="is-hidden")]
-    assert hidden == ["deck-varmland-3"]
+    assert hidden == ["deck-varmland--3"]
     thumbs = [img.attrs["alt"] for img in page.all("img") if "/thumb-" in img.attrs["src"]]
     assert "Bild 3 (dold)" in thumbs
 
@@ -527,7 +527,7 @@ def test_the_gallery_works_in_a_browser(
     lightbox = page.locator(".lightbox:target")
     assert lightbox.count() == 0
     page.locator(".thumb").first.click()
-    assert page.url.endswith("#deck-national-1-full")
+    assert page.url.endswith("#deck-national--1-full")
     image = lightbox.locator("img")
     image.wait_for(state="visible")
     page.wait_for_function("() => document.querySelector('.lightbox:target img').naturalWidth")
@@ -539,15 +539,15 @@ def test_the_gallery_works_in_a_browser(
     # Next goes through the deck; every slide's image loads; close returns to the thumbnail.
     for number in range(2, 10):
         lightbox.locator(".next").click()
-        assert page.url.endswith(f"#deck-national-{number}-full")
+        assert page.url.endswith(f"#deck-national--{number}-full")
         page.wait_for_function(
             "() => document.querySelector('.lightbox:target img').naturalWidth === 1280"
         )
     assert lightbox.locator(".next").count() == 0  # the last slide
     lightbox.locator(".close").click()
-    assert page.url.endswith("#deck-national-9")
+    assert page.url.endswith("#deck-national--9")
     assert page.locator(".lightbox:target").count() == 0
-    assert not page.locator("#deck-national-9-full img").is_visible()
+    assert not page.locator("#deck-national--9-full img").is_visible()
 
     # The other decks' full-size images load too, when shown.
     for slide in page.eval_on_selector_all(".lightbox", "boxes => boxes.map(b => b.id)"):
@@ -592,25 +592,25 @@ def test_the_page_speaks_swedish_and_shows_notes_and_hidden_slides_in_a_browser(
     ]
 
     # The hidden slide is there, in its place, marked.
-    hidden = page.locator("#deck-varmland-3")
+    hidden = page.locator("#deck-varmland--3")
     assert hidden.locator(".badge").inner_text() == "Dold bild"
     assert hidden.locator(".badge").is_visible()
     assert page.locator(".badge").count() == 1
     hidden.locator(".thumb").click()
-    assert page.url.endswith("#deck-varmland-3-full")
+    assert page.url.endswith("#deck-varmland--3-full")
     caption = page.locator(".lightbox:target figcaption span")
     assert caption.inner_text() == "Region Värmland · bild 3 av 11 · Dold bild"
     page.locator(".lightbox:target .close").click()
 
     # The speaker notes are one click away.
-    first = page.locator("#deck-varmland-1 details")
+    first = page.locator("#deck-varmland--1 details")
     note = first.locator("p")
     assert first.locator("summary").inner_text() == "Talaranteckningar"
     assert not note.is_visible()
     first.locator("summary").click()
     assert note.is_visible()
     assert note.inner_text() == FIRST_NOTES["varmland"]
-    assert page.locator("#deck-varmland-3 .notes").inner_text() == "Inga talaranteckningar"
+    assert page.locator("#deck-varmland--3 .notes").inner_text() == "Inga talaranteckningar"
 
 
 def test_the_compare_view_shows_one_slide_of_every_deck_in_a_browser(
@@ -618,7 +618,7 @@ def test_the_compare_view_shows_one_slide_of_every_deck_in_a_browser(
 ):
     page = browser_page
     page.goto(urljoin(served, "index.html"), wait_until="load")
-    page.locator("#deck-varmland-3 .compare-link").click()
+    page.locator("#deck-varmland--3 .compare-link").click()
     page.wait_for_load_state("load")
     assert page.url == urljoin(served, f"compare/{HIDDEN}.html")
     assert page.evaluate("document.documentElement.lang") == "sv"
@@ -639,7 +639,7 @@ def test_the_compare_view_shows_one_slide_of_every_deck_in_a_browser(
     assert page.locator(".missing").inner_text() == "Finns inte i: Nationell version."
     page.locator(".deck-card .thumb").first.click()  # to that slide in its deck, full size
     page.wait_for_load_state("load")
-    assert page.url == urljoin(served, "index.html#deck-varmland-4-full")
+    assert page.url == urljoin(served, "index.html#deck-varmland--4-full")
     page.wait_for_function("() => document.querySelector('.lightbox:target img').naturalWidth")
 
 
@@ -696,3 +696,14 @@ def test_preview_of_one_region_updates_its_section_and_keeps_the_others(
         "Kör deckgen preview för att uppdatera dem."
     ]
     assert page.locator("#deck-national .stale").count() == 1
+
+
+def test_decks_whose_keys_spell_one_slug_get_their_own_page_ids():
+    keys = ["varmland", "corp:varmland", "corp-varmland", "varmland+anna", "varmland-anna", ""]
+    anchors = [anchor_of(key) for key in keys]
+    assert anchors[0] == "deck-varmland"
+    assert anchors[2] == "deck-corp-varmland"
+    assert anchors[1].startswith("deck-corp-varmland-")  # and a short hash of the key
+    assert len(set(anchors)) == len(keys)
+    # a card's id is its deck's and "--" and its number, which no deck's id holds
+    assert all("--" not in anchor for anchor in anchors)

@@ -184,7 +184,7 @@ def test_unchanged_decks_are_skipped_and_force_rebuilds_them(project: Project):
     changed = project.run("build", "--all")
     region.write_text(region.read_text("utf-8").replace("residensstad: X", "residensstad: Visby"))
     assert [line for line in changed.stdout.splitlines() if not line.startswith("up to date")] == [
-        f"wrote {project.root}/output/regionen-i-rorelse-gotland.pptx (10 slides)",
+        f"wrote {project.root}/output/regionen-i-rorelse-gotland.pptx (11 slides)",
         "1 written, 21 up to date, 0 failed",
     ]
 

@@ -33,6 +33,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, BrokenPipeError):
             raise
+        except KeyboardInterrupt:
+            # Not click's "Aborted!" and status 1: one line, and the status a shell expects.
+            click.echo("deckgen: interrupted", err=True)
+            raise click.exceptions.Exit(130) from None
         except Exception as exc:
             if os.environ.get("DECKGEN_TRACEBACK"):
                 raise
@@ -78,7 +82,8 @@ def main() -> None:
           overlay but could not map some edits
       4   an external tool (LibreOffice's soffice, poppler's pdftoppm) is missing or failed
       70  an internal error: a bug in deckgen (DECKGEN_TRACEBACK=1 shows where)
-      130, 143  build --all stopped by SIGINT (Ctrl-C) or SIGTERM; written decks recorded
+      130       stopped by Ctrl-C (SIGINT)
+      130, 143  build --all stopped by SIGINT or SIGTERM; written decks recorded
     """
 
 

@@ -183,6 +183,10 @@ def _diagnostic(
         return source.error(path, message, key=True)
     if kind == "missing" and isinstance(path[-1], int):  # a fixed-length list, such as a box
         return source.error(path[:-1], f"too few items: item {path[-1] + 1} is missing")
+    if kind == "missing" and path in source.values:  # an overlay's `null` removed it
+        return source.error(
+            path, "a required field, which `null` cannot remove: give it a value", key=True
+        )
     if kind == "missing":
         return source.error(path[:-1], f"missing required field '{path[-1]}'")
     if kind in ("union_tag_not_found", "union_tag_invalid"):

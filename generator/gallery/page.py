@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import os
 import re
 import unicodedata
@@ -114,7 +115,7 @@ def section(
     cards = [
         Card(
             facts=fact,
-            anchor=f"{anchor}-{fact.number}",
+            anchor=f"{anchor}--{fact.number}",  # "--": no slug of a deck has two hyphens
             thumb=href(slide.thumb, output),
             thumb_size=slide.thumb_size,
             full=href(slide.full, output),
@@ -225,8 +226,14 @@ def with_brand(name: str, key: str) -> str:
 
 
 def anchor_of(key: str) -> str:
-    """Return the page id of a deck: letters, digits and hyphens, "deck-" first."""
-    return "deck-" + (re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "deck")
+    """Return the page id of a deck: letters, digits and hyphens, "deck-" first. A key that
+    is not already such a slug ("corp:varmland", "varmland+anna") gets a short hash of itself
+    too, so that two keys that spell the same slug ("corp:varmland" and "corp-varmland") do
+    not share an id."""
+    slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "deck"
+    if slug == key:
+        return f"deck-{slug}"
+    return f"deck-{slug}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:6]}"
 
 
 def href(path: Path, output: Path) -> str:

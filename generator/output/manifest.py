@@ -46,13 +46,14 @@ class Inputs:
     def digest(self, variant: Variant, files: Iterable[tuple[str, str]]) -> str:
         """Return the hash of a deck's inputs: which deck it is (its deck file, region and
         overlays, by where they are, and the brand it was asked for), each file it read (path,
-        sha256), deckgen's and python-pptx's versions, and every field of the options."""
+        sha256), deckgen's version and the digest of its code (`code_digest`), python-pptx's
+        version, and every field of the options."""
         total = hashlib.sha256()
         which: list[object] = [noted(variant.content), variant.region]
         which += map(noted, variant.overlays)
         if variant.brand is not None:  # a deck in its own brand hashes as it did before brands
             which.append(("brand", variant.brand))
-        for part in (self.version, _pptx_version(), repr(which)):
+        for part in (self.version, code_digest(), _pptx_version(), repr(which)):
             total.update(f"{part}\0".encode())
         for option in fields(self.options):
             value = getattr(self.options, option.name)
@@ -87,6 +88,35 @@ class Inputs:
             else:
                 self._digests[name] = hashlib.sha256(data).hexdigest()
         return self._digests[name]
+
+
+#: The files of deckgen's own package that can change what it writes: its code, its layout
+#: and page templates, its styles and its bundled font.
+_CODE = {".py", ".j2", ".css", ".js", ".html", ".ttf"}
+
+
+@functools.cache
+def code_digest() -> str:
+    """Return the sha256 of deckgen's own package files (path and bytes), so that a deck built
+    by other code is built again though the version number stayed: a checkout that pulled new
+    commits, an edit in a development install. About 2 ms for deckgen's 100-odd files."""
+    return folder_digest(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+
+
+def folder_digest(package: str) -> str:
+    """Return the sha256 of the paths and bytes of `package`'s code files (`_CODE`)."""
+    found: list[str] = []
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        found += [
+            os.path.join(folder, name) for name in files if os.path.splitext(name)[1] in _CODE
+        ]
+    total = hashlib.sha256()
+    for path in sorted(found):
+        total.update(f"{os.path.relpath(path, package)}\0".encode())
+        with open(path, "rb") as stream:
+            total.update(hashlib.file_digest(stream, "sha256").digest())
+    return total.hexdigest()
 
 
 @functools.cache

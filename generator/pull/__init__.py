@@ -19,7 +19,7 @@ from generator.errors import DeckgenError, Diagnostic, InternalError, counted, d
 from generator.output.save import save
 from generator.pipeline import Pipeline, Plan
 from generator.pull.diff import Built, Changes, Unmapped, compare
-from generator.pull.overlay import merged_sources, overlay_data, overlay_yaml
+from generator.pull.overlay import overlay_data, overlay_yaml
 from generator.pull.read import read_blob, read_edited
 from generator.source.load import parse_yaml
 from generator.source.variant import Options, Variant
@@ -69,7 +69,8 @@ def _built(pipeline: Pipeline, variant: Variant) -> tuple[Plan, list[Built]]:
     content resolved, as written, and as the merged files give it."""
     plan, blob = pipeline.draw(variant)
     assert plan.written is not None
-    raw = merged_sources(plan.sources, plan.region is not None).source.data["slides"]
+    assert plan.sources is not None
+    raw = plan.sources.merged().source.data["slides"]
     slides = zip(read_blob(blob), plan.deck.slides, plan.written.slides, raw, strict=True)
     return plan, [Built(*slide) for slide in slides]
 
@@ -79,11 +80,11 @@ def _ordered(
 ) -> dict[str, Any]:
     """Return the overlay's data in the edited order; where no order the overlay format has
     gives it, in the built order, with a line saying so added to `lines`."""
-    regional = plan.region is not None
-    data = overlay_data(changes, ids, plan.sources, regional)
+    assert plan.sources is not None
+    data = overlay_data(changes, ids, plan.sources)
     if data is None:
         lines.append(_line(edited, Unmapped(0, "the slide order", "no overlay order gives it")))
-        data = overlay_data(_unordered(changes, ids), ids, plan.sources, regional)
+        data = overlay_data(_unordered(changes, ids), ids, plan.sources)
     if data is None:
         message = "no overlay gives even the built deck's order with the changes"
         raise InternalError([Diagnostic(display_path(edited), None, None, message)])
@@ -92,9 +93,10 @@ def _ordered(
 
 def _taken(plan: Plan) -> set[str]:
     """Return every slide id the content files name, kept in this deck or not."""
-    base, *overlays = plan.sources
-    taken = {str(s.get("id")) for s in base.data.get("slides", []) if isinstance(s, dict)}
-    for overlay in overlays:
+    assert plan.sources is not None
+    base = plan.sources.base.data
+    taken = {str(s.get("id")) for s in base.get("slides", []) if isinstance(s, dict)}
+    for overlay in plan.sources.files():
         taken |= set((overlay.data or {}).get("slides") or {})
     return taken
 

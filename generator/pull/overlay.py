@@ -19,15 +19,13 @@ from generator.content.models import Overlay
 from generator.errors import DeckgenError
 from generator.pull.diff import Changes
 from generator.source.load import Source
-from generator.source.merge import Merged, merge
+from generator.source.merge import Inputs
 
 #: The kind whose slides `quotes:` orders (see `source.merge`).
 QUOTE = "quote"
 
 
-def overlay_data(
-    changes: Changes, built: Sequence[str], sources: Sequence[Source], regional: bool
-) -> dict[str, Any] | None:
+def overlay_data(changes: Changes, built: Sequence[str], sources: Inputs) -> dict[str, Any] | None:
     """Return the overlay that makes the built deck (ids `built`) into the edited one, in the
     overlay format's key order, or None where no way of saying its order gives it."""
     base = {
@@ -46,7 +44,7 @@ def overlay_data(
     candidates.append(_with_order(base, changes.order, _moves(start, changes.order), None))
     for data in candidates:
         try:
-            if _merged_ids(data, sources, regional) == changes.order:
+            if _merged_ids(data, sources) == changes.order:
                 return data
         except DeckgenError:
             continue  # an order the merge refuses is not the edited one
@@ -111,19 +109,10 @@ def _longest_run(ids: list[str], place: dict[str, int]) -> set[str]:
     return kept
 
 
-def merged_sources(sources: Sequence[Source], regional: bool) -> Merged:
-    """Merge `sources` as the pipeline does: the base deck, then (in a region's deck) the region
-    file, then each overlay."""
-    base, *rest = sources
-    if regional:
-        return merge(base, rest[1:], region=rest[0])
-    return merge(base, rest)
-
-
-def _merged_ids(data: dict[str, Any], sources: Sequence[Source], regional: bool) -> list[str]:
+def _merged_ids(data: dict[str, Any], sources: Inputs) -> list[str]:
     """Return the slide ids, in order, of the deck that `sources` and the overlay `data` make."""
-    overlay = Source(path=sources[0].path.parent / "pulled.yaml", display="pulled", data=data)
-    merged = merged_sources([*sources, overlay], regional)
+    overlay = Source(path=sources.base.path.parent / "pulled.yaml", display="pulled", data=data)
+    merged = sources.merged(overlay)
     return [str(slide["id"]) for slide in merged.source.data["slides"]]
 
 

@@ -136,6 +136,10 @@ def _labels(chart: Chart, shape: ChartShape, style: ShapeStyle) -> None:
             separator.text = "\n"  # the name over its figure, not "Halmstad; 105 796"
             found.find(qn("c:showBubbleSize")).addnext(separator)
     _text(labels.font, style)
+    # A figure is one line: LibreOffice wraps a label wider than it thinks there is room for
+    # ("61 029" as "61 / 02 / 9" beside a chart's only bar), PowerPoint does not.
+    for body in chart.element.iter(qn("c:dLbls")):
+        body.find(qn("c:txPr")).find(qn("a:bodyPr")).set("wrap", "none")
 
 
 def _axes(chart: Chart, shape: ChartShape, style: ShapeStyle) -> None:

@@ -168,6 +168,7 @@ def _parse(loader_type: Any, text: str, path: Path, display: str) -> Source:
         problems: list[Diagnostic] = []
         if node is not None:
             source.data = _construct(node, (), loader, source, problems, [MAX_VALUES])
+            problems += _cut_by_comments(node, text.split("\n"), display)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -230,6 +231,39 @@ def _pasted_hint(text: str, exc: yaml.MarkedYAMLError) -> str | None:
         "processor, which YAML does not read as quotes: put the text in straight quotes "
         '("...") or write it as a block scalar (>- and the text indented on the lines below)'
     )
+
+
+#: A comment that follows a plain value on its line and starts straight after its "#": "#1"
+#: in `title: Punkt #1` reads as a number, not as a comment, to whoever wrote it.
+_CUT = re.compile(r"[ \t]+#([^\s#][^\n]*)")
+
+
+def _cut_by_comments(node: yaml.Node, lines: list[str], display: str) -> list[Diagnostic]:
+    """Return an error for each unquoted value that a " #" cuts short: YAML reads the rest of
+    the line as a comment, so `title: Punkt #1` is "Punkt", silently. A comment with a space
+    after its "#" is taken as meant."""
+    found: list[Diagnostic] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, yaml.MappingNode):
+            stack += [part for pair in item.value for part in pair]
+        elif isinstance(item, yaml.SequenceNode):
+            stack += item.value
+        elif isinstance(item, yaml.ScalarNode) and not item.style and item.value:
+            end = item.end_mark
+            cut = _CUT.match(lines[end.line], end.column) if end.line < len(lines) else None
+            if cut is None:
+                continue
+            whole = f"{item.value} #{cut.group(1).rstrip()}"
+            message = (
+                f"'#{cut.group(1).rstrip()}' is read as a YAML comment, so the value is "
+                f"{shown(item.value)}, not {shown(whole)}: put the value in quotes to keep "
+                f"the '#' (\"{whole}\"), or a space after the '#' if it is a comment"
+            )
+            start = item.start_mark
+            found.append(Diagnostic(display, start.line + 1, start.column + 1, message))
+    return sorted(found, key=lambda d: (d.line or 0, d.column or 0))
 
 
 def _mark(node: yaml.Node) -> Mark:

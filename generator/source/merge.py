@@ -41,6 +41,9 @@ class Node:
     value: Any  # dict[str, Node], list[Node] or a scalar
     mark: Mark
     key: Mark | None = None
+    removed: dict[str, Node] = field(default_factory=dict)
+    """In a mapping: the `null`s that removed its keys, so that an error about a key that is
+    gone points at the line that removed it, not at the deck that had it."""
 
 
 def tree(source: Source, path: DataPath = ()) -> Node:
@@ -86,6 +89,10 @@ def _flatten(node: Node, path: DataPath, merged: Source) -> Any:
     if node.key is not None:
         merged.keys[path] = node.key
     if isinstance(node.value, dict):
+        for k, gone in node.removed.items():  # no value, but a place: the `null`'s
+            merged.values[(*path, k)] = gone.mark
+            if gone.key is not None:
+                merged.keys[(*path, k)] = gone.key
         return {k: _flatten(v, (*path, k), merged) for k, v in node.value.items()}
     if isinstance(node.value, list):
         return [_flatten(v, (*path, i), merged) for i, v in enumerate(node.value)]
@@ -108,14 +115,17 @@ def deep_merge(
             shortened(path, base, patch)
         return patch
     merged = dict(base.value)
+    removed = dict(base.removed)
     for key, item in patch.value.items():
         if item.value is None:
-            merged.pop(key, None)
+            if merged.pop(key, None) is not None:
+                removed[key] = item
         elif key in merged:
             merged[key] = deep_merge(merged[key], item, (*path, key), shortened)
         else:
             merged[key] = item
-    return Node(merged, base.mark, base.key)
+            removed.pop(key, None)
+    return Node(merged, base.mark, base.key, removed)
 
 
 def _shortened_message(old: Node, new: Node) -> str:
@@ -201,6 +211,24 @@ class Merged:
 
     source: Source
     warnings: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The files one deck is merged from, as loaded: its base deck, its region file (for a
+    region's deck) and its overlays, in order."""
+
+    base: Source
+    region: Source | None = None
+    overlays: tuple[Source, ...] = ()
+
+    def merged(self, *more: Source) -> Merged:
+        """Merge them, with `more` overlays applied after the deck's own."""
+        return merge(self.base, [*self.overlays, *more], region=self.region)
+
+    def files(self) -> tuple[Source, ...]:
+        """The region file and the overlays, in the order they apply."""
+        return (*([self.region] if self.region else []), *self.overlays)
 
 
 def merge(base: Source, overlays: list[Source], *, region: Source | None = None) -> Merged:
