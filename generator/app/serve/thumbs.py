@@ -7,9 +7,10 @@ but not its speaker notes. A thumbnail is stored under that hash, so a slide who
 thumbnail already is not rendered again, and the hash in the thumbnail's URL changes when the
 slide does: the browser never shows a stale one from its cache.
 
-LibreOffice runs behind `Renderer`, whose one method is `generator.output.live.LiveOffice`'s
-`pdf`: today each call starts soffice (`SofficeRenderer`); a LibreOffice that stays running is
-a one-line change in `default_renderer`.
+LibreOffice runs behind `Renderer`, `generator.output.live.LiveOffice`'s interface: by default
+that LibreOffice, which stays running and exports only the slides asked for;
+`SofficeRenderer` starts soffice for each deck (`generator.output.pdf`), as the other commands
+do, and is a one-line change in `default_renderer`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Protocol
 from lxml import etree
 
 from generator.errors import Diagnostic, ToolError
+from generator.output.live import LiveOffice
 from generator.output.pdf import export_pdfs
 from generator.output.raster import find_pdftoppm
 
@@ -70,8 +72,9 @@ class SofficeRenderer:
 
 
 def default_renderer() -> Renderer:
-    """Return the renderer `deckgen serve` uses."""
-    return SofficeRenderer()
+    """Return the renderer `deckgen serve` uses: a LibreOffice that stays running, which
+    exports only the pages asked for (`SofficeRenderer()` is the one without python3-uno)."""
+    return LiveOffice()
 
 
 def slide_hashes(blob: bytes) -> list[str]:
