@@ -25,14 +25,16 @@ from generator.app.serve.thumbs import default_renderer
 
 from .conftest import ROOT, TEMPLATES
 from .preview_support import CHROMIUM, CHROMIUM_ARGS, PDFTOPPM, SOFFICE
+from .test_live import UNO_PYTHON
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.skipif(
-    not (SOFFICE and PDFTOPPM),
-    reason="needs LibreOffice and poppler for the thumbnails: apt-get install"
-    " libreoffice-impress poppler-utils (.ci/run installs them)",
+    not (SOFFICE and UNO_PYTHON and PDFTOPPM),
+    reason="needs LibreOffice, a Python that can import uno (the thumbnails' LiveOffice) and"
+    " poppler: apt-get install libreoffice-impress python3-uno poppler-utils (.ci/run installs"
+    " them)",
 )
 
 NEW_TEXT = "”Vi gör det tillsammans – år för år, i Värmland.”"
