@@ -67,6 +67,8 @@ def main() -> None:
                                 JSON Schema of the content, for editors
       deckgen pull edited.pptx --into content/overlays/anna.yaml
                                 a deck edited in PowerPoint back to an overlay file
+      deckgen serve             a web page on which speakers edit their overlay and
+                                see the deck: http://127.0.0.1:8000/
 
     Errors name file:line:column; deckgen reports them all, then exits.
 
@@ -418,6 +420,45 @@ def pull(
     click.echo(f"wrote {display_path(pulled.path)} ({changed} changed{left})")
     if pulled.unmapped:
         raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+@main.command(short_help="A web page on which speakers edit their overlay and see the deck.")
+@options.CONTENT
+@options.TEMPLATES
+@click.option(
+    "--host",
+    default=None,
+    metavar="HOST",
+    help="The address to listen on; 127.0.0.1 (this computer only) unless given.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port."
+)
+def serve(content: Path, templates: Path, host: str | None, port: int) -> None:
+    """Serve a page on which a speaker picks a deck, edits their overlay and downloads it.
+
+    The page shows every slide as a thumbnail, lets a speaker pick, order and edit the quotes,
+    hide slides, write notes, name the speakers and upload a panel photo, and downloads the
+    deck (.pptx, .pdf) and the overlay. Saved overlays are written to content/overlays/, checked
+    as deckgen build checks them. A change to a file under content/ or templates/ rebuilds the
+    open decks. --content may name the deck file or its folder.
+
+    \b
+    Examples:
+      deckgen serve                          http://127.0.0.1:8000/, this computer only
+      deckgen serve --host 0.0.0.0 --port 8080
+                                             reachable from the network: say so
+    """
+    from generator.app.serve.server import LOCAL_HOST, Bind
+    from generator.app.serve.server import serve as run
+
+    if content.is_dir():
+        content = content / "deck.yaml"
+
+    def announce(bound: Bind) -> None:
+        click.echo(bound.notice(), err=not bound.local)
+
+    run(content, templates, Bind(host or LOCAL_HOST, port), announce)
 
 
 @main.command()

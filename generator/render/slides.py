@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -248,15 +249,23 @@ def _qr(slide: Slide, shape: QrShape) -> None:
     """A QR code of the shape's data: error correction M (15% may be covered or soiled), a
     quiet zone of two modules, dark on white, eight pixels a module, so that a scaled picture
     keeps sharp edges. Square, centred in the shape's box."""
-    import segno  # only for a deck with a QR code
-
-    code = segno.make(shape.data, error="m", micro=False)
-    image = io.BytesIO()
-    code.save(image, kind="png", scale=8, border=2, dark="#000000", light="#ffffff")
+    image = io.BytesIO(_qr_png(shape.data))
     x, y, width, height = (Emu(emu(value)) for value in shape.box)
     side = min(width, height)  # square, centred in its box
     x, y = Emu(x + (width - side) // 2), Emu(y + (height - side) // 2)
     _add_picture(slide, image, (x, y, side, side), shape.name, shape.alt)
+
+
+@functools.lru_cache(maxsize=64)
+def _qr_png(data: str) -> bytes:
+    """Return the PNG of a QR code of `data`. Kept: encoding one takes about 30 ms, and every
+    deck's closing slide, and each rebuild of `deckgen serve`, links the same address."""
+    import segno  # only for a deck with a QR code
+
+    code = segno.make(data, error="m", micro=False)
+    image = io.BytesIO()
+    code.save(image, kind="png", scale=8, border=2, dark="#000000", light="#ffffff")
+    return image.getvalue()
 
 
 def _add_picture(
