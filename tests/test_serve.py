@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from starlette.testclient import TestClient
 
 from generator.app.cli import main
 from generator.app.serve import server
+from generator.app.serve.overlays import updated_text
 from generator.app.serve.server import Bind, make_app, running
 from generator.app.serve.studio import MAX_OVERLAY_BYTES, MAX_PHOTO_BYTES, Studio
 from generator.app.serve.thumbs import slide_hashes
@@ -455,11 +457,42 @@ def test_serve_with_another_host_says_it_is_reachable_from_the_network(started: 
     assert result.exit_code == 0, result.output
     ((_, _, bind),) = started
     assert bind == Bind("0.0.0.0", 8080)
-    assert bind.allowed_hosts() is None
+    # still not any name: a site's own name pointed at this computer is refused (rebinding)
+    assert "attacker.example" not in bind.allowed_hosts()
+    assert socket.gethostname() in bind.allowed_hosts()
+    assert "localhost" in bind.allowed_hosts()
     assert result.stdout == ""
     assert result.stderr.startswith(
         "deckgen serve: listening on http://0.0.0.0:8080/: REACHABLE FROM THE NETWORK;"
     )
+
+
+def test_every_loopback_address_is_this_computer_only_and_names_can_be_allowed(
+    started: list[Any],
+):
+    assert Bind("127.0.0.2", 8000).local
+    assert Bind("::1", 8000).local
+    assert not Bind("192.0.2.7", 8000).local
+    result = CliRunner().invoke(
+        main, ["serve", "--host", "192.0.2.7", "--allow-host", "decks.example.org"]
+    )
+    ((_, _, bind),) = started
+    assert bind.also == ("decks.example.org",)
+    hosts = bind.allowed_hosts()
+    assert hosts[:5] == ["127.0.0.1", "localhost", "[::1]", "::1", "192.0.2.7"]
+    assert hosts[-1] == "decks.example.org"
+    assert "REACHABLE FROM THE NETWORK" in result.stderr
+
+
+def test_a_request_for_another_host_is_refused_on_a_network_bind(tmp_path: Path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    app = make_app(
+        tmp_path / "content" / "deck.yaml", TEMPLATES, bind=Bind("192.0.2.7", 8000), watch=False
+    )
+    with TestClient(app, base_url="http://192.0.2.7:8000") as client:
+        assert client.get("/api/variants").status_code == 200
+        rebound = client.get("/api/variants", headers={"host": "attacker.example:8000"})
+        assert rebound.status_code == 400
 
 
 def test_serve_takes_the_content_folder_too(started: list[Any], tmp_path: Path):
@@ -580,3 +613,83 @@ def test_an_overlay_nested_too_deeply_is_refused(client: Client):
     sent = {"x-csrf-token": client.token, "if-match": got.headers["etag"]}
     response = client.http.put("/api/overlays/djup", content=raw, headers=sent)
     assert response.status_code in (400, 413)
+
+
+def test_an_editors_save_during_a_put_is_kept_and_the_put_refused(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+):
+    path = client.overlay_copy("samtidig")
+    got = client.http.get("/api/overlays/samtidig")
+    studio = client.http.app.state.studio
+    drawing = studio.pipeline.draw
+
+    def editor_saves_meanwhile(variant: Any) -> Any:
+        with path.open("a", encoding="utf-8") as stream:
+            stream.write("# sparat i en editor\n")
+        return drawing(variant)
+
+    monkeypatch.setattr(studio.pipeline, "draw", editor_saves_meanwhile)
+    response = client.put("samtidig", {**got.json(), "hide": []}, got.headers["etag"])
+    assert response.status_code == 412
+    assert response.json()["error"] == (
+        "overlayn ändrades medan den sparades; ladda om den och gör om ändringen"
+    )
+    assert path.read_text("utf-8").endswith("# sparat i en editor\n")
+    assert not list(path.parent.glob(".samtidig.yaml.*"))
+
+
+def test_a_saved_overlays_warnings_name_the_overlay_not_its_temporary_file(client: Client):
+    people = [{"name": "Anna Andersson", "role": "Direktör"}]
+    data = {"slides": {"panel": {"people": people}}}
+    response = client.put("varning", data, None, variant="national", **{"if-none-match": "*"})
+    assert response.status_code == 200, response.text
+    warnings = response.json()["deck"]["warnings"]
+    assert warnings
+    assert [w["file"] for w in warnings] == ["content/overlays/varning.yaml"]
+    assert ".tmp" not in json.dumps(warnings)
+    again = client.http.get("/api/decks/national?overlay=varning").json()
+    assert ".tmp" not in json.dumps(again)
+
+
+def test_a_small_body_with_thousands_of_entries_is_refused_before_it_is_checked(client: Client):
+    client.overlay_copy("manga")
+    got = client.http.get("/api/overlays/manga")
+    response = client.put("manga", {"hide": ["x"] * 600}, got.headers["etag"])
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["message"] == (
+        "a list or mapping of the overlay has more than 500 entries"
+    )
+    response = client.put("manga", {"hide": [f"x{n}" for n in range(60)]}, got.headers["etag"])
+    errors = response.json()["errors"]
+    assert len(errors) == 51
+    assert errors[-1]["message"] == "and 10 more problems: mend these first"
+
+
+def test_a_request_another_sites_page_makes_is_refused(client: Client):
+    response = client.http.get("/api/decks/national.pdf", headers={"sec-fetch-site": "cross-site"})
+    assert response.status_code == 403
+    assert response.json()["error"] == "en annan webbplats får inte använda den här servern"
+    same = client.http.get("/api/variants", headers={"sec-fetch-site": "same-origin"})
+    assert same.status_code == 200
+
+
+def test_an_integer_of_thousands_of_digits_is_a_bad_request_not_a_crash(client: Client):
+    client.overlay_copy("tal")
+    got = client.http.get("/api/overlays/tal")
+    sent = {"x-csrf-token": client.token, "if-match": got.headers["etag"]}
+    raw = '{"hide": [' + "9" * 5000 + "]}"
+    response = client.http.put("/api/overlays/tal", content=raw, headers=sent)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("inte giltig JSON: ")
+
+
+def test_reordered_quotes_take_their_comments_with_them():
+    old = (
+        "quotes:\n  - citat-uthallighet  # Annas favorit\n  - eget-citat  # skrivet av mig\n"
+        "  - citat-legitimitet\n\nhide: [panel]\n"
+    )
+    new = {"quotes": ["citat-legitimitet", "citat-uthallighet", "eget-citat"], "hide": ["panel"]}
+    assert updated_text(old, new) == (
+        "quotes:\n  - citat-legitimitet\n  - citat-uthallighet  # Annas favorit\n"
+        "  - eget-citat  # skrivet av mig\n\nhide: [panel]\n"
+    )

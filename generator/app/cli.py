@@ -434,7 +434,17 @@ def pull(
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port."
 )
-def serve(content: Path, templates: Path, host: str | None, port: int) -> None:
+@click.option(
+    "--allow-host",
+    "also",
+    multiple=True,
+    metavar="NAME",
+    help="With --host: another name the page may be opened by, such as a proxy's; repeat for"
+    " more. This computer's own names and addresses are allowed already.",
+)
+def serve(
+    content: Path, templates: Path, host: str | None, port: int, also: tuple[str, ...]
+) -> None:
     """Serve a page on which a speaker picks a deck, edits their overlay and downloads it.
 
     The page shows every slide as a thumbnail, lets a speaker pick, order and edit the quotes,
@@ -458,7 +468,7 @@ def serve(content: Path, templates: Path, host: str | None, port: int) -> None:
     def announce(bound: Bind) -> None:
         click.echo(bound.notice(), err=not bound.local)
 
-    run(content, templates, Bind(host or LOCAL_HOST, port), announce)
+    run(content, templates, Bind(host or LOCAL_HOST, port, also), announce)
 
 
 @main.command()

@@ -9,6 +9,7 @@ changed is written anew.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import io
@@ -94,6 +95,9 @@ def _update_map(target: CommentedMap, new: dict[str, Any]) -> None:
 
 
 def _update_seq(target: CommentedSeq, new: list[Any]) -> None:
+    if _plain(target) and _plain(new) and len(set(map(repr, new))) == len(new):
+        _reorder_scalars(target, new)
+        return
     if 0 < len(new) < len(target):
         # The blank line or comment after a list belongs to its last item: keep it at the end.
         last = target.ca.items.pop(len(target) - 1, None)
@@ -105,6 +109,40 @@ def _update_seq(target: CommentedSeq, new: list[Any]) -> None:
             target[index] = _updated(target[index], value)
         else:
             target.append(_fresh(value))
+
+
+def _plain(values: list[Any]) -> bool:
+    return all(not isinstance(value, dict | list) for value in values)
+
+
+def _reorder_scalars(target: CommentedSeq, new: list[Any]) -> None:
+    """Make the list of ids (or other plain values) `target` read `new`, each comment going
+    with the value it stood beside, not staying at its place: `quotes:` reordered keeps
+    "# Annas favorit" on Anna's quote. The blank lines after the list stay at its end."""
+    comments = {repr(value): target.ca.items.get(index) for index, value in enumerate(target)}
+    tail = ""
+    last = target.ca.items.get(len(target) - 1)
+    spare = copy.copy(last[0]) if last and last[0] is not None else None
+    if last and last[0] is not None:
+        text = last[0].value
+        body = text.rstrip("\n")
+        tail = text[len(body) + 1 :] if body else text[1:]  # the newlines after its own
+        last[0].value = body + "\n" if body else ""
+    kept = {repr(value): value for value in target}
+    target.ca.items.clear()
+    del target[:]
+    for index, value in enumerate(new):
+        target.append(kept.get(repr(value), _fresh(value)))
+        comment = comments.get(repr(value))
+        if comment is not None and comment[0] is not None and comment[0].value:
+            target.ca.items[index] = comment
+    if tail and new:
+        end = target.ca.items.get(len(new) - 1)
+        if end is not None and end[0] is not None:
+            end[0].value += tail
+        elif spare is not None:  # a blank line alone, on a copy of the old last comment
+            spare.value = "\n" + tail
+            target.ca.items[len(new) - 1] = [spare, None, None, None]
 
 
 def _updated(old: Any, new: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import shutil
 import socket
 import tempfile
@@ -38,10 +39,19 @@ class Bind:
 
     host: str
     port: int
+    also: tuple[str, ...] = ()
+    """More `Host` names to answer to on a network bind (`--allow-host`: a proxy's name)."""
 
     @property
     def local(self) -> bool:
-        return self.host in ("127.0.0.1", "localhost", "::1")
+        """Whether only this computer can reach it: localhost, or a loopback address (all of
+        127.0.0.0/8 and ::1)."""
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
 
     @property
     def url(self) -> str:
@@ -57,9 +67,26 @@ class Bind:
             " can reach this address can read and change the overlays in content/overlays/"
         )
 
-    def allowed_hosts(self) -> list[str] | None:
-        """Return the `Host` names to answer to: local names for a local bind, any otherwise."""
-        return LOCAL_NAMES if self.local else None
+    def allowed_hosts(self) -> list[str]:
+        """Return the `Host` names to answer to, so that no other site's page can reach the
+        server through a name of its own that it points at this computer (DNS rebinding): the
+        local names, the address it is bound to, and, on a network bind, this computer's names
+        and addresses, and `also` (`--allow-host`)."""
+        names = [*LOCAL_NAMES, self.host, f"[{self.host}]" if ":" in self.host else self.host]
+        if not self.local:
+            names += _machine_names()
+        names += self.also
+        return list(dict.fromkeys(name for name in names if name not in ("0.0.0.0", "::")))
+
+
+def _machine_names() -> list[str]:
+    """This computer's host name, its fully qualified name and their addresses."""
+    names = [socket.gethostname(), socket.getfqdn()]
+    with contextlib.suppress(OSError):
+        for *_, address in socket.getaddrinfo(socket.gethostname(), None):
+            host = str(address[0])
+            names.append(f"[{host}]" if ":" in host else host)
+    return names
 
 
 def make_app(

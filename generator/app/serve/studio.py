@@ -13,6 +13,7 @@ made for threads, and thumbnails render in one background thread.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import tempfile
 import threading
@@ -40,6 +41,13 @@ from generator.source.variant import NATIONAL, Options, Variant, region_paths
 
 #: The largest overlay the page may send, as JSON (an overlay file is a few kilobytes).
 MAX_OVERLAY_BYTES = 256 * 1024
+#: The most entries a list or mapping of a saved overlay may have (a deck has tens of slides),
+#: so that a small body cannot keep the server checking thousands of ids.
+MAX_ENTRIES = 500
+#: The most decks kept built at once (each about 0.4 MB with its plan); the oldest goes first.
+MAX_OPEN = 24
+#: The most problems a refused save lists; the last entry says how many more there are.
+MAX_PROBLEMS = 50
 #: The largest photo the page may upload: the largest image a deck embeds.
 MAX_PHOTO_BYTES = MAX_IMAGE_BYTES
 #: Photo formats by their first bytes, and the file name suffix each is saved with.
@@ -136,6 +144,8 @@ class Studio:
         key = (name, overlay or None)
         with self._lock:
             if key not in self._open:
+                if len(self._open) >= MAX_OPEN:  # the longest open first, as a dict keeps them
+                    del self._open[next(iter(self._open))]
                 self._open[key] = self._build(*key)
                 self._render(key)
             return self._open[key]
@@ -249,12 +259,15 @@ class Studio:
         if _depth(data) > MAX_DEPTH:
             message = f"the overlay nests too deeply (the limit is {MAX_DEPTH} levels)"
             raise Refused(422, "overlayn är för djup", [_error([], message)])
+        if _widest(data) > MAX_ENTRIES:
+            message = f"a list or mapping of the overlay has more than {MAX_ENTRIES} entries"
+            raise Refused(422, "overlayn är för stor", [_error([], message)])
         path = self.overlay_file(name)
         with self._lock:
             old = path.read_bytes() if path.is_file() else None
             self._check_version(old, if_match, if_none_match)
             text = updated_text(old.decode("utf-8") if old is not None else None, data)
-            deck = self._try(path, text.encode("utf-8"), data, on, name)
+            deck = self._try(path, text.encode("utf-8"), data, on, name, old)
             self._open[(on, name)] = deck
             others = [k for k in self._open if k[1] == name and k[0] != on]
             for key in others:
@@ -276,9 +289,19 @@ class Studio:
                 412, "overlayn har ändrats sedan du öppnade den; ladda om den och gör om ändringen"
             )
 
-    def _try(self, path: Path, text: bytes, data: dict[str, Any], on: str, name: str) -> OpenDeck:
+    def _try(
+        self,
+        path: Path,
+        text: bytes,
+        data: dict[str, Any],
+        on: str,
+        name: str,
+        old: bytes | None,
+    ) -> OpenDeck:
         """Build the deck of `on` with `text` in a temporary file beside `path`; on success,
-        rename it over `path` (atomic) and return the deck; else raise `Refused` (422)."""
+        rename it over `path` (atomic) and return the deck; else raise `Refused` (422). Where
+        `path` no longer holds `old` when the deck is built (an editor saved it meanwhile),
+        nothing is written (412): the editor's change is not lost."""
         path.parent.mkdir(exist_ok=True)
         handle, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
@@ -300,11 +323,22 @@ class Studio:
                 )
                 raise Refused(422, "overlayn bygger inte", problems) from None
             os.chmod(trial, 0o644)
+            now = path.read_bytes() if path.is_file() else None
+            if now != old:
+                raise Refused(
+                    412,
+                    "overlayn ändrades medan den sparades; ladda om den och gör om ändringen",
+                )
             os.replace(trial, path)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
         final = Variant(variant.content, variant.region, (path,))
+        trial_name, final_name = display_path(trial), display_path(path)
+        plan = dataclasses.replace(
+            plan,
+            warnings=tuple(_renamed(warning, trial_name, final_name) for warning in plan.warnings),
+        )
         hashes = slide_hashes(blob)
         return OpenDeck(final, name, plan, blob, hashes, self._quotes(final), version(text))
 
@@ -476,9 +510,16 @@ def _problems(
     trial: str = "",
     final: str = "",
 ) -> list[dict[str, Any]]:
-    """Return the diagnostics as the API gives them; those in the overlay being tried at the
-    JSON path of the field they concern, and named as the overlay's own file."""
+    """Return the diagnostics as the API gives them, at most `MAX_PROBLEMS` and a last one
+    that says how many more there are; those in the overlay being tried at the JSON path of
+    the field they concern, and named as the overlay's own file."""
     problems = []
+    if len(diagnostics) > MAX_PROBLEMS:
+        more = len(diagnostics) - MAX_PROBLEMS
+        problems_more = _error([], f"and {more} more problems: mend these first")
+        diagnostics = diagnostics[:MAX_PROBLEMS]
+    else:
+        problems_more = None
     for diagnostic in diagnostics:
         data_path: DataPath = ()
         if trial and diagnostic.file == trial:
@@ -491,7 +532,20 @@ def _problems(
                 diagnostic.severity,
             )
         problems.append(_problem(diagnostic, data_path))
+    if problems_more is not None:
+        problems.append(problems_more)
     return problems
+
+
+def _renamed(diagnostic: Diagnostic, trial: str, final: str) -> Diagnostic:
+    """Return `diagnostic` with the overlay's temporary file named as the overlay itself."""
+    if diagnostic.file != trial and trial not in diagnostic.message:
+        return diagnostic
+    return dataclasses.replace(
+        diagnostic,
+        file=final if diagnostic.file == trial else diagnostic.file,
+        message=diagnostic.message.replace(trial, final),
+    )
 
 
 def _problem(diagnostic: Diagnostic, data_path: DataPath = ()) -> dict[str, Any]:
@@ -516,6 +570,15 @@ def _depth(value: Any, limit: int = MAX_DEPTH + 1) -> int:
         return 0
     children = value.values() if isinstance(value, dict) else value
     return 1 + max((_depth(child, limit - 1) for child in children), default=0)
+
+
+def _widest(value: Any) -> int:
+    """Return the most entries of any list or mapping in `value` (nested no deeper than
+    `_depth` allows)."""
+    if not isinstance(value, dict | list):
+        return 0
+    children = list(value.values()) if isinstance(value, dict) else value
+    return max([len(children), *(_widest(child) for child in children)])
 
 
 def _error(data_path: list[str | int], message: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import json
 import logging
 import secrets
 import tempfile
+import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ _HEADERS = [
 KEEPALIVE = 15.0
 
 log = logging.getLogger("deckgen.serve")
+_ONE_PDF = threading.Lock()
 
 
 class Broker:
@@ -76,12 +78,23 @@ class Broker:
 
 
 class _SecurityHeaders:
-    """Adds the content security policy and its neighbours to every response."""
+    """Adds the content security policy and its neighbours to every response, and refuses a
+    request that a browser says another site's page made (`Sec-Fetch-Site: cross-site`): an
+    `<img src>` elsewhere could otherwise make the server build decks and export PDFs."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (b"sec-fetch-site", b"cross-site") in scope["headers"]:
+            refused = JSONResponse(
+                {"error": "en annan webbplats får inte använda den här servern", "errors": []},
+                status_code=403,
+                headers={k.decode(): v.decode() for k, v in _HEADERS},
+            )
+            await refused(scope, receive, send)
+            return
+
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), *_HEADERS]
@@ -265,6 +278,8 @@ class _Api:
             data = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise Refused(400, f"inte giltig JSON: {exc}") from None
+        except ValueError as exc:  # an integer of thousands of digits
+            raise Refused(400, f"inte giltig JSON: {exc}") from None
         except RecursionError:
             raise Refused(400, "inte giltig JSON: den nästlar för djupt") from None
         on = request.query_params.get("variant", "national")
@@ -325,7 +340,8 @@ def _export_pdf(name: str, blob: bytes) -> bytes:
     """Return the deck `blob` as an accessible PDF, the talk as shown (`deckgen build --pdf`)."""
     from generator.output.pdf import export_pdfs
 
-    with tempfile.TemporaryDirectory(prefix="deckgen-serve-") as folder:
+    # one export at a time: each is a LibreOffice of its own, hundreds of MB for seconds
+    with _ONE_PDF, tempfile.TemporaryDirectory(prefix="deckgen-serve-") as folder:
         deck = Path(folder) / name
         deck.write_bytes(blob)
         (pdf,) = export_pdfs([deck])
