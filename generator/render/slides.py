@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,6 @@ from generator.layout.spec import (
     SlideSpec,
     TemplatePlan,
 )
-from generator.render.chart import draw_chart
 from generator.render.pptx_private import next_shape_id
 from generator.render.xml import (
     body_properties,
@@ -98,6 +98,8 @@ def _draw(
         elif isinstance(shape, QrShape):
             _qr(slide, shape)
         elif isinstance(shape, ChartShape):
+            from generator.render.chart import draw_chart  # XlsxWriter: only for a chart
+
             draw_chart(slide, shape, master.styles[shape.style], language)
     if spec.reading_order:
         _reorder(slide, spec.reading_order)
@@ -245,18 +247,25 @@ def _crop_to_fill(picture: Picture, box: Box) -> None:
 
 
 def _qr(slide: Slide, shape: QrShape) -> None:
-    """A QR code of the shape's data: error correction M (15% may be covered or soiled), a
-    quiet zone of two modules, dark on white, eight pixels a module, so that a scaled picture
-    keeps sharp edges. Square, centred in the shape's box."""
-    import segno  # only for a deck with a QR code
-
-    code = segno.make(shape.data, error="m", micro=False)
-    image = io.BytesIO()
-    code.save(image, kind="png", scale=8, border=2, dark="#000000", light="#ffffff")
+    """A QR code of the shape's data, square, centred in the shape's box (`qr_png`)."""
     x, y, width, height = (Emu(emu(value)) for value in shape.box)
     side = min(width, height)  # square, centred in its box
     x, y = Emu(x + (width - side) // 2), Emu(y + (height - side) // 2)
-    _add_picture(slide, image, (x, y, side, side), shape.name, shape.alt)
+    _add_picture(slide, io.BytesIO(qr_png(shape.data)), (x, y, side, side), shape.name, shape.alt)
+
+
+@functools.lru_cache(maxsize=16)
+def qr_png(data: str) -> bytes:
+    """Return the PNG of a QR code of `data`: error correction M (15% may be covered or
+    soiled), a quiet zone of two modules, dark on white, eight pixels a module, so that a
+    scaled picture keeps sharp edges. Kept for the next deck of the process: the decks of a
+    content folder share their link, and segno takes 0.05-0.1 s to choose a code's mask."""
+    import segno  # only for a deck with a QR code
+
+    code = segno.make(data, error="m", micro=False)
+    image = io.BytesIO()
+    code.save(image, kind="png", scale=8, border=2, dark="#000000", light="#ffffff")
+    return image.getvalue()
 
 
 def _add_picture(
