@@ -109,13 +109,16 @@ class Row:
     limit: float | None = None  # the target, as a multiple of the floor ("s") or in MiB
     floor: float | None = None  # what the ratio is to; None for a floor itself
     of: str = "floor"  # the floor's name in the target column
+    base: bool = False  # whether the row is a floor itself (its ratio is 1.00×)
 
     @property
     def median(self) -> float:
         return statistics.median(self.values)
 
     def ratio(self) -> str:
-        return "1.00×" if self.floor is None else f"{self.median / self.floor:.2f}×"
+        if self.floor is None:
+            return "1.00×" if self.base else "—"
+        return f"{self.median / self.floor:.2f}×"
 
     def spread(self) -> str:
         if len(self.values) < 2:
@@ -309,7 +312,7 @@ def measure_builds(runs: int, scratch: Path, fresh: Callable[[], Path]) -> list[
     floor_argv = [sys.executable, "-c", FLOOR, empty]
     floor_times = repeat(lambda: floor_argv, runs, no_check)
     base = statistics.median(floor_times)
-    floor = Row("floor: python-pptx saves its default template", floor_times, "s")
+    floor = Row("floor: python-pptx saves its default template", floor_times, "s", base=True)
 
     progress(f"one deck, cold ({runs} runs)")
     one = repeat(lambda: [*build, "--force", "--output", str(fresh())], runs, expect_wrote(1))
@@ -351,14 +354,18 @@ def measure_release(runs: int, fresh: Callable[[], Path]) -> list[Row]:
     base = statistics.median(floor)
 
     progress(f"release, {decks} decks, cold ({runs} runs)")
-    steps: dict[str, list[float]] = {"build": [], "check": [], "preview": []}
+    steps: dict[str, list[float]] = {
+        "build --all --force": [],
+        "check --all": [],
+        "preview --all": [],
+    }
     totals = []
     for index in range(runs + 1):
         output = str(fresh())
         times = {}
-        for step, extra in (("build", ["--force"]), ("check", []), ("preview", [])):
-            times[step], stdout, _ = run([*deckgen(), step, "--all", *extra, "--output", output])
-            if step == "build":
+        for step in steps:
+            times[step], stdout, _ = run([*deckgen(), *step.split(), "--output", output])
+            if step.startswith("build"):
                 expect_wrote(decks)(stdout)
         if index:  # the first run is the warm-up
             for step, seconds in times.items():
@@ -366,10 +373,15 @@ def measure_release(runs: int, fresh: Callable[[], Path]) -> list[Row]:
             totals.append(sum(times.values()))
     release = "`build --all --force && check --all && preview --all`"
     return [
-        Row(f"LibreOffice floor: one `soffice`, {decks} decks; `pdftoppm`, every page", floor, "s"),
+        Row(
+            f"LibreOffice floor: one `soffice`, {decks} decks; `pdftoppm`, every page",
+            floor,
+            "s",
+            base=True,
+        ),
         Row(f"a release, {decks} decks, cold: {release}", totals, "s", 1.5, base, "LO floor"),
         *(
-            Row(f"… of which `deckgen {step} --all`", values, "s", None, base)
+            Row(f"… of which `deckgen {step}`", values, "s", None, base)
             for step, values in steps.items()
         ),
     ]
@@ -425,7 +437,7 @@ def measure_memory(scratch: Path, fresh: Callable[[], Path]) -> list[Row]:
     check_peak = own_peak_mib(["check", "--all", "--output", output])
     preview_peak = own_peak_mib(["preview", "--all", "--output", output])
     return [
-        Row("peak memory: floor", [floor_peak], "MiB"),
+        Row("peak memory: floor", [floor_peak], "MiB", base=True),
         Row("peak memory: one deck", [one_peak], "MiB", 150, floor_peak),
         Row(f"peak memory: {decks} decks (largest process)", [every_peak], "MiB", 150, floor_peak),
         Row(f"peak memory: {many} decks (largest process)", [many_peak], "MiB", 150, floor_peak),
