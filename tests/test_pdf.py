@@ -5,6 +5,7 @@ the PDF's catalog."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
+import generator.output.pdf as pdf_module
 from generator.output.pdf import export_pdfs
 
 from .preview_support import SOFFICE, Project
@@ -129,3 +131,54 @@ def test_decks_in_two_languages_each_get_their_own(project: Project, tmp_path: P
     assert sorted(pdf.name for pdf in written) == ["in-english.pdf", "regionen-i-rorelse.pdf"]
     languages = {pdf.name: re.findall(rb"/Lang\s*\(([^)]*)\)", catalog(pdf)) for pdf in written}
     assert languages == {"in-english.pdf": [b"en-GB"], "regionen-i-rorelse.pdf": [b"sv-SE"]}
+
+
+def _counting_soffice_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
+    """Return the list that each soffice run (the decks it exports) is appended to."""
+    runs: list[list[Path]] = []
+    convert = pdf_module._convert
+
+    def counted(
+        soffice: str, options: str, decks: list[Path], outdir: Path, language: str
+    ) -> subprocess.CompletedProcess[str]:
+        runs.append(decks)
+        return convert(soffice, options, decks, outdir, language)
+
+    monkeypatch.setattr(pdf_module, "_convert", counted)
+    return runs
+
+
+@needs_soffice
+def test_a_deck_built_again_to_the_same_bytes_keeps_its_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    project = Project(tmp_path)
+    assert project.run("build").exit_code == 0
+    (deck,) = project.output.glob("*.pptx")
+    runs = _counting_soffice_runs(monkeypatch)
+    (pdf,) = export_pdfs([deck])
+    exported = pdf.read_bytes()
+    assert project.run("build", "--force").exit_code == 0  # the same bytes, written again
+    later = pdf.stat().st_mtime + 10
+    os.utime(deck, (later, later))  # and newer than its PDF
+    assert export_pdfs([deck]) == []
+    assert pdf.read_bytes() == exported
+    assert len(runs) == 1
+    with zipfile.ZipFile(deck, "a") as package:  # other bytes: exported again
+        package.comment = b"built again"
+    assert export_pdfs([deck]) == [pdf]
+    assert len(runs) == 2
+
+
+@needs_soffice
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="preview needs poppler's pdftoppm")
+def test_check_and_preview_share_the_pdfs_so_a_release_runs_libreoffice_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    project = Project(tmp_path)
+    runs = _counting_soffice_runs(monkeypatch)
+    for command in (["build", "--force"], ["check"], ["preview"]) * 2:
+        result = project.run(*command)
+        assert result.exit_code == 0, result.output
+    assert len(runs) == 1  # the second release's decks have the first one's bytes
+    assert [deck.name for deck in runs[0]] == ["regionen-i-rorelse.pptx"]

@@ -94,10 +94,9 @@ def _build_one(
     variant: Variant, options: Options, output: Path, inputs: Inputs, report: Reporter
 ) -> None:
     """Build one deck in this process: its errors, and deckgen's bugs, are the command's own."""
-    from generator.check.fidelity import lost_on_template  # loads only when there is work
-    from generator.pipeline import Pipeline
+    from generator.app.jobs import verified_pipeline  # loads the pipeline: there is work
 
-    built = Pipeline(options, verify=lost_on_template).build(variant, output)
+    built = verified_pipeline(options).build(variant, output)
     record(output, [(variant.key, _wrote(variant, built, output, inputs, report))])
 
 

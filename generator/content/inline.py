@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from generator.content.base import Model
+
+if TYPE_CHECKING:  # markdown-it loads only for text that may hold markup (`parse_inline`)
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 LINE_BREAK = "\n"
 
@@ -33,14 +36,33 @@ class Paragraph(Model):
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # "zero" has paragraphs and plain text only: no lists, headings or HTML, so a line such as
     # "- Tjänsteperson" stays text. A newline inside a paragraph is a line break.
     parser = MarkdownIt("zero", {"breaks": True})
     return parser.enable(["emphasis", "link", "autolink", "newline", "escape"])
 
 
+#: Text that the parser gives back as one paragraph of one plain run, itself: one line of words
+#: parted by spaces, without the characters that start emphasis (* _), a link ([ <) or an
+#: escape (\\), NUL (which the parser makes U+FFFD) or other whitespace (a newline breaks the
+#: line or the paragraph; the ends are stripped). tests/test_inline.py checks it on the parser.
+_PLAIN = re.compile(r"[^\s\x00*_\[<\\]+(?: +[^\s\x00*_\[<\\]+)*")
+
+
 def parse_inline(text: str) -> list[Paragraph]:
-    """Return `text` as paragraphs of runs; a blank line separates paragraphs."""
+    """Return `text` as paragraphs of runs; a blank line separates paragraphs.
+
+    Plain text (`_PLAIN`), most of a deck's, is one run without the parser: markdown-it is
+    imported (about 0.04 s) and run only for text that may hold markup."""
+    if _PLAIN.fullmatch(text):
+        return [Paragraph(runs=[Run(text=text)])]
+    return parsed(text)
+
+
+def parsed(text: str) -> list[Paragraph]:
+    """Return `text` as paragraphs of runs, as markdown-it parses it."""
     paragraphs = []
     for token in _parser().parse(text):
         if token.type == "inline":

@@ -43,7 +43,7 @@ from generator.gallery.page import (
     with_brand,
 )
 from generator.output.manifest import Entry, Manifest
-from generator.output.pdf import export_pdfs
+from generator.output.pdf import current, export_pdfs
 from generator.output.raster import (
     Columns,
     contact_sheet,
@@ -142,7 +142,13 @@ def _section(key: str, entry: Entry, output: Path, known: dict[Path, DeckFacts])
     facts = known.get(deck) or read_deck(deck)
     if len(facts.slides) != len(slides):
         return None
-    return section(key, entry, facts, slides, output, stale=not newer(slides[0].full, deck))
+    every = facts.hidden > 0
+    pdf = output / PREVIEW / f"{deck.stem}.pdf" if every else deck.with_suffix(".pdf")
+    # The pictures are the deck's if its PDF is of the deck's bytes (`output.pdf.current`: a
+    # deck built again to the same bytes keeps its PDF) and they were made since it or the deck.
+    made = slides[0].full
+    fresh = current(deck, pdf, every_slide=every) and (newer(made, pdf) or newer(made, deck))
+    return section(key, entry, facts, slides, output, stale=not fresh)
 
 
 def _write_compare_pages(

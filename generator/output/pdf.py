@@ -9,10 +9,16 @@ older one ignores them and writes an untagged PDF.
 LibreOffice leaves hidden slides out of a PDF, as a slide show skips them: the PDF beside a
 deck is the talk as shown. `every_slide=True` keeps them (the PDF export's ExportHiddenSlides
 option), for a review of the whole deck.
+
+A PDF is exported again only when its deck's bytes change: beside each PDF, `.<name>.pdf.sha256`
+records the sha256 of the deck it was exported from and the export's options. `check` and
+`preview` share the PDFs (a release runs LibreOffice once), and a deck built again to the same
+bytes (`build --force`, which gives it a new modification time) keeps its PDF.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -26,6 +32,7 @@ from lxml import etree
 
 from generator.errors import Diagnostic, ToolError, counted
 from generator.officexml import DC_NS
+from generator.output.manifest import sha256_file
 
 #: The PDF export filter's options (impress_pdf_Export's FilterData, given as JSON).
 _ACCESSIBLE = {
@@ -60,29 +67,35 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 def export_pdfs(
     decks: list[Path], *, folder: Path | None = None, every_slide: bool = False
 ) -> list[Path]:
-    """Export `decks` to accessible PDFs where the PDF is missing or older than its deck, in
-    one LibreOffice call per language; return the PDFs written. Each PDF goes beside its deck,
-    or into `folder`; with `every_slide`, it has the hidden slides too."""
+    """Export `decks` to accessible PDFs where the PDF is missing or not of the deck's bytes
+    (`current`), in one LibreOffice call per language; return the PDFs written. Each PDF goes
+    beside its deck, or into `folder`; with `every_slide`, it has the hidden slides too."""
 
     def target(deck: Path) -> Path:
         return (folder or deck.parent) / f"{deck.stem}.pdf"
 
+    digests = {deck: sha256_file(deck) for deck in decks}
     stale = [
         deck
         for deck in decks
-        if not target(deck).exists() or target(deck).stat().st_mtime < deck.stat().st_mtime
+        if not current(deck, target(deck), every_slide=every_slide, digest=digests[deck])
     ]
     if not stale:
         return []
     soffice = _soffice()
     outdir = folder or stale[0].parent
     outdir.mkdir(parents=True, exist_ok=True)
+    for deck in stale:
+        _record(target(deck)).unlink(missing_ok=True)  # an export that fails leaves no record
     failed = [
         result
         for result in _convert_by_language(soffice, stale, outdir, every_slide)
         if result.returncode != 0
     ]
     missing = [deck for deck in stale if not target(deck).exists()]
+    for deck in stale:
+        if deck not in missing:
+            _record(target(deck)).write_text(_key(digests[deck], every_slide), "ascii")
     if failed or missing:
         said = (failed[-1].stderr or failed[-1].stdout) if failed else ""
         detail = said.strip().splitlines()[-1:] or ["no output"]
@@ -90,6 +103,41 @@ def export_pdfs(
         message = f"LibreOffice could not export {decks_failed}: {detail[0]}"
         raise ToolError([Diagnostic("soffice", None, None, message)])
     return [target(deck) for deck in stale]
+
+
+def current(deck: Path, pdf: Path, *, every_slide: bool = False, digest: str | None = None) -> bool:
+    """Whether `pdf` was exported from `deck` as its bytes are now (sha256 `digest`, read where
+    it is not given), with these options, by its record. A PDF without a record (exported by
+    an older deckgen) is current while it is no older than its deck."""
+    try:
+        recorded = _record(pdf).read_text("ascii")
+    except FileNotFoundError:
+        try:
+            return pdf.stat().st_mtime >= deck.stat().st_mtime
+        except OSError:
+            return False
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not pdf.is_file():
+        return False
+    return recorded == _key(digest or sha256_file(deck), every_slide)
+
+
+def _record(pdf: Path) -> Path:
+    """Return where the sha256 of the deck that `pdf` was exported from is kept."""
+    return pdf.with_name(f".{pdf.name}.sha256")
+
+
+def _key(digest: str, every_slide: bool) -> str:
+    """Return the record of a PDF exported from a deck of sha256 `digest`: the digest, and a
+    hash of the export's options (another deckgen's options export the deck again)."""
+    options = json.dumps(_options(every_slide), sort_keys=True).encode("utf-8")
+    return f"{digest} {hashlib.sha256(options).hexdigest()[:16]}\n"
+
+
+def _options(every_slide: bool) -> dict[str, dict[str, str]]:
+    """Return the PDF export filter's options."""
+    return {**_ACCESSIBLE, **(_EVERY_SLIDE if every_slide else {})}
 
 
 def _soffice() -> str:
@@ -108,8 +156,7 @@ def _convert_by_language(
     soffice: str, decks: list[Path], outdir: Path, every_slide: bool
 ) -> list[subprocess.CompletedProcess[str]]:
     """Export `decks` into `outdir`, one soffice run for the decks of each language."""
-    options = {**_ACCESSIBLE, **(_EVERY_SLIDE if every_slide else {})}
-    convert = "pdf:impress_pdf_Export:" + json.dumps(options, separators=(",", ":"))
+    convert = "pdf:impress_pdf_Export:" + json.dumps(_options(every_slide), separators=(",", ":"))
     languages = {deck: _language(deck) for deck in decks}
     ordered = sorted(decks, key=languages.__getitem__)
     return [

@@ -15,8 +15,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.presentation import Presentation as PptxPresentation
 
 from generator.content.models import DeckMeta
-from generator.layout.spec import MasterSpec, SlideSpec, TemplatePlan
-from generator.render.chart import fix_workbooks
+from generator.layout.spec import ChartShape, MasterSpec, SlideSpec, TemplatePlan
 from generator.render.master import build_master
 from generator.render.package import drop_template_leftovers, set_language, set_properties, set_size
 from generator.render.pptx_private import part_element
@@ -57,7 +56,11 @@ def render(
         theme = slide_master.part.part_related_by(RT.THEME)
         theme.blob = branded_theme(theme.blob, brand)
     draw_slides(prs, specs, master, language, template, roots)
-    fix_workbooks(prs, moment)
+    if any(isinstance(shape, ChartShape) for spec in specs for shape in spec.shapes):
+        # The chart code imports XlsxWriter (about 0.08 s): only a deck with a chart needs it.
+        from generator.render.chart import fix_workbooks
+
+        fix_workbooks(prs, moment)
     if template is not None:
         drop_unused_layouts(prs)
     _localise_notes_master(prs, language)

@@ -27,7 +27,6 @@ from generator.layout.spec import (
     SlideSpec,
     TemplatePlan,
 )
-from generator.render.chart import draw_chart
 from generator.render.pptx_private import next_shape_id
 from generator.render.xml import (
     body_properties,
@@ -99,6 +98,8 @@ def _draw(
         elif isinstance(shape, QrShape):
             _qr(slide, shape)
         elif isinstance(shape, ChartShape):
+            from generator.render.chart import draw_chart  # XlsxWriter: only for a chart
+
             draw_chart(slide, shape, master.styles[shape.style], language)
     if spec.reading_order:
         _reorder(slide, spec.reading_order)
@@ -246,20 +247,19 @@ def _crop_to_fill(picture: Picture, box: Box) -> None:
 
 
 def _qr(slide: Slide, shape: QrShape) -> None:
-    """A QR code of the shape's data: error correction M (15% may be covered or soiled), a
-    quiet zone of two modules, dark on white, eight pixels a module, so that a scaled picture
-    keeps sharp edges. Square, centred in the shape's box."""
-    image = io.BytesIO(_qr_png(shape.data))
+    """A QR code of the shape's data, square, centred in the shape's box (`qr_png`)."""
     x, y, width, height = (Emu(emu(value)) for value in shape.box)
     side = min(width, height)  # square, centred in its box
     x, y = Emu(x + (width - side) // 2), Emu(y + (height - side) // 2)
-    _add_picture(slide, image, (x, y, side, side), shape.name, shape.alt)
+    _add_picture(slide, io.BytesIO(qr_png(shape.data)), (x, y, side, side), shape.name, shape.alt)
 
 
-@functools.lru_cache(maxsize=64)
-def _qr_png(data: str) -> bytes:
-    """Return the PNG of a QR code of `data`. Kept: encoding one takes about 30 ms, and every
-    deck's closing slide, and each rebuild of `deckgen serve`, links the same address."""
+@functools.lru_cache(maxsize=16)
+def qr_png(data: str) -> bytes:
+    """Return the PNG of a QR code of `data`: error correction M (15% may be covered or
+    soiled), a quiet zone of two modules, dark on white, eight pixels a module, so that a
+    scaled picture keeps sharp edges. Kept for the next deck of the process: the decks of a
+    content folder share their link, and segno takes 0.05-0.1 s to choose a code's mask."""
     import segno  # only for a deck with a QR code
 
     code = segno.make(data, error="m", micro=False)

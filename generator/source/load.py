@@ -117,6 +117,13 @@ def load_yaml(path: Path, roots: tuple[Path, ...]) -> Source:
     """Load one YAML file, which must lie inside one of `roots` once its symbolic links are
     resolved; raise `DeckgenError` for a missing, undecodable, oversized or malformed file, or
     one that leads outside `roots` (nothing of it is read, nor shown)."""
+    return parse_yaml(read_text(path, roots), path, display_path(path))
+
+
+def read_text(path: Path, roots: tuple[Path, ...]) -> str:
+    """Return the text of the YAML file `load_yaml` loads, as read (`files.read_input`: noted
+    as an input of the deck being built); raise `DeckgenError` as `load_yaml` does for a file
+    that cannot be read."""
     display = display_path(path)
     try:
         raw = read_input(path, MAX_FILE_BYTES, roots)  # a pipe or a device is never waited on
@@ -134,7 +141,7 @@ def load_yaml(path: Path, roots: tuple[Path, ...]) -> Source:
     except UnicodeDecodeError as exc:
         message = f"not valid UTF-8 at byte offset {exc.start}"
         raise DeckgenError([Diagnostic(display, None, None, message)]) from None
-    return parse_yaml(text, path, display)
+    return text
 
 
 def parse_yaml(text: str, path: Path, display: str) -> Source:
