@@ -11,7 +11,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation
 from pptx.shapes.picture import Picture
-from pptx.slide import Slide
+from pptx.slide import NotesSlide, Slide
 from pptx.util import Emu
 
 from generator.content.inline import parse_inline
@@ -27,7 +27,7 @@ from generator.layout.spec import (
     SlideSpec,
     TemplatePlan,
 )
-from generator.render.pptx_private import next_shape_id
+from generator.render.pptx_private import next_shape_id, notes_slide
 from generator.render.xml import (
     body_properties,
     decorative,
@@ -59,6 +59,7 @@ def draw_slides(
         for number, slide_master in reversed(list(enumerate(prs.slide_masters)))
         for layout in reversed(list(slide_master.slide_layouts))
     }  # reversed: where a master holds two layouts of one name, the first is drawn on
+    blanks: dict[int, Any] = {}  # each notes master's first notes slide, as made (`notes_slide`)
     for spec in specs:
         colors: dict[str, str] = {}
         if template is None:
@@ -71,6 +72,8 @@ def draw_slides(
             colors = template.colors.get(spec.layout, {})
         slide = prs.slides.add_slide(layout)
         _draw(slide, spec, master, language, targets, roots, template is not None, colors)
+        if spec.notes:
+            _notes(notes_slide(slide, blanks), spec.notes, language)
 
 
 def _draw(
@@ -103,8 +106,6 @@ def _draw(
             draw_chart(slide, shape, master.styles[shape.style], language)
     if spec.reading_order:
         _reorder(slide, spec.reading_order)
-    if spec.notes:
-        _notes(slide, spec.notes, language)
     if spec.hidden:
         slide.element.set("show", "0")
 
@@ -290,11 +291,11 @@ def _reorder(slide: Slide, order: list[str]) -> None:
             tree.append(by_name[name])
 
 
-def _notes(slide: Slide, notes: str, language: str) -> None:
-    body = slide.notes_slide.notes_placeholder
+def _notes(page: NotesSlide, notes: str, language: str) -> None:
+    body = page.notes_placeholder
     if body is None:
         raise ValueError("the notes slide has no body placeholder")
-    link_id = hyperlinks(slide.notes_slide.part)
+    link_id = hyperlinks(page.part)
     shape: Any = body.element  # a p:sp, which has a text body
     text = parse_inline(notes)
     replace_text(shape.get_or_add_txBody(), text, language, size=None, link_id=link_id)
