@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
-import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -76,30 +74,3 @@ def test_each_page_shows_every_character_of_its_slide(pdf: Path, built_deck: Pat
     for number, slide in enumerate(Presentation(str(built_deck)).slides, start=1):
         expected = "".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
         assert characters(page_text(pdf, number)) == characters(expected), f"slide {number}"
-
-
-def test_notes_slides_made_from_the_first_are_python_pptxs_own_to_the_byte():
-    """`pptx_private.notes_slide` copies a presentation's first notes slide for the rest,
-    instead of cloning the notes master's placeholders each time: the package must come out as
-    python-pptx's own `Slide.notes_slide` writes it."""
-    from generator.render.pptx_private import notes_slide
-
-    def deck(ours: bool) -> bytes:
-        prs = Presentation()
-        blanks: dict[int, object] = {}
-        for number in range(4):
-            slide = prs.slides.add_slide(prs.slide_layouts[number % 2])
-            if number == 2:
-                continue  # a slide without notes between them
-            page = notes_slide(slide, blanks) if ours else slide.notes_slide
-            page.notes_text_frame.text = f"Anteckning {number} – å ä ö"
-        out = io.BytesIO()
-        prs.save(out)
-        return out.getvalue()
-
-    ours, theirs = deck(True), deck(False)
-    with zipfile.ZipFile(io.BytesIO(ours)) as a, zipfile.ZipFile(io.BytesIO(theirs)) as b:
-        assert a.namelist() == b.namelist()
-        assert sum(name.startswith("ppt/notesSlides/notesSlide") for name in a.namelist()) == 3
-        for name in a.namelist():
-            assert a.read(name) == b.read(name), name

@@ -7,6 +7,7 @@ the deck as bytes. Saving them is the save stage's job.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 from pathlib import Path
 
@@ -15,10 +16,15 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.presentation import Presentation as PptxPresentation
 
 from generator.content.models import DeckMeta
+from generator.files import MAX_IMAGE_BYTES, note_used, read_input, track
 from generator.layout.spec import ChartShape, MasterSpec, SlideSpec, TemplatePlan
 from generator.render.master import build_master
 from generator.render.package import drop_template_leftovers, set_language, set_properties, set_size
-from generator.render.pptx_private import part_element
+from generator.render.pptx_private import (
+    part_element,
+    relationship_orders,
+    restore_relationship_orders,
+)
 from generator.render.slides import draw_slides
 from generator.render.template import drop_unused_layouts, open_template
 from generator.render.theme import branded_theme
@@ -43,18 +49,12 @@ def render(
     language = meta.language
     if template is None:
         assert logo is not None  # the brand's check requires it without a template
-        prs = Presentation()
-        set_size(prs, master.size)
-        drop_template_leftovers(prs)
-        set_language(prs.element, language)
-        build_master(prs, master, brand, logo, language, roots, logo_negative)
+        prs = _base(master, brand, logo, logo_negative, language, roots)
     else:
         prs = open_template(template.path, roots)
         drop_template_leftovers(prs)
         set_language(prs.element, language)
-    for slide_master in prs.slide_masters:
-        theme = slide_master.part.part_related_by(RT.THEME)
-        theme.blob = branded_theme(theme.blob, brand)
+        _brand_themes(prs, brand)
     draw_slides(prs, specs, master, language, template, roots)
     if any(isinstance(shape, ChartShape) for spec in specs for shape in spec.shapes):
         # The chart code imports XlsxWriter (about 0.08 s): only a deck with a chart needs it.
@@ -68,6 +68,57 @@ def render(
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
+
+
+#: Each built-in master drawn before in this process, as a package with no slides, by what it
+#: was made from, with the files it read: `deckgen build --all` and `deckgen serve` draw many
+#: decks on few masters, and building one is a tenth of drawing a deck.
+_BASES: dict[tuple[object, ...], tuple[bytes, dict[str, str], dict[str, list[str]]]] = {}
+_MAX_BASES = 32
+
+
+def _base(
+    master: MasterSpec,
+    brand: Brand,
+    logo: Path,
+    logo_negative: Path | None,
+    language: str,
+    roots: tuple[Path, ...],
+) -> PptxPresentation:
+    """Return a presentation with the built-in master and layouts made from `master` in
+    `brand`, and no slides: opened from the package kept for the same inputs (the logos by
+    their bytes), else built and kept. Every deck, the first too, is drawn on a package opened
+    from those bytes, so that each is drawn on the same thing."""
+    logos = tuple(
+        (str(path), hashlib.sha256(read_input(path, MAX_IMAGE_BYTES, roots)).hexdigest())
+        for path in (logo, logo_negative)
+        if path is not None
+    )
+    key = (master.model_dump_json(), brand.model_dump_json(), logos, language, roots)
+    if key not in _BASES:
+        with track() as used:
+            prs = Presentation()
+            set_size(prs, master.size)
+            drop_template_leftovers(prs)
+            set_language(prs.element, language)
+            build_master(prs, master, brand, logo, language, roots, logo_negative)
+            _brand_themes(prs, brand)
+            buffer = io.BytesIO()
+            prs.save(buffer)
+        if len(_BASES) >= _MAX_BASES:
+            del _BASES[next(iter(_BASES))]
+        _BASES[key] = (buffer.getvalue(), used, relationship_orders(prs))
+    blob, used, orders = _BASES[key]
+    note_used(used)
+    opened = Presentation(io.BytesIO(blob))
+    restore_relationship_orders(opened, orders)  # so its parts are written as built
+    return opened
+
+
+def _brand_themes(prs: PptxPresentation, brand: Brand) -> None:
+    for slide_master in prs.slide_masters:
+        theme = slide_master.part.part_related_by(RT.THEME)
+        theme.blob = branded_theme(theme.blob, brand)
 
 
 def _localise_notes_master(prs: PptxPresentation, language: str) -> None:

@@ -61,3 +61,32 @@ def notes_slide(slide: Slide, blanks: dict[int, Any]) -> NotesSlide:
     made.relate_to(part, RT.SLIDE)
     part.relate_to(made, RT.NOTES_SLIDE)
     return slide.notes_slide
+
+
+def relationship_orders(prs: Presentation) -> dict[str, list[str]]:
+    """Return the order of each part's relationships (and the package's, under "/"), as
+    python-pptx keeps them: it writes a package's parts in that order (`iter_parts`, depth
+    first), which a package opened again from its own bytes does not keep."""
+    package = prs.part.package
+    orders = {"/": list(package._rels._rels)}
+    for part in package.iter_parts():
+        orders[str(part.partname)] = list(part.rels._rels)
+    return orders
+
+
+def restore_relationship_orders(prs: Presentation, orders: dict[str, list[str]]) -> None:
+    """Put each part's relationships back in the order `relationship_orders` gave, so that the
+    package's parts are written as they were before it was saved and opened again."""
+    package = prs.part.package
+    every = [("/", package._rels), *((str(p.partname), p.rels) for p in package.iter_parts())]
+    for name, rels in every:
+        order = orders.get(name)
+        if order is None:
+            continue
+        kept = rels._rels
+        ordered = {
+            **{rid: kept[rid] for rid in order if rid in kept},
+            **{rid: rel for rid, rel in kept.items() if rid not in order},
+        }
+        kept.clear()
+        kept.update(ordered)

@@ -1,0 +1,69 @@
+"""Drawing many decks in one process reuses what they share, to the byte: the notes slides
+after a deck's first (`pptx_private.notes_slide`) and the built-in master (`render._base`)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+from PIL import Image
+from pptx import Presentation
+
+from .conftest import ROOT
+
+
+def test_notes_slides_made_from_the_first_are_python_pptxs_own_to_the_byte():
+    """`pptx_private.notes_slide` copies a presentation's first notes slide for the rest,
+    instead of cloning the notes master's placeholders each time: the package must come out as
+    python-pptx's own `Slide.notes_slide` writes it."""
+    from generator.render.pptx_private import notes_slide
+
+    def deck(ours: bool) -> bytes:
+        prs = Presentation()
+        blanks: dict[int, object] = {}
+        for number in range(4):
+            slide = prs.slides.add_slide(prs.slide_layouts[number % 2])
+            if number == 2:
+                continue  # a slide without notes between them
+            page = notes_slide(slide, blanks) if ours else slide.notes_slide
+            page.notes_text_frame.text = f"Anteckning {number} – å ä ö"
+        out = io.BytesIO()
+        prs.save(out)
+        return out.getvalue()
+
+    ours, theirs = deck(True), deck(False)
+    with zipfile.ZipFile(io.BytesIO(ours)) as a, zipfile.ZipFile(io.BytesIO(theirs)) as b:
+        assert a.namelist() == b.namelist()
+        assert sum(name.startswith("ppt/notesSlides/notesSlide") for name in a.namelist()) == 3
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
+
+
+def test_a_master_drawn_before_is_reused_and_a_changed_logo_is_not(tmp_path: Path):
+    """`render._base` keeps each built-in master as a package by what it was made from: a
+    second deck on it is the same bytes as the first, and a logo whose bytes changed is a new
+    master, though its path is the same."""
+    from generator import render
+    from generator.pipeline import Pipeline
+    from generator.source.variant import Options, Variant
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    pipeline = Pipeline(Options(tmp_path / "templates"))
+    variant = Variant(tmp_path / "content" / "deck.yaml", "varmland")
+    render._BASES.clear()
+    first = pipeline.draw(variant)[1]
+    second = pipeline.draw(variant)[1]
+    assert first == second
+    assert len(render._BASES) == 1
+    logo = tmp_path / "templates" / "brands" / "logos" / "varmland.png"
+    with Image.open(logo) as image:
+        image.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(logo)
+    third = pipeline.draw(variant)[1]
+    assert len(render._BASES) == 2
+    with zipfile.ZipFile(io.BytesIO(first)) as a, zipfile.ZipFile(io.BytesIO(third)) as b:
+        assert a.namelist() == b.namelist()
+        changed = [name for name in a.namelist() if a.read(name) != b.read(name)]
+    assert "ppt/media/image1.png" in changed  # the new logo, not the kept one
