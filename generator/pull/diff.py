@@ -101,6 +101,13 @@ def _edit(changes: Changes, original: Built, slide: SlideRead) -> None:
     _notes(changes, original, slide, patch)
     if patch:
         changes.slides[slide_id] = patch
+    for what in sorted(set(original.read.looks) | set(slide.looks)):
+        if original.read.looks.get(what) != slide.looks.get(what):
+            reason = (
+                "an overlay has no field for it: the next build leaves it out; set it on the"
+                " brand's template layout instead"
+            )
+            changes.unmapped.append(Unmapped(slide.number, f"its {what}", reason))
 
 
 def _copy(changes: Changes, original: Built, slide: SlideRead, taken: set[str]) -> None:

@@ -69,6 +69,9 @@ class SlideRead:
     notes_exact: bool = True
     unnamed: list[ShapeRead] = field(default_factory=list)
     """Shapes that share a name with an earlier one on the slide (a copy pasted in place)."""
+    looks: dict[str, str] = field(default_factory=dict)
+    """A digest of each of the slide's own transition, animations and background, by what it
+    is ("transition", "animations", "background"); absent where the slide sets none."""
 
 
 def read_edited(path: Path) -> tuple[list[SlideRead], str]:
@@ -123,7 +126,27 @@ def _slide(number: int, slide: Any) -> SlideRead:
     name = slide.element.cSld.get("name") or ""
     hidden = slide.element.get("show") in ("0", "false")
     layout = slide.slide_layout.name
-    return SlideRead(number, name, hidden, layout, shapes, notes, exact, unnamed)
+    return SlideRead(
+        number, name, hidden, layout, shapes, notes, exact, unnamed, _slide_looks(slide)
+    )
+
+
+#: Where a slide keeps what an overlay has no field for: its transition (PowerPoint writes it
+#: inside mc:AlternateContent too), its animations, its own background.
+_LOOKS = {
+    "transition": ".//p:transition",
+    "animations": "./p:timing",
+    "background": "./p:cSld/p:bg",
+}
+
+
+def _slide_looks(slide: Any) -> dict[str, str]:
+    found = {}
+    for what, path in _LOOKS.items():
+        elements = slide.element.findall(path, NS)
+        if elements:
+            found[what] = _digest(b"".join(etree.tostring(e, method="c14n") for e in elements))
+    return found
 
 
 def _shape(element: Any, tag: str, part: Any) -> ShapeRead:
