@@ -307,16 +307,25 @@ def test_a_photo_is_saved_beside_the_overlay_and_a_person_can_name_it(client: Cl
     url = "/api/overlays/foto/photos?filename=Anna Porträtt.jpg"
     response = client.http.post(url, content=_jpeg(), headers=headers)
     assert response.status_code == 200, response.text
-    assert response.json() == {"photo": "foto-anna-portratt.jpg"}
-    assert (client.content / "overlays" / "foto-anna-portratt.jpg").read_bytes() == _jpeg()
+    assert response.json() == {"photo": "foto--anna-portratt.jpg"}
+    assert (client.content / "overlays" / "foto--anna-portratt.jpg").read_bytes() == _jpeg()
     got = client.http.get("/api/overlays/foto")
-    people = [
-        {"name": "Anna Andersson", "role": "Utvecklingsdirektör", "photo": "foto-anna-portratt.jpg"}
-    ]
+    photo = "foto--anna-portratt.jpg"
+    people = [{"name": "Anna Andersson", "role": "Utvecklingsdirektör", "photo": photo}]
     data = {**got.json(), "slides": {**got.json()["slides"], "panel": {"people": people}}}
     saved = client.put("foto", data, got.headers["etag"])
     assert saved.status_code == 200, saved.text
     assert [w["severity"] for w in saved.json()["deck"]["warnings"]] == ["warning"]  # 1 of 2
+
+
+def test_photos_of_two_overlays_never_share_a_file(client: Client):
+    headers = {"x-csrf-token": client.token, "content-type": "image/jpeg"}
+    names = []
+    for overlay, filename in [("anna-berg", "foto.jpg"), ("anna", "berg-foto.jpg")]:
+        client.overlay_copy(overlay)
+        url = f"/api/overlays/{overlay}/photos?filename={filename}"
+        names.append(client.http.post(url, content=_jpeg(), headers=headers).json()["photo"])
+    assert names == ["anna-berg--foto.jpg", "anna--berg-foto.jpg"]
 
 
 def test_an_upload_that_is_not_an_image_or_too_large_is_refused(client: Client):

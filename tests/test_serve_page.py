@@ -263,12 +263,12 @@ def test_a_speaker_adds_a_quote_and_a_panel_photo(
     page.wait_for_function(
         "() => document.getElementById('status').textContent.startsWith('Fotot sparades')"
     )
-    assert page.inner_text("#status") == "Fotot sparades som eget-anna-o.jpg."
-    assert (content / "overlays" / "eget-anna-o.jpg").read_bytes() == photo.read_bytes()
+    assert page.inner_text("#status") == "Fotot sparades som eget--anna-o.jpg."
+    assert (content / "overlays" / "eget--anna-o.jpg").read_bytes() == photo.read_bytes()
     saved = (content / "overlays" / "eget.yaml").read_text("utf-8")
     assert "  - eget-citat-2\n" in saved
     assert "    text: ”Ett till citat, med å, ä och ö.”\n" in saved
-    assert "photo: eget-anna-o.jpg" in saved
+    assert "photo: eget--anna-o.jpg" in saved
     slides = page.eval_on_selector_all("li.slide", "cards => cards.map(c => c.dataset.id)")
     assert slides.index("eget-citat-2") == slides.index("citat-legitimitet") + 1
     page.close()

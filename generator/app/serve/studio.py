@@ -349,7 +349,9 @@ class Studio:
         suffix = next((s for magic, s in _PHOTO_SUFFIX.items() if data.startswith(magic)), None)
         if suffix is None:
             raise Refused(422, "bilden är inte en PNG, JPEG eller GIF")
-        target = folder / f"{name}-{slug(Path(filename).stem)[:40]}{suffix}"
+        # "--" between them: no file-name slug holds two hyphens, so overlay "anna-berg" with
+        # "foto.png" and overlay "anna" with "berg-foto.png" cannot name one file
+        target = folder / f"{name}--{slug(Path(filename).stem)[:40].strip('-')}{suffix}"
         folder.mkdir(exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         try:
