@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -182,3 +183,27 @@ def test_check_and_preview_share_the_pdfs_so_a_release_runs_libreoffice_once(
         assert result.exit_code == 0, result.output
     assert len(runs) == 1  # the second release's decks have the first one's bytes
     assert [deck.name for deck in runs[0]] == ["regionen-i-rorelse.pptx"]
+
+
+def test_an_interrupted_export_ends_soffice_and_what_it_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`soffice` is a script that starts soffice.bin: Ctrl-C in deckgen must not leave it
+    writing PDFs. A stand-in starts a child and waits; the interruption ends both."""
+    marker = f"deckgen-test-{os.getpid()}-{tmp_path.name}"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\nsleep 60 {marker} 2>/dev/null &\nsleep 61\n", "utf-8")
+    fake.chmod(0o755)
+    started = subprocess.Popen.communicate
+
+    def interrupted(self: subprocess.Popen[str], *args: object, **kwargs: object) -> object:
+        time.sleep(0.5)  # the stand-in has started its child
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(subprocess.Popen, "communicate", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        pdf_module.run_alone([str(fake)])
+    monkeypatch.setattr(subprocess.Popen, "communicate", started)
+    time.sleep(0.2)
+    left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
+    assert left == ""

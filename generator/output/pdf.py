@@ -18,10 +18,13 @@ bytes (`build --force`, which gives it a new modification time) keeps its PDF.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import zipfile
@@ -185,7 +188,29 @@ def _convert(
             str(outdir),
             *map(str, decks),
         ]
-        return subprocess.run(command, capture_output=True, text=True, check=False)
+        return run_alone(command)
+
+
+def run_alone(command: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run `command` in a process group of its own and return what it printed; if deckgen is
+    interrupted meanwhile (Ctrl-C, SIGTERM turned into an exception), end the whole group
+    before passing the interruption on: `soffice` is a script that starts soffice.bin, which
+    would otherwise go on writing PDFs with nobody waiting for them."""
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as process:
+        try:
+            out, err = process.communicate()
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
 def _language(deck: Path) -> str:
