@@ -192,7 +192,7 @@ def test_an_interrupted_export_ends_soffice_and_what_it_started(
     writing PDFs. A stand-in starts a child and waits; the interruption ends both."""
     marker = f"deckgen-test-{os.getpid()}-{tmp_path.name}"
     fake = tmp_path / "soffice"
-    fake.write_text(f"#!/bin/sh\nsleep 60 {marker} 2>/dev/null &\nsleep 61\n", "utf-8")
+    fake.write_text(f"#!/bin/sh\n/bin/sh -c 'sleep 60; : {marker}' &\nsleep 61\n", "utf-8")
     fake.chmod(0o755)
     started = subprocess.Popen.communicate
 
