@@ -42,6 +42,7 @@ class Inputs:
     options: Options
     version: str
     _digests: dict[str, str] = field(default_factory=dict)
+    _places: dict[tuple[str, tuple[Path, ...]], bool] = field(default_factory=dict)
 
     def digest(self, variant: Variant, files: Iterable[tuple[str, str]]) -> str:
         """Return the hash of a deck's inputs: which deck it is (its deck file, region and
@@ -72,10 +73,18 @@ class Inputs:
         found = []
         for name in files:
             where = overlay_roots(variant.content, named[name]) if name in named else roots
-            if outside(Path(name), where) is not None:
+            if self._outside(name, where):
                 return None
             found.append((name, self._file(name, where)))
         return self.digest(variant, found)
+
+    def _outside(self, name: str, roots: tuple[Path, ...]) -> bool:
+        """Whether `name` leads outside `roots`, asked once per process for each: the 22 decks
+        of `--all` name the same master and layouts, and each answer resolves every path."""
+        key = (name, roots)
+        if key not in self._places:
+            self._places[key] = outside(Path(name), roots) is not None
+        return self._places[key]
 
     def _file(self, name: str, roots: tuple[Path, ...]) -> str:
         if name not in self._digests:
