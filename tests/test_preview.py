@@ -556,6 +556,8 @@ def test_the_gallery_works_in_a_browser(
         page.wait_for_function(
             "id => document.querySelector(`#${id} img`).naturalWidth > 0", arg=slide
         )
+    # the last hash change may have started a neighbour's lazy image: let what is in flight land
+    page.wait_for_function("() => [...document.images].every(img => img.complete)")
     images = page.evaluate("[...document.images].map(img => img.complete && img.naturalWidth > 0)")
     assert len(images) == 3 + 2 * slides
     assert all(images)

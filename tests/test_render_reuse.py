@@ -41,6 +41,12 @@ def test_notes_slides_made_from_the_first_are_python_pptxs_own_to_the_byte():
             assert a.read(name) == b.read(name), name
 
 
+def members(blob: bytes) -> dict[str, bytes]:
+    """The parts of a package, by name, in the order it holds them."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
 def test_a_master_drawn_before_is_reused_and_a_changed_logo_is_not(tmp_path: Path):
     """`render._base` keeps each built-in master as a package by what it was made from: a
     second deck on it is the same bytes as the first, and a logo whose bytes changed is a new
@@ -56,7 +62,9 @@ def test_a_master_drawn_before_is_reused_and_a_changed_logo_is_not(tmp_path: Pat
     render._BASES.clear()
     first = pipeline.draw(variant)[1]
     second = pipeline.draw(variant)[1]
-    assert first == second
+    # `draw` gives python-pptx's zip, dated when it was written (the save stage fixes the
+    # dates): the parts are what must be the same
+    assert list(members(first).items()) == list(members(second).items())
     assert len(render._BASES) == 1
     logo = tmp_path / "templates" / "brands" / "logos" / "varmland.png"
     with Image.open(logo) as image:
