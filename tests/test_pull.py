@@ -264,8 +264,9 @@ def test_a_deck_resaved_by_libreoffice_is_reported_not_pulled(project: Path, tmp
         pytest.skip("LibreOffice's soffice is not installed: cannot re-save a deck with it")
     deck = build()
     saved = tmp_path / "libreoffice"
+    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"  # not a shared one
     subprocess.run(
-        [soffice, "--headless", "--convert-to", "pptx", "--outdir", str(saved), str(deck)],
+        [soffice, profile, "--headless", "--convert-to", "pptx", "--outdir", str(saved), str(deck)],
         check=True,
         capture_output=True,
         timeout=180,
