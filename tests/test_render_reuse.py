@@ -18,16 +18,19 @@ def test_notes_slides_made_from_the_first_are_python_pptxs_own_to_the_byte():
     """`pptx_private.notes_slide` copies a presentation's first notes slide for the rest,
     instead of cloning the notes master's placeholders each time: the package must come out as
     python-pptx's own `Slide.notes_slide` writes it."""
-    from generator.render.pptx_private import notes_slide
+    from generator.render.pptx_private import NotesBlanks, notes_slide
 
     def deck(ours: bool) -> bytes:
         prs = Presentation()
-        blanks: dict[int, object] = {}
-        for number in range(4):
+        blanks = NotesBlanks()
+        for number in range(6):
             slide = prs.slides.add_slide(prs.slide_layouts[number % 2])
             if number == 2:
                 continue  # a slide without notes between them
-            page = notes_slide(slide, blanks) if ours else slide.notes_slide
+            if number == 4:  # a notes slide that python-pptx names: the next must not take it
+                page = slide.notes_slide
+            else:
+                page = notes_slide(slide, blanks) if ours else slide.notes_slide
             page.notes_text_frame.text = f"Anteckning {number} – å ä ö"
         out = io.BytesIO()
         prs.save(out)
@@ -36,9 +39,53 @@ def test_notes_slides_made_from_the_first_are_python_pptxs_own_to_the_byte():
     ours, theirs = deck(True), deck(False)
     with zipfile.ZipFile(io.BytesIO(ours)) as a, zipfile.ZipFile(io.BytesIO(theirs)) as b:
         assert a.namelist() == b.namelist()
-        assert sum(name.startswith("ppt/notesSlides/notesSlide") for name in a.namelist()) == 3
+        assert sum(name.startswith("ppt/notesSlides/notesSlide") for name in a.namelist()) == 5
         for name in a.namelist():
             assert a.read(name) == b.read(name), name
+
+
+def test_a_stored_package_holds_what_python_pptx_saves_in_its_order():
+    """`render` returns the package stored, not deflated (the save stage compresses it once):
+    the same entries, in the same order, with the same bytes as `Presentation.save` writes."""
+    from generator.render.pptx_private import stored_package
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[1])
+    slide.shapes.title.text = "Regionen i rörelse"
+    slide.notes_slide.notes_text_frame.text = "Anteckning – å ä ö"
+    saved = io.BytesIO()
+    prs.save(saved)
+    stored = stored_package(prs)
+    with zipfile.ZipFile(io.BytesIO(stored)) as package:
+        kinds = {info.compress_type for info in package.infolist()}
+    assert kinds == {zipfile.ZIP_STORED}
+    assert list(members(stored).items()) == list(members(saved.getvalue()).items())
+    assert len(members(stored)) > 20
+
+
+def test_python_pptxs_xpaths_run_compiled_with_the_same_results():
+    """The render layer makes python-pptx evaluate its XPath expressions compiled once
+    (`pptx_private.compile_xpaths`): each gives what lxml's own `xpath` gives for it."""
+    from lxml import etree
+    from pptx.oxml.xmlchemy import BaseOxmlElement
+
+    import generator.render  # noqa: F401  (installs the compiled XPaths)
+    from generator.render.pptx_private import _NAMESPACES, _compiled_xpath
+
+    assert BaseOxmlElement.xpath is _compiled_xpath
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[1])
+    slide.shapes.add_textbox(0, 0, 100, 100).text = "Ruta"
+    expressions = ["./*[1]/p:nvPr/p:ph", "./p:nvSpPr/p:cNvPr/@id", "//a:t/text()", "./p:txBody"]
+    seen = 0
+    for shape in slide.shapes:
+        for expression in expressions:
+            theirs = etree._Element.xpath(shape.element, expression, namespaces=_NAMESPACES)
+            ours = shape.element.xpath(expression)
+            assert ours == theirs, expression
+            seen += bool(ours)
+    assert seen >= 5  # placeholders found, ids read, the text box's text read
+    assert [shape.is_placeholder for shape in slide.shapes] == [True, True, False]
 
 
 def members(blob: bytes) -> dict[str, bytes]:

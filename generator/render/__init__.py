@@ -21,14 +21,18 @@ from generator.layout.spec import ChartShape, MasterSpec, SlideSpec, TemplatePla
 from generator.render.master import build_master
 from generator.render.package import drop_template_leftovers, set_language, set_properties, set_size
 from generator.render.pptx_private import (
+    compile_xpaths,
     part_element,
     relationship_orders,
     restore_relationship_orders,
+    stored_package,
 )
 from generator.render.slides import draw_slides
 from generator.render.template import drop_unused_layouts, open_template
 from generator.render.theme import branded_theme
 from generator.theme.brand import Brand
+
+compile_xpaths()
 
 
 def render(
@@ -42,10 +46,10 @@ def render(
     roots: tuple[Path, ...] = (),
     logo_negative: Path | None = None,
 ) -> bytes:
-    """Return the .pptx bytes of `specs` drawn in `brand`: on the built-in master made from
-    `master`, or on the layouts of the brand's own `template`. Images, the logos (`logo_negative`
-    for dark backgrounds) and the template are read only inside `roots` (the content and
-    templates folders)."""
+    """Return the .pptx package of `specs` drawn in `brand`, stored (the save stage compresses
+    it): on the built-in master made from `master`, or on the layouts of the brand's own
+    `template`. Images, the logos (`logo_negative` for dark backgrounds) and the template are
+    read only inside `roots` (the content and templates folders)."""
     language = meta.language
     if template is None:
         assert logo is not None  # the brand's check requires it without a template
@@ -65,9 +69,7 @@ def render(
         drop_unused_layouts(prs)
     _localise_notes_master(prs, language)
     set_properties(prs, meta, moment)
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return buffer.getvalue()
+    return stored_package(prs)  # compressed once, when saved (`output.save.normalize_zip`)
 
 
 #: Each built-in master drawn before in this process, as a package with no slides, by what it
@@ -103,11 +105,10 @@ def _base(
             set_language(prs.element, language)
             build_master(prs, master, brand, logo, language, roots, logo_negative)
             _brand_themes(prs, brand)
-            buffer = io.BytesIO()
-            prs.save(buffer)
+            blob = stored_package(prs)
         if len(_BASES) >= _MAX_BASES:
             del _BASES[next(iter(_BASES))]
-        _BASES[key] = (buffer.getvalue(), used, relationship_orders(prs))
+        _BASES[key] = (blob, used, relationship_orders(prs))
     blob, used, orders = _BASES[key]
     note_used(used)
     opened = Presentation(io.BytesIO(blob))

@@ -8,15 +8,23 @@ properties (`cSld.spTree`, `get_or_add_sldIdLst()`, `txBody`).
 from __future__ import annotations
 
 import copy
+import io
+import threading
+import zipfile
 from typing import Any, cast
 
+from lxml import etree
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part, XmlPart
+from pptx.opc.packuri import PackURI
+from pptx.opc.serialized import PackageWriter, _ZipPkgWriter
+from pptx.oxml import xmlchemy
 from pptx.parts.slide import NotesSlidePart
 from pptx.presentation import Presentation
 from pptx.shapes.shapetree import SlideShapes
 from pptx.slide import NotesSlide, Slide
+from pptx.util import lazyproperty
 
 
 def part_element(part: Part) -> Any:
@@ -37,30 +45,84 @@ def package_relationships(prs: Presentation) -> dict[str, Any]:
     return dict(prs.part.package._rels.items())
 
 
-def notes_slide(slide: Slide, blanks: dict[int, Any]) -> NotesSlide:
+class NotesBlanks:
+    """What `notes_slide` keeps while one deck is drawn: each notes master's first notes
+    slide, as python-pptx made it."""
+
+    def __init__(self) -> None:
+        self.blanks: dict[int, Any] = {}
+
+
+def _next_notes_name(package: Any) -> PackURI:
+    """The part name python-pptx's `Package.next_partname` gives a new notes slide (the highest
+    free number up to one more than those taken), from the notes slides of the presentation's
+    slides, the only parts that relate to one: python-pptx walks every relationship of the
+    package for it, a tenth of drawing a deck in its profile."""
+    taken = {
+        str(notes.target_part.partname)
+        for rel in package.presentation_part.rels.values()
+        if rel.reltype == RT.SLIDE
+        for notes in rel.target_part.rels.values()
+        if notes.reltype == RT.NOTES_SLIDE
+    }
+    for number in range(len(taken) + 1, 0, -1):
+        name = f"/ppt/notesSlides/notesSlide{number}.xml"
+        if name not in taken:
+            return PackURI(name)
+    raise AssertionError("no free notes slide name")  # unreachable: len + 1 names tried
+
+
+def notes_slide(slide: Slide, kept: NotesBlanks) -> NotesSlide:
     """Return `slide`'s notes slide, made as python-pptx's `Slide.notes_slide` makes one: a
     part named after the next free number, related to the notes master and to the slide, with
     the notes master's placeholders cloned into it. python-pptx clones them for every slide
     (about 2 ms each, a tenth of drawing a deck); here the first notes slide of a notes master
-    is python-pptx's own, kept in `blanks` as it was made, and each later one is a copy of
-    it: the same XML, which python-pptx's `NotesSlidePart.new` would write, relationships in
-    the same order."""
+    is python-pptx's own, kept as it was made, and each later one is a copy of it: the same
+    XML, which python-pptx's `NotesSlidePart.new` would write, relationships in the same
+    order."""
     part = slide.part
     if any(rel.reltype == RT.NOTES_SLIDE for rel in part.rels.values()):
         return slide.notes_slide
     package = part.package
     master = package.presentation_part.notes_master_part  # made from the default if absent
-    blank = blanks.get(id(master))
+    blank = kept.blanks.get(id(master))
     if blank is None:
         notes = slide.notes_slide
-        blanks[id(master)] = copy.deepcopy(part_element(notes.part))
+        kept.blanks[id(master)] = copy.deepcopy(part_element(notes.part))
         return notes
-    partname = package.next_partname("/ppt/notesSlides/notesSlide%d.xml")
+    partname = _next_notes_name(package)
     made = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, package, copy.deepcopy(blank))
     made.relate_to(master, RT.NOTES_MASTER)
     made.relate_to(part, RT.SLIDE)
     part.relate_to(made, RT.NOTES_SLIDE)
     return slide.notes_slide
+
+
+class _StoredZipWriter(_ZipPkgWriter):
+    @lazyproperty
+    def _zipf(self) -> zipfile.ZipFile:
+        return zipfile.ZipFile(
+            self._pkg_file, "w", compression=zipfile.ZIP_STORED, strict_timestamps=False
+        )
+
+
+class _StoredPackageWriter(PackageWriter):
+    def _write(self) -> None:
+        with _StoredZipWriter(self._pkg_file) as writer:
+            self._write_content_types_stream(writer)
+            self._write_pkg_rels(writer)
+            self._write_parts(writer)
+
+
+def stored_package(prs: Presentation) -> bytes:
+    """Return the package as `prs.save` writes it (the same entries in the same order), but
+    stored, not deflated: every deck that reaches a file or a download is compressed once,
+    by the save stage (`normalize_zip`); python-pptx's own compression was work thrown away,
+    and a stored package also opens faster (the built-in master's kept package)."""
+    package = prs.part.package
+    buffer = io.BytesIO()
+    _StoredPackageWriter.write(buffer, package._rels, tuple(package.iter_parts()))
+    return buffer.getvalue()
 
 
 def relationship_orders(prs: Presentation) -> dict[str, list[str]]:
@@ -90,3 +152,25 @@ def restore_relationship_orders(prs: Presentation, orders: dict[str, list[str]])
         }
         kept.clear()
         kept.update(ordered)
+
+
+_COMPILED = threading.local()  # lxml's compiled XPath objects are kept per thread
+_NAMESPACES: dict[str, str] = vars(xmlchemy)["_nsmap"]  # the prefixes python-pptx's XPaths use
+
+
+def _compiled_xpath(self: Any, xpath_str: str) -> Any:
+    """`BaseOxmlElement.xpath` with each expression compiled once per thread: the same
+    expression, namespaces and result as python-pptx's, which compiles it again on every call."""
+    cache = _COMPILED.__dict__
+    found = cache.get(xpath_str)
+    if found is None:
+        found = cache[xpath_str] = etree.XPath(xpath_str, namespaces=_NAMESPACES)
+    return found(self)
+
+
+def compile_xpaths() -> None:
+    """Make python-pptx evaluate its XPath expressions compiled. Every shape's `ph` (is it a
+    placeholder?) is an XPath that python-pptx compiles anew on each call: about 7 000 calls
+    for one deck, the largest single cost of drawing it (issue 14's warm rebuild). The
+    override keeps python-pptx's expressions and namespace map (`xmlchemy._nsmap`)."""
+    xmlchemy.BaseOxmlElement.xpath = _compiled_xpath  # type: ignore[method-assign]

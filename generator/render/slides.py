@@ -27,7 +27,7 @@ from generator.layout.spec import (
     SlideSpec,
     TemplatePlan,
 )
-from generator.render.pptx_private import next_shape_id, notes_slide
+from generator.render.pptx_private import NotesBlanks, next_shape_id, notes_slide
 from generator.render.xml import (
     body_properties,
     decorative,
@@ -59,7 +59,7 @@ def draw_slides(
         for number, slide_master in reversed(list(enumerate(prs.slide_masters)))
         for layout in reversed(list(slide_master.slide_layouts))
     }  # reversed: where a master holds two layouts of one name, the first is drawn on
-    blanks: dict[int, Any] = {}  # each notes master's first notes slide, as made (`notes_slide`)
+    blanks = NotesBlanks()  # each notes master's first notes slide, as made (`notes_slide`)
     for spec in specs:
         colors: dict[str, str] = {}
         if template is None:
