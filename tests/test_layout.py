@@ -346,3 +346,62 @@ def test_a_diagram_parts_title_with_spaces_around_it_is_still_bold():
     (part,) = [box for box in boxes(spec, "Part 1")]
     runs = [(run.text, run.bold) for paragraph in part.text for run in paragraph.runs if run.text]
     assert runs == [("Aktivt ledarskap.", True), ("\n", False), ("a", False)]  # on its own line
+
+
+def counting(engine: LayoutEngine) -> list[str]:
+    """Record the id of each slide whose template `engine` renders from now on."""
+    rendered: list[str] = []
+    write = engine.environment.write
+
+    def counted(template, context):
+        rendered.append(str(context["slide"].id))
+        return write(template, context)
+
+    engine.environment.write = counted  # type: ignore[method-assign]
+    return rendered
+
+
+def test_a_slide_laid_out_again_from_the_same_inputs_is_not_rendered_again():
+    """`deckgen serve` rebuilds a deck after each edit: only the slides the edit changed go
+    through their templates again, and the deck comes out as a fresh engine lays it out."""
+    slides = [
+        {"id": "q1", "kind": "quote", "text": "”Första citatet.”", "attribution": "Anna"},
+        {"id": "q2", "kind": "quote", "text": "”Andra citatet.”", "attribution": "Berit"},
+        {"id": "s", "kind": "statement", "title": "Rubrik", "body": "Ett påstående."},
+    ]
+    engine = LayoutEngine(TEMPLATES, load_master(TEMPLATES))
+    rendered = counting(engine)
+    deck = Deck.model_validate({**META, "slides": slides})
+    first = engine.lay_out(deck, Path("."))
+    assert rendered == ["q1", "q2", "s"]
+    assert engine.lay_out(deck, Path(".")) == first
+    assert rendered == ["q1", "q2", "s"]  # nothing rendered again
+
+    slides[1] = {**slides[1], "text": "”Ett annat andra citat, längre än det förra.”"}
+    edited = Deck.model_validate({**META, "slides": slides})
+    again = engine.lay_out(edited, Path("."))
+    assert rendered == ["q1", "q2", "s", "q2"]
+    assert again == LayoutEngine(TEMPLATES, load_master(TEMPLATES)).lay_out(edited, Path("."))
+    assert again[1].placeholders["Title"].text != first[1].placeholders["Title"].text
+
+    retitled = Deck.model_validate({**META, "title": "Ny titel", "slides": slides})
+    engine.lay_out(retitled, Path("."))  # the deck's own fields are every slide's input
+    assert rendered == ["q1", "q2", "s", "q2", "q1", "q2", "s"]
+
+
+def test_a_picture_removed_since_the_slide_was_laid_out_is_still_an_error(tmp_path: Path):
+    """A slide laid out again from the same inputs is not rendered again, but its pictures
+    are looked for again: a photo deleted between two rebuilds is an error on the second."""
+    shutil.copy(Path(TEMPLATES) / "brands" / "logos" / "blekinge.png", tmp_path / "anna.png")
+    person = {"name": "Anna Berg", "role": "Talare", "photo": "anna.png"}
+    slide = {"id": "p", "kind": "panel", "title": "Panelen", "people": [person]}
+    engine = LayoutEngine(TEMPLATES, load_master(TEMPLATES))
+    deck = Deck.model_validate({**META, "slides": [slide]})
+    pictures = [s for s in engine.lay_out(deck, tmp_path)[0].shapes if s.type == "picture"]
+    assert [Path(p.path).name for p in pictures] == ["anna.png"]
+    (tmp_path / "anna.png").unlink()
+    with pytest.raises(DeckgenError) as caught:
+        engine.lay_out(deck, tmp_path)
+    [message] = [d.message for d in caught.value.diagnostics]
+    assert message.startswith("shape 'Photo 1': image file not found: '")
+    assert message.endswith("anna.png' (slide 'p')")

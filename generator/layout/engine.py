@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -149,6 +150,7 @@ class LayoutEngine:
         self.environment.filters["widest"] = widest
         self.environment.filters["figure"] = _figure
         self.environment.filters["decimals"] = _decimals
+        self._laid: dict[tuple[str, str], _Laid] = {}
 
     def warm(self) -> None:
         """Compile every layout template now, not when a slide first needs it."""
@@ -176,24 +178,72 @@ class LayoutEngine:
         self, slide: SlideBase, meta: dict[str, Any], position: dict[str, int], content_dir: Path
     ) -> SlideSpec:
         path = self.folder / f"{slide.kind}.yaml.j2"
-        written = self._write(slide, meta, position, path)
+        data = slide.model_dump()
+        template = self._template(slide, path)
+        inputs = (data, position, meta)
+        laid = self._laid.get((slide.kind, slide.id))
+        if laid is not None and laid.template is template and laid.inputs == inputs:
+            return self._checked_at(laid.spec, laid.source, laid.written, content_dir, slide, path)
+        written = self._write(template, slide, data, meta, position, path)
         display = display_path(path)
         try:
             source = parse_yaml(written.text, path, display)
             self._fill(source, written, slide)
             spec = validate_model(source, SlideSpec, {"shapes": SHAPE_MODELS})
+        except DeckgenError as exc:
+            raise self._placed(exc, written, slide, path) from None
+        self._laid[(slide.kind, slide.id)] = _Laid(template, inputs, spec, source, written)
+        return self._checked_at(spec, source, written, content_dir, slide, path)
+
+    def _checked_at(
+        self,
+        spec: SlideSpec,
+        source: Source,
+        written: Written,
+        content_dir: Path,
+        slide: SlideBase,
+        path: Path,
+    ) -> SlideSpec:
+        try:
             return self._checked(spec, source, content_dir)
         except DeckgenError as exc:
-            lines = written_source(path, self.roots)
-            placed = [_placed(d, written, lines, slide.id) for d in exc.diagnostics]
-            raise DeckgenError(placed) from None
+            raise self._placed(exc, written, slide, path) from None
+
+    def _placed(
+        self, exc: DeckgenError, written: Written, slide: SlideBase, path: Path
+    ) -> DeckgenError:
+        lines = written_source(path, self.roots)
+        return DeckgenError([_placed(d, written, lines, slide.id) for d in exc.diagnostics])
+
+    def _template(self, slide: SlideBase, path: Path) -> jinja2.Template:
+        """Return the slide kind's compiled template (Jinja's own, kept while its file is
+        unchanged); raise `DeckgenError` if there is none or it does not compile."""
+        try:
+            return self.environment.get_template(path.name)
+        except DeckgenError:
+            raise  # a template file deckgen may not read
+        except jinja2.TemplateNotFound:
+            message = f"no layout template for kind '{slide.kind}'"
+            raise DeckgenError([Diagnostic(display_path(path), None, None, message)]) from None
+        except jinja2.TemplateSyntaxError as exc:
+            message = f"template syntax error: {exc.message}"
+            if exc.message == "No filter named 'q'.":
+                message += " Every {{ … }} writes one value, which needs no quoting: remove '| q'"
+            diagnostic = Diagnostic(display_path(path), exc.lineno, 1, message)
+            raise DeckgenError([diagnostic]) from None
 
     def _write(
-        self, slide: SlideBase, meta: dict[str, Any], position: dict[str, int], path: Path
+        self,
+        template: jinja2.Template,
+        slide: SlideBase,
+        data: dict[str, Any],
+        meta: dict[str, Any],
+        position: dict[str, int],
+        path: Path,
     ) -> Written:
         """Render the slide's template; raise `DeckgenError` at its line for any exception."""
         context = {
-            "slide": record(slide.model_dump(), "slide"),
+            "slide": record(data, "slide"),
             # where the slide stands: its number in the deck, its number among the slides of its
             # kind (the second quote's is 2: a template can vary its look for rhythm), and how
             # many slides the deck has
@@ -213,18 +263,9 @@ class LayoutEngine:
             ),
         }
         try:
-            return self.environment.write(self.environment.get_template(path.name), context)
+            return self.environment.write(template, context)
         except DeckgenError:
-            raise  # a template file deckgen may not read
-        except jinja2.TemplateNotFound:
-            message = f"no layout template for kind '{slide.kind}'"
-            raise DeckgenError([Diagnostic(display_path(path), None, None, message)]) from None
-        except jinja2.TemplateSyntaxError as exc:
-            message = f"template syntax error: {exc.message}"
-            if exc.message == "No filter named 'q'.":
-                message += " Every {{ … }} writes one value, which needs no quoting: remove '| q'"
-            diagnostic = Diagnostic(display_path(path), exc.lineno, 1, message)
-            raise DeckgenError([diagnostic]) from None
+            raise
         except Exception as exc:  # noqa: BLE001 - any exception is the template's, at its line
             line = _template_line(exc.__traceback__, path)
             said = str(exc) if isinstance(exc, jinja2.TemplateError) else _said(exc)
@@ -327,6 +368,20 @@ class LayoutEngine:
                 message = unknown("shape", end, drawn, "drawn before it")
                 found.append(((*at, field), f"connector '{shape.name}': {message}"))
         return found
+
+
+@dataclass(frozen=True)
+class _Laid:
+    """A slide as its template last laid it out, before its pictures were checked: drawn
+    again from the same compiled template and the same inputs (the slide, where it stands,
+    the deck), it is the same, so `deckgen serve`'s rebuild after one edit lays out only the
+    slides the edit changed."""
+
+    template: jinja2.Template
+    inputs: tuple[dict[str, Any], dict[str, int], dict[str, Any]]
+    spec: SlideSpec
+    source: Source
+    written: Written
 
 
 def written_source(path: Path, roots: tuple[Path, ...]) -> list[str]:
