@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from generator.errors import Diagnostic, fail_if_any, shown, unknown, warning
@@ -51,26 +52,26 @@ def tree(source: Source, path: DataPath = ()) -> Node:
     data: Any = source.data
     for step in path:
         data = data[step]
-    return _node(source, data, path)
+    return _node(source, source.path.parent, data, path)
 
 
-def _node(source: Source, data: Any, path: DataPath) -> Node:
-    mark = _stamp(source, source.mark(path))
+def _node(source: Source, folder: Path, data: Any, path: DataPath) -> Node:
+    mark = _stamp(source, folder, source.mark(path))
     key = source.keys.get(path)
-    key = _stamp(source, key) if key is not None else None
+    key = _stamp(source, folder, key) if key is not None else None
     if isinstance(data, dict):
-        value: Any = {k: _node(source, v, (*path, k)) for k, v in data.items()}
+        value: Any = {k: _node(source, folder, v, (*path, k)) for k, v in data.items()}
     elif isinstance(data, list):
-        value = [_node(source, v, (*path, i)) for i, v in enumerate(data)]
+        value = [_node(source, folder, v, (*path, i)) for i, v in enumerate(data)]
     else:
         value = data
     return Node(value, mark, key)
 
 
-def _stamp(source: Source, mark: Mark) -> Mark:
+def _stamp(source: Source, folder: Path, mark: Mark) -> Mark:
     if mark.file is not None:
         return mark
-    return replace(mark, file=source.display, folder=source.path.parent)
+    return replace(mark, file=source.display, folder=folder)
 
 
 def flatten(node: Node, base: Source) -> Source:
@@ -300,7 +301,8 @@ def _apply(deck: _Deck, overlay: Source, problems: list[Diagnostic]) -> None:
         if found is not None:
             deck.edits.append(_Edit(slide_id, overlay, ("hide", index)))
             slide = deck.slides[found]
-            slide.value["hidden"] = Node(True, _stamp(overlay, overlay.mark(("hide", index))))
+            mark = overlay.mark(("hide", index))
+            slide.value["hidden"] = Node(True, _stamp(overlay, overlay.path.parent, mark))
     if "quotes" in data and data["quotes"] is not None:
         _pick_quotes(deck, overlay, problems)
     for slide_id in data.get("notes") or {}:
