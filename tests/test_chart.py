@@ -181,6 +181,32 @@ def test_the_embedded_workbook_is_dated_with_the_decks_moment():
     assert dated_workbook(out.getvalue(), moment) == dated
 
 
+def test_each_charts_workbook_holds_its_own_figures_when_kept_for_the_next_deck():
+    """A chart's workbook is written once per process for the same figures and kept
+    (`chart._KeptWorkbook`): a chart with other figures gets a workbook of its own, and one
+    with the same figures gets bytes equal to a freshly written one."""
+    from pptx.chart.data import CategoryChartData
+
+    from generator.render import chart
+
+    def written(kept: bool, values: tuple[float, ...]) -> bytes:
+        data = (chart._KeptWorkbook if kept else CategoryChartData)(number_format="#,##0")
+        data.categories = ["Karlstad", "Arvika", "Åmål"]
+        data.add_series("Invånare", values)
+        with zipfile.ZipFile(io.BytesIO(data.xlsx_blob)) as workbook:
+            return workbook.read("xl/worksheets/sheet1.xml")
+
+    chart._WORKBOOKS.clear()
+    first = written(True, (97233, 26000, 12345))
+    other = written(True, (1, 2, 3))
+    assert first != other
+    assert first == written(True, (97233, 26000, 12345)) == written(False, (97233, 26000, 12345))
+    assert other == written(False, (1, 2, 3))
+    assert b"<v>97233</v>" in first
+    assert b"<v>3</v>" in other
+    assert len(chart._WORKBOOKS) == 2
+
+
 # --- the content: a chart slide in a deck of one's own, and what goes wrong ------------------
 
 DECK = """\

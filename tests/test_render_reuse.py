@@ -8,6 +8,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from pptx import Presentation
 
@@ -122,3 +123,52 @@ def test_a_master_drawn_before_is_reused_and_a_changed_logo_is_not(tmp_path: Pat
         assert a.namelist() == b.namelist()
         changed = [name for name in a.namelist() if a.read(name) != b.read(name)]
     assert "ppt/media/image1.png" in changed  # the new logo, not the kept one
+
+
+def test_slides_drawn_before_on_a_kept_master_come_out_as_drawn_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`draw_slides` adds a slide whose spec was drawn before on the same kept master as the
+    XML drawn then (what `deckgen serve`'s rebuild after an edit relies on): every deck comes
+    out part for part as it does in a process that drew nothing before, and only the slides
+    that relate to more than their layout (a chart, a QR code, a link) are drawn again."""
+    from generator import render
+    from generator.pipeline import Pipeline
+    from generator.render import chart, slides
+    from generator.source.variant import Options, Variant
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    deck = tmp_path / "content" / "deck.yaml"
+    variants = [
+        Variant(deck, "varmland"),
+        Variant(deck, "varmland", (tmp_path / "content" / "overlays" / "exempel.yaml",)),
+    ]
+    pipeline = Pipeline(Options(tmp_path / "templates"))
+    afresh = []
+    for variant in variants:
+        render._BASES.clear()
+        chart._WORKBOOKS.clear()
+        chart.dated_workbook.cache_clear()
+        afresh.append(list(members(pipeline.draw(variant)[1]).items()))
+
+    drew: list[str] = []
+    real = slides._draw
+
+    def counted(slide, spec, *rest):
+        drew.append(spec.id)
+        return real(slide, spec, *rest)
+
+    monkeypatch.setattr(slides, "_draw", counted)
+    render._BASES.clear()
+    for variant, expected in [*zip(variants, afresh, strict=True)] * 2:
+        for _ in range(2):  # as drawn after the other variant, then after itself
+            drew.clear()
+            plan, blob = pipeline.draw(variant)
+            assert list(members(blob).items()) == expected
+        [(_, _, _, kept)] = render._BASES.values()
+        ids = [spec.id for spec in plan.specs]
+        again = [id for id in ids if id not in kept]
+        assert drew == again  # drawn after itself: only these
+        assert "kommuner" in again  # the chart
+        assert len(again) <= 3 < len(ids)

@@ -27,7 +27,7 @@ from generator.render.pptx_private import (
     restore_relationship_orders,
     stored_package,
 )
-from generator.render.slides import draw_slides
+from generator.render.slides import Drawn, draw_slides
 from generator.render.template import drop_unused_layouts, open_template
 from generator.render.theme import branded_theme
 from generator.theme.brand import Brand
@@ -51,15 +51,16 @@ def render(
     `template`. Images, the logos (`logo_negative` for dark backgrounds) and the template are
     read only inside `roots` (the content and templates folders)."""
     language = meta.language
+    drawn = None
     if template is None:
         assert logo is not None  # the brand's check requires it without a template
-        prs = _base(master, brand, logo, logo_negative, language, roots)
+        prs, drawn = _base(master, brand, logo, logo_negative, language, roots)
     else:
         prs = open_template(template.path, roots)
         drop_template_leftovers(prs)
         set_language(prs.element, language)
         _brand_themes(prs, brand)
-    draw_slides(prs, specs, master, language, template, roots)
+    draw_slides(prs, specs, master, language, template, roots, drawn)
     if any(isinstance(shape, ChartShape) for spec in specs for shape in spec.shapes):
         # The chart code imports XlsxWriter (about 0.08 s): only a deck with a chart needs it.
         from generator.render.chart import fix_workbooks
@@ -75,7 +76,7 @@ def render(
 #: Each built-in master drawn before in this process, as a package with no slides, by what it
 #: was made from, with the files it read: `deckgen build --all` and `deckgen serve` draw many
 #: decks on few masters, and building one is a tenth of drawing a deck.
-_BASES: dict[tuple[object, ...], tuple[bytes, dict[str, str], dict[str, list[str]]]] = {}
+_BASES: dict[tuple[object, ...], tuple[bytes, dict[str, str], dict[str, list[str]], Drawn]] = {}
 _MAX_BASES = 32
 
 
@@ -86,11 +87,12 @@ def _base(
     logo_negative: Path | None,
     language: str,
     roots: tuple[Path, ...],
-) -> PptxPresentation:
+) -> tuple[PptxPresentation, Drawn]:
     """Return a presentation with the built-in master and layouts made from `master` in
     `brand`, and no slides: opened from the package kept for the same inputs (the logos by
     their bytes), else built and kept. Every deck, the first too, is drawn on a package opened
-    from those bytes, so that each is drawn on the same thing."""
+    from those bytes, so that each is drawn on the same thing. With it, the slides drawn on
+    it before (`draw_slides`)."""
     logos = tuple(
         (str(path), hashlib.sha256(read_input(path, MAX_IMAGE_BYTES, roots)).hexdigest())
         for path in (logo, logo_negative)
@@ -108,12 +110,12 @@ def _base(
             blob = stored_package(prs)
         if len(_BASES) >= _MAX_BASES:
             del _BASES[next(iter(_BASES))]
-        _BASES[key] = (blob, used, relationship_orders(prs))
-    blob, used, orders = _BASES[key]
+        _BASES[key] = (blob, used, relationship_orders(prs), {})
+    blob, used, orders, drawn = _BASES[key]
     note_used(used)
     opened = Presentation(io.BytesIO(blob))
     restore_relationship_orders(opened, orders)  # so its parts are written as built
-    return opened
+    return opened, drawn
 
 
 def _brand_themes(prs: PptxPresentation, brand: Brand) -> None:

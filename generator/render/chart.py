@@ -10,6 +10,7 @@ build (`fix_workbooks` dates it with the deck's moment).
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import re
 import zipfile
@@ -63,7 +64,7 @@ def draw_chart(slide: Slide, shape: ChartShape, style: ShapeStyle, language: str
     """Add `shape` to `slide` as a native chart in `style`'s type, with its alt text."""
     if shape.size is not None:
         style = style.model_copy(update={"size": shape.size})
-    data: Any = CategoryChartData(number_format=shape.number_format)  # type: ignore[no-untyped-call]
+    data: Any = _KeptWorkbook(number_format=shape.number_format)  # type: ignore[no-untyped-call]
     data.categories = shape.categories
     data.add_series(shape.series, shape.values)
     x, y, width, height = (Emu(emu(value)) for value in shape.box)
@@ -83,6 +84,29 @@ def draw_chart(slide: Slide, shape: ChartShape, style: ShapeStyle, language: str
     _no_frame(space)
     number_axes(space)
     set_language(space, language)
+
+
+class _KeptWorkbook(CategoryChartData):
+    """Chart data whose embedded workbook XlsxWriter writes once per process for the same
+    categories, series and number format: writing one is a third of drawing a chart, and a
+    deck drawn again (`deckgen serve`'s rebuild) has the same chart. `fix_workbooks` dates it
+    for the deck afterwards, so the bytes are what a fresh workbook gives."""
+
+    @property
+    def xlsx_blob(self) -> bytes:
+        key = (
+            tuple((type(c.label).__name__, c.label) for c in self.categories),
+            tuple((series.name, tuple(series.values)) for series in self),
+            self.number_format,
+        )
+        if key not in _WORKBOOKS:
+            if len(_WORKBOOKS) >= 64:
+                del _WORKBOOKS[next(iter(_WORKBOOKS))]
+            _WORKBOOKS[key] = super().xlsx_blob
+        return _WORKBOOKS[key]
+
+
+_WORKBOOKS: dict[tuple[object, ...], bytes] = {}
 
 
 def _color(color: ColorFormat, scheme: str) -> None:
@@ -205,6 +229,7 @@ def fix_workbooks(prs: Presentation, moment: datetime.datetime) -> None:
 _W3CDTF = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
+@functools.lru_cache(maxsize=64)
 def dated_workbook(blob: bytes, moment: datetime.datetime) -> bytes:
     """Return the workbook `blob` with its created and modified dates set to `moment`, each
     member at the zip's fixed time and in the same order."""

@@ -20,10 +20,10 @@ from pptx.opc.package import Part, XmlPart
 from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import PackageWriter, _ZipPkgWriter
 from pptx.oxml import xmlchemy
-from pptx.parts.slide import NotesSlidePart
+from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.presentation import Presentation
 from pptx.shapes.shapetree import SlideShapes
-from pptx.slide import NotesSlide, Slide
+from pptx.slide import NotesSlide, Slide, SlideLayout
 from pptx.util import lazyproperty
 
 
@@ -43,6 +43,20 @@ def package_relationships(prs: Presentation) -> dict[str, Any]:
     """Return the package's own relationships by rId (the thumbnail's among them): python-pptx
     offers only `drop_rel` on them, not a way to find one by type."""
     return dict(prs.part.package._rels.items())
+
+
+def add_drawn_slide(prs: Presentation, layout: SlideLayout, element: Any) -> Slide:
+    """Add a slide whose XML is already drawn (`element`, which the new part takes), as
+    python-pptx's `Slides.add_slide` adds one: the next slide part name, the relationship to
+    `layout` and then the presentation's to the slide, the next slide id. python-pptx has no
+    way to add a slide without cloning the layout's placeholders into it first."""
+    presentation_part = prs.part
+    partname = presentation_part._next_slide_partname
+    part = SlidePart(partname, CT.PML_SLIDE, presentation_part.package, element)
+    part.relate_to(layout.part, RT.SLIDE_LAYOUT)
+    rid = presentation_part.relate_to(part, RT.SLIDE)
+    prs.slides._sldIdLst.add_sldId(rid)
+    return cast(Slide, part.slide)
 
 
 class NotesBlanks:

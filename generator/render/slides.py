@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 from pathlib import Path
@@ -27,7 +28,12 @@ from generator.layout.spec import (
     SlideSpec,
     TemplatePlan,
 )
-from generator.render.pptx_private import NotesBlanks, next_shape_id, notes_slide
+from generator.render.pptx_private import (
+    NotesBlanks,
+    add_drawn_slide,
+    next_shape_id,
+    notes_slide,
+)
 from generator.render.xml import (
     body_properties,
     decorative,
@@ -43,6 +49,10 @@ from generator.render.xml import (
     xfrm,
 )
 
+#: Slides drawn before on one package (a kept built-in master, `render._base`), by id: the
+#: spec each was drawn from, and its XML when the slide relates to nothing but its layout.
+Drawn = dict[str, tuple[SlideSpec, Any]]
+
 
 def draw_slides(
     prs: Presentation,
@@ -51,9 +61,16 @@ def draw_slides(
     language: str,
     template: TemplatePlan | None = None,
     roots: tuple[Path, ...] = (),
+    drawn: Drawn | None = None,
 ) -> None:
     """Add one slide per spec to `prs`: on the layout named after the spec's, or on the
-    template's layout that `template` maps it to. Pictures are read only inside `roots`."""
+    template's layout that `template` maps it to. Pictures are read only inside `roots`.
+
+    `drawn` holds slides drawn before on a package made from the same master, brand, logos and
+    language (built-in masters only): a spec equal to one drawn there is added as that XML, not
+    drawn again, and each slide drawn that relates to nothing but its layout (no picture,
+    chart or link) is put there. A slide's XML is a function of those and its spec alone, so
+    `deckgen serve`'s rebuild after one edit draws only what the edit changed."""
     layouts = {
         (number, layout.name): layout
         for number, slide_master in reversed(list(enumerate(prs.slide_masters)))
@@ -64,14 +81,22 @@ def draw_slides(
         colors: dict[str, str] = {}
         if template is None:
             layout = layouts[(0, spec.layout)]
-            targets = {ph.placeholder_format.idx: ph.name for ph in layout.placeholders}
         else:
             name, mapped = template.layouts[spec.layout]
             layout = layouts[(template.masters.get(spec.layout, 0), name)]
-            targets = {idx: ours for ours, idx in mapped.items() if idx is not None}
             colors = template.colors.get(spec.layout, {})
-        slide = prs.slides.add_slide(layout)
-        _draw(slide, spec, master, language, targets, roots, template is not None, colors)
+        kept = drawn.get(spec.id) if drawn is not None and template is None else None
+        if kept is not None and kept[0] == spec:
+            slide = add_drawn_slide(prs, layout, copy.deepcopy(kept[1]))
+        else:
+            if template is None:
+                targets = {ph.placeholder_format.idx: ph.name for ph in layout.placeholders}
+            else:
+                targets = {idx: ours for ours, idx in mapped.items() if idx is not None}
+            slide = prs.slides.add_slide(layout)
+            _draw(slide, spec, master, language, targets, roots, template is not None, colors)
+            if drawn is not None and template is None and len(slide.part.rels) == 1:
+                drawn[spec.id] = (spec, copy.deepcopy(slide.element))
         if spec.notes:
             _notes(notes_slide(slide, blanks), spec.notes, language)
 
