@@ -5,7 +5,6 @@ behind."""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import signal
@@ -13,19 +12,17 @@ import subprocess
 import sys
 import threading
 import time
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from generator.errors import ToolError
 from generator.output import live
 from generator.output.live import LiveOffice
 
 from .preview_support import HIDDEN, SOFFICE, Project
-from .test_pdf import PDFIMAGES, PDFINFO, assert_accessible, info
+from .test_pdf import PDFIMAGES, PDFINFO, assert_accessible, info, pdf_images, png_sizes
 
 PDFTOTEXT = shutil.which("pdftotext")
 
@@ -143,22 +140,10 @@ def test_the_pictures_keep_their_pixels_as_in_generator_output_pdf(
 ):
     """ReduceImageResolution is off here too: each PNG of the deck (its logo) is in the PDF at
     its own size, losslessly (test_pdf.test_the_pdfs_pictures_keep_their_pixels)."""
-    with zipfile.ZipFile(deck) as package:
-        sizes = {
-            Image.open(io.BytesIO(package.read(name))).size
-            for name in package.namelist()
-            if name.startswith("ppt/media/") and name.endswith(".png")
-        }
+    sizes = png_sizes(deck)
     assert sizes
     pdf = office.pdf(deck, tmp_path / "all.pdf")
-    assert PDFIMAGES is not None
-    listed = subprocess.run(
-        [PDFIMAGES, "-list", str(pdf)], capture_output=True, text=True, check=True
-    ).stdout.splitlines()[2:]
-    images = {
-        ((int(row[3]), int(row[4])), row[8]) for row in map(str.split, listed) if row[2] == "image"
-    }
-    assert images == {(size, "image") for size in sizes}
+    assert pdf_images(pdf) == {(size, "image") for size in sizes}
 
 
 @needs_live

@@ -101,22 +101,10 @@ def test_the_pdfs_pictures_keep_their_pixels(project: Project, tmp_path: Path):
     resampled to 300 dpi or stored as a JPEG with artefacts round the letters."""
     assert project.run("build", "--region", "varmland").exit_code == 0
     deck = project.output / "regionen-i-rorelse-varmland.pptx"
-    with zipfile.ZipFile(deck) as package:
-        sizes = {
-            Image.open(io.BytesIO(package.read(name))).size
-            for name in package.namelist()
-            if name.startswith("ppt/media/") and name.endswith(".png")
-        }
+    sizes = png_sizes(deck)
     assert sizes
     [pdf] = export_pdfs([deck], folder=tmp_path)
-    assert PDFIMAGES is not None
-    listed = subprocess.run(
-        [PDFIMAGES, "-list", str(pdf)], capture_output=True, text=True, check=True
-    ).stdout.splitlines()[2:]
-    images = {
-        ((int(row[3]), int(row[4])), row[8]) for row in map(str.split, listed) if row[2] == "image"
-    }
-    assert images == {(size, "image") for size in sizes}
+    assert pdf_images(pdf) == {(size, "image") for size in sizes}
 
 
 @needs_soffice
@@ -207,3 +195,25 @@ def test_an_interrupted_export_ends_soffice_and_what_it_started(
     time.sleep(0.2)
     left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
     assert left == ""
+
+
+def png_sizes(deck: Path) -> set[tuple[int, int]]:
+    """The pixel sizes of the PNG pictures in a deck's package."""
+    with zipfile.ZipFile(deck) as package:
+        return {
+            Image.open(io.BytesIO(package.read(name))).size
+            for name in package.namelist()
+            if name.startswith("ppt/media/") and name.endswith(".png")
+        }
+
+
+def pdf_images(pdf: Path) -> set[tuple[tuple[int, int], str]]:
+    """Each picture in a PDF (not its transparency masks) as poppler's `pdfimages -list` gives
+    it: its pixel size and its encoding ("image" is lossless, "jpeg" is not)."""
+    assert PDFIMAGES is not None
+    listed = subprocess.run(
+        [PDFIMAGES, "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]  # two header lines
+    return {
+        ((int(row[3]), int(row[4])), row[8]) for row in map(str.split, listed) if row[2] == "image"
+    }
