@@ -26,7 +26,7 @@ from generator.app.cli import main
 from .conftest import ROOT, TEMPLATES
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOPPM = shutil.which("pdftoppm")
@@ -178,8 +178,8 @@ def serve(folder: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def chromium() -> Iterator[Page]:
-    """Yield a page in headless Chromium, or skip saying what is missing."""
+def launched_chromium() -> Iterator[Browser]:
+    """Yield headless Chromium, launched by Playwright, or skip saying what is missing."""
     if CHROMIUM != "bundled" and not Path(CHROMIUM).exists():
         pytest.skip(f"needs Chromium at {CHROMIUM}: apt-get install chromium")
     sync_api = pytest.importorskip(
@@ -189,9 +189,16 @@ def chromium() -> Iterator[Page]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(args=CHROMIUM_ARGS, **executable)
         try:
-            yield browser.new_page(viewport={"width": 1280, "height": 900})
+            yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Page]:
+    """Yield a page in headless Chromium, or skip saying what is missing."""
+    with launched_chromium() as browser:
+        yield browser.new_page(viewport={"width": 1280, "height": 900})
 
 
 def assert_images_load_and_links_resolve(page: Page, served: str) -> None:

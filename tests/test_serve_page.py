@@ -24,7 +24,7 @@ from generator.app.serve.server import make_app, running
 from generator.app.serve.thumbs import default_renderer
 
 from .conftest import ROOT, TEMPLATES
-from .preview_support import CHROMIUM, CHROMIUM_ARGS, PDFTOPPM, SOFFICE
+from .preview_support import PDFTOPPM, SOFFICE, launched_chromium
 from .test_live import UNO_PYTHON
 
 if TYPE_CHECKING:
@@ -62,16 +62,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if CHROMIUM != "bundled" and not Path(CHROMIUM).exists():
-        pytest.skip(f"needs Chromium at {CHROMIUM}: apt-get install chromium")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="needs Playwright: pip install 'playwright>=1.40'"
-    )
-    executable = {} if CHROMIUM == "bundled" else {"executable_path": CHROMIUM}
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(args=CHROMIUM_ARGS, **executable)
+    with launched_chromium() as launched:
         yield launched
-        launched.close()
 
 
 def new_page(browser: Browser, width: int = 1280, height: int = 900) -> Page:
