@@ -26,13 +26,16 @@ DIR. Nothing is written to the project's own content.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,6 +45,8 @@ from generator.app.serve.studio import Studio  # noqa: E402
 from generator.app.serve.thumbs import default_renderer  # noqa: E402
 
 CHROMIUM = os.environ.get("DECKGEN_CHROMIUM", "/usr/bin/chromium")
+#: The page has drawn every thumbnail it waits for.
+READY = "() => document.querySelectorAll('.thumb .pending').length === 0"
 
 
 def copy_content(into: Path) -> Path:
@@ -72,76 +77,75 @@ def warm_rebuild(runs: int) -> tuple[list[float], list[float]]:
         return rebuilds, saves
 
 
+@contextlib.contextmanager
+def served(prefix: str) -> Iterator[tuple[Any, str, Path]]:
+    """Serve a copy of the content (the project's own is not touched), with the LibreOffice
+    that stays running, and launch headless Chromium: yield the browser, the server's URL and
+    the folder the copy is in, which is removed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix=prefix) as scratch:
+        deck = copy_content(Path(scratch))
+        app = make_app(
+            deck, ROOT / "templates", renderer=default_renderer(), thumbs=Path(scratch) / "t"
+        )
+        with running(app) as url, sync_playwright() as playwright:
+            executable = {} if CHROMIUM == "bundled" else {"executable_path": CHROMIUM}
+            browser = playwright.chromium.launch(args=["--no-sandbox"], **executable)
+            try:
+                yield browser, url, Path(scratch)
+            finally:
+                browser.close()
+
+
+def open_example(browser: Any, url: str, width: int = 1280, height: int = 900) -> Any:
+    """Open a page on Region Värmland with the example overlay; return it once every thumbnail
+    is drawn."""
+    page = browser.new_page(viewport={"width": width, "height": height}, bypass_csp=True)
+    page.goto(f"{url}?variant=varmland&overlay=exempel")
+    page.wait_for_selector("#redigera:not([hidden])")
+    page.wait_for_function(READY, timeout=180_000)
+    return page
+
+
 def save_to_thumbnail(runs: int) -> list[float]:
     """Return the seconds from a click on "Spara" to quote 2's new thumbnail shown in the page,
     for each of `runs` saves that change its text, after one discarded warm-up: the server on a
     copy of the content, with its LibreOffice that stays running, the page in headless
     Chromium, as a speaker uses it."""
-    from playwright.sync_api import sync_playwright
-
     changed = (
         "([id, old]) => { const img = document.querySelector(`li.slide[data-id='${id}'] img`);"
         " return img && img.getAttribute('src') !== old && img.complete && img.naturalWidth > 0 }"
     )
-    with tempfile.TemporaryDirectory(prefix="deckgen-bench-page-") as scratch:
-        deck = copy_content(Path(scratch))
-        app = make_app(
-            deck, ROOT / "templates", renderer=default_renderer(), thumbs=Path(scratch) / "t"
-        )
-        times = []
-        with running(app) as url, sync_playwright() as playwright:
-            executable = {} if CHROMIUM == "bundled" else {"executable_path": CHROMIUM}
-            browser = playwright.chromium.launch(args=["--no-sandbox"], **executable)
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-            page.goto(f"{url}?variant=varmland&overlay=exempel")
-            page.wait_for_selector("#redigera:not([hidden])")
-            page.wait_for_function(
-                "document.querySelectorAll('.thumb .pending').length === 0", timeout=180_000
-            )
-            selector = "li.slide[data-id='eget-citat'] .thumb img"
-            for run in range(runs + 1):
-                before = page.get_attribute(selector, "src") or ""
-                page.fill("#citat-text-eget-citat", f"”Citat nummer {run} i mätningen.”")
-                start = time.perf_counter()
-                page.click("#spara")
-                page.wait_for_function(changed, arg=["eget-citat", before], timeout=60_000)
-                if run:
-                    times.append(time.perf_counter() - start)
-            browser.close()
-        return times
+    times = []
+    with served("deckgen-bench-page-") as (browser, url, _):
+        page = open_example(browser, url)
+        selector = "li.slide[data-id='eget-citat'] .thumb img"
+        for run in range(runs + 1):
+            before = page.get_attribute(selector, "src") or ""
+            page.fill("#citat-text-eget-citat", f"”Citat nummer {run} i mätningen.”")
+            start = time.perf_counter()
+            page.click("#spara")
+            page.wait_for_function(changed, arg=["eget-citat", before], timeout=60_000)
+            if run:
+                times.append(time.perf_counter() - start)
+    return times
 
 
 def screenshots(folder: Path) -> list[Path]:
     """Write the page's screenshots at a laptop's and a phone's width into `folder`."""
-    from playwright.sync_api import sync_playwright
-
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="deckgen-shots-") as scratch:
-        deck = copy_content(Path(scratch))
-        app = make_app(
-            deck, ROOT / "templates", renderer=default_renderer(), thumbs=Path(scratch) / "t"
-        )
-        written = []
-        with running(app) as url, sync_playwright() as playwright:
-            executable = {} if CHROMIUM == "bundled" else {"executable_path": CHROMIUM}
-            browser = playwright.chromium.launch(args=["--no-sandbox"], **executable)
-            for name, size in [("desktop", (1280, 900)), ("phone", (375, 812))]:
-                page = browser.new_page(
-                    viewport={"width": size[0], "height": size[1]}, bypass_csp=True
-                )
-                page.goto(f"{url}?variant=varmland&overlay=exempel")
-                page.wait_for_selector("#redigera:not([hidden])")
-                page.wait_for_function(
-                    "document.querySelectorAll('.thumb .pending').length === 0", timeout=180_000
-                )
-                page.wait_for_function(
-                    "[...document.images].every(i => i.complete && i.naturalWidth > 0)"
-                )
-                target = folder / f"{name}.png"
-                page.screenshot(path=str(target), full_page=True)
-                written.append(target)
-            browser.close()
-        return written
+    written = []
+    with served("deckgen-shots-") as (browser, url, _):
+        for name, size in [("desktop", (1280, 900)), ("phone", (375, 812))]:
+            page = open_example(browser, url, *size)
+            page.wait_for_function(
+                "[...document.images].every(i => i.complete && i.naturalWidth > 0)"
+            )
+            target = folder / f"{name}.png"
+            page.screenshot(path=str(target), full_page=True)
+            written.append(target)
+    return written
 
 
 def main() -> None:

@@ -12,25 +12,14 @@ Needs LibreOffice, python3-uno, poppler and Chromium (DECKGEN_CHROMIUM, else /us
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from PIL import Image
+from pptx import Presentation
+from serve import READY, served  # benchmarks/serve.py, beside this script
 
-from PIL import Image  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-from pptx import Presentation  # noqa: E402
-
-from generator.app.serve.server import make_app, running  # noqa: E402
-from generator.app.serve.thumbs import default_renderer  # noqa: E402
-
-CHROMIUM = os.environ.get("DECKGEN_CHROMIUM", "/usr/bin/chromium")
-READY = "() => document.querySelectorAll('.thumb .pending').length === 0"
 SAVED = "() => document.getElementById('status').textContent.startsWith('Sparat')"
 PHOTO = "() => document.getElementById('status').textContent.startsWith('Fotot sparades')"
 
@@ -43,19 +32,10 @@ if len(sys.argv) != 2:
     sys.exit(__doc__)
 shots = Path(sys.argv[1])
 shots.mkdir(parents=True, exist_ok=True)
-work = Path(tempfile.mkdtemp(prefix="deckgen-task-"))
-shutil.copytree(ROOT / "content", work / "content")
-photo = work / "foto.png"
-Image.new("RGB", (600, 800), (180, 120, 90)).save(photo)  # a portrait: cropped to a circle
-app = make_app(
-    work / "content" / "deck.yaml",
-    ROOT / "templates",
-    renderer=default_renderer(),
-    thumbs=work / "t",
-)
 ready = READY
-with running(app) as url, sync_playwright() as pw:
-    b = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+with served("deckgen-task-") as (b, url, work):
+    photo = work / "foto.png"
+    Image.new("RGB", (600, 800), (180, 120, 90)).save(photo)  # a portrait: cropped to a circle
     page = b.new_page(
         viewport={"width": 1280, "height": 900}, accept_downloads=True, bypass_csp=True
     )
@@ -111,8 +91,6 @@ with running(app) as url, sync_playwright() as pw:
             page.click(link)
         d.value.save_as(str(shots / name))
         print("downloaded", d.value.suggested_filename)
-    b.close()
-shutil.rmtree(work, ignore_errors=True)
 print((shots / "overlay.yaml").read_text("utf-8"))
 prs = Presentation(str(shots / "deck.pptx"))
 for i, s in enumerate(prs.slides, 1):
