@@ -284,3 +284,44 @@ def test_an_overlay_saved_in_an_editor_shows_on_the_open_page(
     assert page.is_checked("li.slide[data-id='tack'] input[type=checkbox]")
     assert page.inner_text("li.slide[data-id='tack'] .slide-title") == "10 Dold Tack för oss!"
     page.close()
+
+
+def test_an_overlay_that_no_longer_builds_opens_to_be_put_right(
+    site: tuple[str, Path], browser: Browser, screenshots: Path
+):
+    """An overlay edited by hand into one that does not build opens on the deck without it,
+    with its errors at their lines: the speaker removes the bad quote and saves, and what the
+    page does not show (the hidden panel, a note on the speaker's own quote) is kept."""
+    url, content = site
+    path = content / "overlays" / "trasig.yaml"
+    text = (ROOT / "content" / "overlays" / "exempel.yaml").read_text("utf-8")
+    text = text.replace("  - citat-legitimitet\n", "  - finns-inte\n")
+    path.write_text(text + "  eget-citat: Min egen anteckning.\n", "utf-8")
+    page = new_page(browser)
+    page.goto(f"{url}?variant=varmland&overlay=trasig")
+    page.wait_for_selector("#redigera:not([hidden])")
+    errors = page.inner_text("#fel")
+    assert errors.startswith(
+        "Overlayn trasig kan inte användas som den är: presentationen kunde inte byggas."
+    )
+    where = "\ncontent/overlays/trasig.yaml:13:5: error: "
+    assert f"{where}quotes[2]: unknown slide id 'finns-inte' (known: citat-legitimitet," in errors
+    assert page.inner_text("#status") == "Overlayn behöver rättas."
+    assert page.is_checked("li.slide[data-id='panel'] input[type=checkbox]")  # hide: [panel]
+    page.screenshot(path=str(screenshots / "serve-broken-overlay.png"))
+    page.click("[data-quote='finns-inte'] button:has-text('Ta bort')")
+    page.click("#spara")
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.startsWith('Sparat')",
+        timeout=60_000,
+    )
+    assert page.is_hidden("#fel")
+    saved = path.read_text("utf-8")
+    assert "finns-inte" not in saved
+    assert "quotes:                             # the quotes to show, in this order" in saved
+    assert "hide: [panel]" in saved
+    assert "  eget-citat: Min egen anteckning.\n" in saved
+    assert "  uppdraget: Berätta om hur vi arbetar" in saved
+    cards = page.locator("li.slide").evaluate_all("(cards) => cards.map((c) => c.dataset.id)")
+    assert "eget-citat" in cards  # the deck with the overlay, its own quote among the slides
+    page.close()

@@ -167,7 +167,8 @@ class Studio:
         try:
             return self.pipeline.draw(variant)
         except DeckgenError as exc:
-            raise Refused(422, "leken kunde inte byggas", _problems(exc.diagnostics)) from None
+            problems = _problems(exc.diagnostics)
+            raise Refused(422, "presentationen kunde inte byggas", problems) from None
 
     def _quotes(self, variant: Variant) -> list[dict[str, Any]]:
         """Return the quotes of `variant` without overlays, planned once per variant (a

@@ -6,6 +6,7 @@ const $ = (id) => document.getElementById(id);
 const state = {
   variant: null, overlay: null, etag: null, data: {}, deck: null,
   rows: [], previous: {}, sent: null, dirty: false, saving: false,
+  broken: false,  // the overlay does not build: the slides shown are the deck's without it
 };
 
 function el(tag, props = {}, ...children) {
@@ -125,14 +126,25 @@ async function open() {
   if (overlay.response.status === 404) { state.data = {}; state.etag = null; }
   else if (!overlay.response.ok) { showErrors(overlay.body.error, overlay.body.errors || []); say(""); return; }
   else { state.data = overlay.body; state.etag = overlay.response.headers.get("etag"); }
-  const deck = await api(deckUrl(""));
+  let deck = await api(deckUrl(""));
+  // An overlay that no longer builds (edited by hand, or the deck changed under it) opens on
+  // the deck without it, its errors shown, so that the speaker can put it right and save.
+  const failed = !deck.response.ok && deck.response.status === 422 && state.etag ? deck.body : null;
+  if (failed) deck = await api(`/api/decks/${state.variant}`);
   if (!deck.response.ok) { showErrors(deck.body.error, deck.body.errors || []); say(""); return; }
   state.deck = deck.body;
+  state.broken = Boolean(failed);
   state.previous = {};
   render();
   state.dirty = false;
   $("redigera").hidden = false;
   history.replaceState(null, "", `?variant=${state.variant}&overlay=${name}`);
+  if (failed) {
+    showErrors(`Overlayn ${name} kan inte användas som den är: ${failed.error}. ` +
+      "Bilderna visar presentationen utan den. Rätta felen och spara.", failed.errors || []);
+    say("Overlayn behöver rättas.");
+    return;
+  }
   say(`${$("variant").selectedOptions[0].text}: ${state.deck.slides.length} bilder.` +
       (state.etag ? "" : " Overlayn finns inte än; den skapas när du sparar."));
 }
@@ -168,6 +180,7 @@ function render() {
 function renderSlides(keep = true) {
   const list = $("bilder");
   const notes = state.data.notes || {};
+  const hiddenByOverlay = new Set(state.data.hide || []);
   const kept = {};
   const hides = {};
   if (keep) {
@@ -182,7 +195,7 @@ function renderSlides(keep = true) {
     const picture = el("div", { className: "thumb" });
     if (src) picture.append(el("img", { src, alt: title, width: 480, height: 270 }));
     if (!slide.thumbnail) picture.append(el("span", { className: "pending", text: "Uppdateras …", "aria-hidden": "true" }));
-    const hidden = slide.id in hides ? hides[slide.id] : slide.hidden;
+    const hidden = slide.id in hides ? hides[slide.id] : slide.hidden || hiddenByOverlay.has(slide.id);
     const hide = el("input", { type: "checkbox", checked: hidden });
     hide.dataset.slide = slide.id;
     hide.dataset.wasHidden = slide.hidden ? "1" : "";
@@ -367,7 +380,11 @@ function overlayFromForm() {
     if (Object.keys(entry).length) slides[id] = entry;
   }
   if (hide.length) data.hide = hide; else delete data.hide;
-  const notes = {};
+  // Shown without the overlay, the page has no box for a slide the overlay adds: keep its note.
+  const shown = new Set([...document.querySelectorAll("#bilder textarea[data-slide]")]
+    .map((box) => box.dataset.slide));
+  const notes = state.broken ? Object.fromEntries(Object.entries(state.data.notes || {})
+    .filter(([id]) => !shown.has(id))) : {};
   for (const box of document.querySelectorAll("#bilder textarea[data-slide]")) {
     if (box.value.trim()) notes[box.dataset.slide] = box.value;
   }
@@ -403,6 +420,7 @@ async function put(data) {
     state.etag = body.etag;
     state.data = data;
     state.deck = body.deck;
+    state.broken = false;
     state.dirty = false;
     renderSlides(false);
     renderQuotes();
