@@ -325,3 +325,39 @@ def test_an_overlay_that_no_longer_builds_opens_to_be_put_right(
     cards = page.locator("li.slide").evaluate_all("(cards) => cards.map((c) => c.dataset.id)")
     assert "eget-citat" in cards  # the deck with the overlay, its own quote among the slides
     page.close()
+
+
+def test_a_slide_hidden_in_the_deck_is_shown_again_from_the_page(
+    site: tuple[str, Path], browser: Browser
+):
+    """A slide the deck itself hides (here Gotland's file hides the diagram) is shown again by
+    unticking its box: the overlay says `hidden: false` for it, and the deck shows it."""
+    url, content = site
+    region = content / "regions" / "gotland.yaml"
+    region.write_text(
+        region.read_text("utf-8").replace(
+            "slides:\n", "slides:\n  uppdraget:\n    hidden: true\n", 1
+        ),
+        "utf-8",
+    )
+    box = "li.slide[data-id='uppdraget'] input[type=checkbox]"
+    page = new_page(browser)
+    page.goto(f"{url}?variant=gotland&overlay=visa-igen")
+    page.wait_for_selector("#redigera:not([hidden])")
+    page.wait_for_function(ALL_READY, timeout=180_000)
+    assert page.is_checked(box)
+    assert page.inner_text("li.slide[data-id='uppdraget'] .slide-title").startswith("3 Dold ")
+    page.uncheck(box)
+    page.click("#spara")
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.startsWith('Sparat')",
+        timeout=60_000,
+    )
+    saved = (content / "overlays" / "visa-igen.yaml").read_text("utf-8")
+    assert saved.endswith("\nslides:\n  uppdraget:\n    hidden: false\n")
+    assert saved.startswith("# yaml-language-server: $schema=../overlay.schema.json\n")
+    assert not page.is_checked(box)
+    assert page.inner_text("li.slide[data-id='uppdraget'] .slide-title") == (
+        "3 Uppdraget är samhällsutveckling"
+    )
+    page.close()
