@@ -27,7 +27,7 @@ from generator.source.variant import NATIONAL, Options, Variant, overlay_roots, 
 from generator.theme.brand import Brand, Branding, load_brand, template_plan
 from generator.theme.contrast import legible, legible_placeholders
 from generator.theme.room import clear_of_text
-from generator.theme.words import fit_long_words
+from generator.theme.words import fit_long_words, follow_leads
 
 OverlayT = TypeVar("OverlayT", bound=Overlay)
 T = TypeVar("T")
@@ -175,6 +175,7 @@ class Pipeline:
             # deckgen's shapes into the template's own geometry: its size, below its titles
             specs, master = fitted(specs, master, info.size, template.areas)
             specs = fit_long_words(specs, template, info)
+            specs = follow_leads(specs, template, info)
             specs, left_out = clear_of_text(specs, template, info, branding.source)
             drawn_on = info.masters[next(iter(template.masters.values()), 0)]
             master = legible(master, drawn_on.colors, drawn_on.background)

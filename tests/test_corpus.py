@@ -24,6 +24,7 @@ from generator.check.package import package
 from generator.check.view import read_deck
 from generator.errors import DeckgenError
 from generator.pipeline import Pipeline
+from generator.render.template import describe
 from generator.source.variant import Options, Variant
 
 from . import corpus
@@ -202,6 +203,22 @@ def test_a_libreoffice_template_builds_at_its_own_size(
     assert core.width == core.height  # in proportion: a circle
     assert _package_defects(deck.path) == []
     assert [f.message for f in package(deck.path)] == []  # viewProps added, ids unique, …
+    layout = describe(libreoffice[name], (libreoffice[name].parent,)).masters[0].layouts
+    quotes = [slide for slide in prs.slides if slide.name.startswith("citat-")]
+    assert len(quotes) == 4
+    for slide in quotes:  # the attribution is never larger than the quote it follows
+        quote, attribution = (_size(slide, idx, layout) for idx in (0, 1))
+        assert attribution <= quote, slide.name
+
+
+def _size(slide, idx: int, layouts: dict) -> float:
+    """The size of the first run of placeholder `idx`: its own, else its layout's."""
+    placeholder = next(p for p in slide.placeholders if p.placeholder_format.idx == idx)
+    size = placeholder.text_frame.paragraphs[0].runs[0].font.size
+    if size is not None:
+        return size.pt
+    [info] = [p for p in layouts[slide.slide_layout.name] if p.idx == idx]
+    return info.size
 
 
 def _package_defects(deck: Path) -> list[str]:

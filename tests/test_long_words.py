@@ -18,7 +18,7 @@ from generator.layout.spec import (
     TemplatePlan,
 )
 from generator.render.template import describe
-from generator.theme.words import fit_long_words, fitting_size
+from generator.theme.words import fit_long_words, fitting_size, follow_leads
 
 #: A LibreOffice template's narrow column: 242 pt wide, its text 24 pt.
 NARROW = PlaceholderInfo(2, "body", "PlaceHolder 3", (523.5, 255.1, 242.0, 60.8), size=24.0)
@@ -109,3 +109,50 @@ def test_describe_gives_each_placeholders_type_size(tmp_path: Path):
         ("title", 44.0),
         ("body", 32.0),
     ]
+
+
+#: Blue Curve's title placeholder (a band for one line) and the body placeholder under it.
+BAND = PlaceholderInfo(0, "title", "PlaceHolder 1", (28.3, 14.2, 737.0, 37.6), size=33.0)
+BODY = PlaceholderInfo(1, "body", "PlaceHolder 2", (28.3, 85.0, 737.0, 135.2), size=24.0)
+QUOTE = "”Det handlar om tid och uthållighet, och att inte ge upp. Man behöver fortsätta.”"
+
+
+def quote_deck(text: str, size: float | None, band: PlaceholderInfo = BAND) -> list[SlideSpec]:
+    slide = SlideSpec(
+        id="citat",
+        layout="quote",
+        placeholders={
+            "Title": Fill(text=text, size=size),
+            "Attribution": Fill(text="– Förtroendevald", follows="Title"),
+        },
+    )
+    master = MasterInfo(1, "Master 1", {"Title, Content": [band, BODY]})
+    template = TemplateInfo(size=(793.75, 446.5), masters=[master])
+    layouts = {"quote": ("Title, Content", {"Title": 0, "Attribution": 1})}
+    return follow_leads([slide], TemplatePlan(path=Path("t.pptx"), layouts=layouts), template)
+
+
+def test_an_attribution_is_never_larger_than_the_quote_it_follows():
+    """A quote in a template's one-line title band is set at the size at which its lines fit
+    the band's height (one line of 18 pt here: two lines of anything over 12.6 pt do not), and
+    its attribution, which the body placeholder would set at 24 pt, at no more than that."""
+    assert sizes(quote_deck(QUOTE, 26.5)) == {"Title": 18.0, "Attribution": 18.0}
+    room = BAND.box[2] - 14.4  # less the left and right insets
+    assert width(QUOTE, 18.0) <= room < width(QUOTE, 18.5)
+    assert 18.0 * 1.2 <= BAND.box[3] - 7.2 < 2 * 12.7 * 1.2
+    longer = f"{QUOTE} {QUOTE}"  # two lines at 12.5 pt: the band holds no more
+    assert sizes(quote_deck(longer, 26.5)) == {"Title": 12.5, "Attribution": 12.5}
+
+
+def test_a_quote_that_fits_its_placeholder_keeps_its_size_and_leads_a_smaller_attribution():
+    roomy = PlaceholderInfo(0, "title", "PlaceHolder 1", (28.3, 14.2, 737.0, 200.0), size=33.0)
+    assert sizes(quote_deck(QUOTE, 26.5, roomy)) == {"Title": 26.5, "Attribution": None}
+    assert sizes(quote_deck("”Kort.”", 20.0, roomy)) == {"Title": 20.0, "Attribution": 20.0}
+
+
+def test_a_text_that_follows_nothing_placed_keeps_its_size():
+    follower = Fill(text="– Förtroendevald", follows="Title")
+    alone = SlideSpec(id="citat", layout="quote", placeholders={"Attribution": follower})
+    template = TemplateInfo(size=(793.75, 446.5), masters=[MasterInfo(1, "M", {"L": [BODY]})])
+    plan = TemplatePlan(path=Path("t.pptx"), layouts={"quote": ("L", {"Attribution": 1})})
+    assert sizes(follow_leads([alone], plan, template)) == {"Attribution": None}

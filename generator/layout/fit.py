@@ -19,7 +19,6 @@ from generator.layout.spec import (
     BoxShape,
     ChartShape,
     ConnectorShape,
-    Fill,
     MasterSpec,
     PictureShape,
     PlaceholderDef,
@@ -104,7 +103,7 @@ def _top(shape: Shape) -> float:
 
 def _spec(spec: SlideSpec, fit: Fit, master: MasterSpec, whole: Fit) -> SlideSpec:
     placeholders = {
-        name: Fill(text=fill.text, size=whole.size(fill.size))
+        name: fill.model_copy(update={"size": whole.size(fill.size)})
         for name, fill in spec.placeholders.items()
     }
     shapes = [_shape(shape, fit, master, whole) for shape in spec.shapes]

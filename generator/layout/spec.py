@@ -232,6 +232,10 @@ class Fill(Model):
     """How far each paragraph's first line starts left of the others, in points, at most the
     placeholder's own `hang`: the width of an opening quotation mark, which then hangs in the
     margin while the letters line up. Ignored in a user's template's placeholders."""
+    follows: str | None = None
+    """The placeholder whose text this one follows, as an attribution follows its quote: in a
+    user's template, whose placeholders' sizes are its designer's, this text is never set larger
+    than that one as it fits its placeholder."""
 
 
 class BoxShape(Model):

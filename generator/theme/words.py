@@ -21,6 +21,11 @@ from generator.layout.spec import Fill, PlaceholderInfo, SlideSpec, TemplateInfo
 FLOOR = 14.0
 #: Left and right insets of a text frame that sets none (0.1 inch each).
 _INSETS = 14.4
+#: Top and bottom insets of a text frame that sets none (0.05 inch each).
+_INSETS_Y = 7.2
+#: The height of a line as a multiple of the type size: LibreOffice's and PowerPoint's single
+#: spacing for the faces templates use is 1.15-1.2.
+_LINE = 1.2
 
 
 def fitting_size(words: list[str], room: float, size: float, floor: float) -> float | None:
@@ -53,11 +58,86 @@ def fit_long_words(
             theirs = offered.get(idx) if idx is not None else None
             size = _fitted(fill, theirs, floor)
             if size is not None:
-                fills[name] = Fill(text=fill.text, size=size)
+                fills[name] = fill.model_copy(update={"size": size})
         result.append(
             spec if fills == spec.placeholders else spec.model_copy(update={"placeholders": fills})
         )
     return result
+
+
+def follow_leads(specs: list[SlideSpec], plan: TemplatePlan, info: TemplateInfo) -> list[SlideSpec]:
+    """Return `specs` with each text that follows another (`Fill.follows`: an attribution its
+    quote) set no larger than that one. A template's designer sized its title and body
+    placeholders for a title and a paragraph; a quote in the title placeholder shrinks to fit
+    it (estimated here, and set, so that PowerPoint shows the size LibreOffice would shrink it
+    to), and the attribution in the body placeholder would otherwise stand larger than the
+    quote it follows."""
+    floor = FLOOR * info.size[0] / 960
+    result = []
+    for spec in specs:
+        mapped = plan.layouts.get(spec.layout)
+        followers = {n: f.follows for n, f in spec.placeholders.items() if f.follows}
+        if mapped is None or not followers:
+            result.append(spec)
+            continue
+        layout, targets = mapped
+        drawn_on = info.masters[plan.masters.get(spec.layout, 0)]
+        offered = {p.idx: p for p in drawn_on.layouts.get(layout, [])}
+
+        boxes = {
+            name: offered.get(idx)
+            for name in spec.placeholders
+            if (idx := targets.get(name)) is not None
+        }
+        fills = dict(spec.placeholders)
+        for name, lead in followers.items():
+            lead_box = boxes.get(lead)
+            if lead not in fills or lead_box is None:
+                continue
+            lead_fill = fills[lead]
+            lead_size = lead_fill.size or lead_box.size or 18.0
+            fitting = _block_size(lead_fill, lead_box, lead_size, floor)
+            if fitting is not None:
+                lead_size = fitting
+                fills[lead] = lead_fill.model_copy(update={"size": fitting})
+            follower, follower_box = fills[name], boxes.get(name)
+            size = follower.size or (follower_box.size if follower_box else None) or 18.0
+            if size > lead_size:
+                fills[name] = follower.model_copy(update={"size": lead_size})
+        result.append(spec.model_copy(update={"placeholders": fills}))
+    return result
+
+
+def _block_size(fill: Fill, theirs: PlaceholderInfo, size: float, floor: float) -> float | None:
+    """The size, at most `size` and at least `floor` (or `size` where that is smaller), in half
+    points, at which `fill`'s text fits the height of its placeholder, its lines broken at the
+    spaces that fit them; None where it fits at `size`."""
+    if theirs.box is None or theirs.vertical:
+        return None
+    room, height = theirs.box[2] - _INSETS, theirs.box[3] - _INSETS_Y
+    paragraphs = [pieces(paragraph.text) for paragraph in fill.text]
+
+    def fits(at: float) -> bool:
+        space, lines = width(" ", at), 0
+        for words in paragraphs:
+            lines += 1
+            used = 0.0
+            for word in words:
+                wide = width(word, at)
+                if used and used + space + wide > room:
+                    lines += 1
+                    used = wide
+                else:
+                    used += (space if used else 0.0) + wide
+        return lines * at * _LINE <= height
+
+    if fits(size):
+        return None
+    at = int(size * 2) / 2
+    lowest = min(floor, size)
+    while at - 0.5 >= lowest and not fits(at):
+        at -= 0.5
+    return at
 
 
 def _fitted(fill: Fill, theirs: PlaceholderInfo | None, floor: float) -> float | None:
