@@ -19,11 +19,11 @@ def test_notes_slides_made_from_the_first_are_python_pptxs_own_to_the_byte():
     """`pptx_private.notes_slide` copies a presentation's first notes slide for the rest,
     instead of cloning the notes master's placeholders each time: the package must come out as
     python-pptx's own `Slide.notes_slide` writes it."""
-    from generator.render.pptx_private import NotesBlanks, notes_slide
+    from generator.render.pptx_private import notes_slide
 
     def deck(ours: bool) -> bytes:
         prs = Presentation()
-        blanks = NotesBlanks()
+        blanks: dict[int, object] = {}
         for number in range(6):
             slide = prs.slides.add_slide(prs.slide_layouts[number % 2])
             if number == 2:

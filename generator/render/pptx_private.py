@@ -59,14 +59,6 @@ def add_drawn_slide(prs: Presentation, layout: SlideLayout, element: Any) -> Sli
     return cast(Slide, part.slide)
 
 
-class NotesBlanks:
-    """What `notes_slide` keeps while one deck is drawn: each notes master's first notes
-    slide, as python-pptx made it."""
-
-    def __init__(self) -> None:
-        self.blanks: dict[int, Any] = {}
-
-
 def _next_notes_name(package: Any) -> PackURI:
     """The part name python-pptx's `Package.next_partname` gives a new notes slide (the highest
     free number up to one more than those taken), from the notes slides of the presentation's
@@ -86,23 +78,23 @@ def _next_notes_name(package: Any) -> PackURI:
     raise AssertionError("no free notes slide name")  # unreachable: len + 1 names tried
 
 
-def notes_slide(slide: Slide, kept: NotesBlanks) -> NotesSlide:
+def notes_slide(slide: Slide, blanks: dict[int, Any]) -> NotesSlide:
     """Return `slide`'s notes slide, made as python-pptx's `Slide.notes_slide` makes one: a
     part named after the next free number, related to the notes master and to the slide, with
     the notes master's placeholders cloned into it. python-pptx clones them for every slide
     (about 2 ms each, a tenth of drawing a deck); here the first notes slide of a notes master
-    is python-pptx's own, kept as it was made, and each later one is a copy of it: the same
-    XML, which python-pptx's `NotesSlidePart.new` would write, relationships in the same
-    order."""
+    is python-pptx's own, kept in `blanks` as it was made, and each later one is a copy of
+    it: the same XML, which python-pptx's `NotesSlidePart.new` would write, relationships in
+    the same order."""
     part = slide.part
     if any(rel.reltype == RT.NOTES_SLIDE for rel in part.rels.values()):
         return slide.notes_slide
     package = part.package
     master = package.presentation_part.notes_master_part  # made from the default if absent
-    blank = kept.blanks.get(id(master))
+    blank = blanks.get(id(master))
     if blank is None:
         notes = slide.notes_slide
-        kept.blanks[id(master)] = copy.deepcopy(part_element(notes.part))
+        blanks[id(master)] = copy.deepcopy(part_element(notes.part))
         return notes
     partname = _next_notes_name(package)
     made = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, package, copy.deepcopy(blank))

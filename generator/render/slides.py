@@ -28,12 +28,7 @@ from generator.layout.spec import (
     SlideSpec,
     TemplatePlan,
 )
-from generator.render.pptx_private import (
-    NotesBlanks,
-    add_drawn_slide,
-    next_shape_id,
-    notes_slide,
-)
+from generator.render.pptx_private import add_drawn_slide, next_shape_id, notes_slide
 from generator.render.xml import (
     body_properties,
     decorative,
@@ -66,17 +61,17 @@ def draw_slides(
     """Add one slide per spec to `prs`: on the layout named after the spec's, or on the
     template's layout that `template` maps it to. Pictures are read only inside `roots`.
 
-    `drawn` holds slides drawn before on a package made from the same master, brand, logos and
-    language (built-in masters only): a spec equal to one drawn there is added as that XML, not
-    drawn again, and each slide drawn that relates to nothing but its layout (no picture,
-    chart or link) is put there. A slide's XML is a function of those and its spec alone, so
-    `deckgen serve`'s rebuild after one edit draws only what the edit changed."""
+    `drawn` (given for built-in masters only) holds slides drawn before on a package made from
+    the same master, brand, logos and language: a spec equal to one drawn there is added as
+    that XML, not drawn again, and each slide drawn that relates to nothing but its layout (no
+    picture, chart or link) is put there. A slide's XML is a function of those and its spec
+    alone, so `deckgen serve`'s rebuild after one edit draws only what the edit changed."""
     layouts = {
         (number, layout.name): layout
         for number, slide_master in reversed(list(enumerate(prs.slide_masters)))
         for layout in reversed(list(slide_master.slide_layouts))
     }  # reversed: where a master holds two layouts of one name, the first is drawn on
-    blanks = NotesBlanks()  # each notes master's first notes slide, as made (`notes_slide`)
+    blanks: dict[int, Any] = {}  # each notes master's first notes slide, as made (`notes_slide`)
     for spec in specs:
         colors: dict[str, str] = {}
         if template is None:
@@ -85,7 +80,7 @@ def draw_slides(
             name, mapped = template.layouts[spec.layout]
             layout = layouts[(template.masters.get(spec.layout, 0), name)]
             colors = template.colors.get(spec.layout, {})
-        kept = drawn.get(spec.id) if drawn is not None and template is None else None
+        kept = drawn.get(spec.id) if drawn is not None else None
         if kept is not None and kept[0] == spec:
             slide = add_drawn_slide(prs, layout, copy.deepcopy(kept[1]))
         else:
@@ -95,7 +90,7 @@ def draw_slides(
                 targets = {idx: ours for ours, idx in mapped.items() if idx is not None}
             slide = prs.slides.add_slide(layout)
             _draw(slide, spec, master, language, targets, roots, template is not None, colors)
-            if drawn is not None and template is None and len(slide.part.rels) == 1:
+            if drawn is not None and len(slide.part.rels) == 1:
                 drawn[spec.id] = (spec, copy.deepcopy(slide.element))
         if spec.notes:
             _notes(notes_slide(slide, blanks), spec.notes, language)
