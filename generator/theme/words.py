@@ -45,24 +45,37 @@ def fit_long_words(
     floor = FLOOR * info.size[0] / 960
     result = []
     for spec in specs:
-        mapped = plan.layouts.get(spec.layout)
-        if mapped is None:
+        boxes = _placeholders(spec, plan, info)
+        if boxes is None:
             result.append(spec)
             continue
-        layout, targets = mapped
-        drawn_on = info.masters[plan.masters.get(spec.layout, 0)]
-        offered = {p.idx: p for p in drawn_on.layouts.get(layout, [])}
         fills = dict(spec.placeholders)
         for name, fill in spec.placeholders.items():
-            idx = targets.get(name)
-            theirs = offered.get(idx) if idx is not None else None
-            size = _fitted(fill, theirs, floor)
+            size = _fitted(fill, boxes.get(name), floor)
             if size is not None:
                 fills[name] = fill.model_copy(update={"size": size})
         result.append(
             spec if fills == spec.placeholders else spec.model_copy(update={"placeholders": fills})
         )
     return result
+
+
+def _placeholders(
+    spec: SlideSpec, plan: TemplatePlan, info: TemplateInfo
+) -> dict[str, PlaceholderInfo] | None:
+    """The template placeholder each of `spec`'s texts goes into, by the text's name; None for
+    a spec the plan does not map to a template layout."""
+    mapped = plan.layouts.get(spec.layout)
+    if mapped is None:
+        return None
+    layout, targets = mapped
+    drawn_on = info.masters[plan.masters.get(spec.layout, 0)]
+    offered = {p.idx: p for p in drawn_on.layouts.get(layout, [])}
+    return {
+        name: offered[idx]
+        for name in spec.placeholders
+        if (idx := targets.get(name)) is not None and idx in offered
+    }
 
 
 def follow_leads(specs: list[SlideSpec], plan: TemplatePlan, info: TemplateInfo) -> list[SlideSpec]:
@@ -75,20 +88,11 @@ def follow_leads(specs: list[SlideSpec], plan: TemplatePlan, info: TemplateInfo)
     floor = FLOOR * info.size[0] / 960
     result = []
     for spec in specs:
-        mapped = plan.layouts.get(spec.layout)
         followers = {n: f.follows for n, f in spec.placeholders.items() if f.follows}
-        if mapped is None or not followers:
+        boxes = _placeholders(spec, plan, info) if followers else None
+        if boxes is None:
             result.append(spec)
             continue
-        layout, targets = mapped
-        drawn_on = info.masters[plan.masters.get(spec.layout, 0)]
-        offered = {p.idx: p for p in drawn_on.layouts.get(layout, [])}
-
-        boxes = {
-            name: offered.get(idx)
-            for name in spec.placeholders
-            if (idx := targets.get(name)) is not None
-        }
         fills = dict(spec.placeholders)
         for name, lead in followers.items():
             lead_box = boxes.get(lead)
