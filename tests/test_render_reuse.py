@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from .conftest import ROOT
+from .conftest import ROOT, TEMPLATES
 
 
 def test_notes_slides_made_from_the_first_are_python_pptxs_own_to_the_byte():
@@ -172,3 +172,59 @@ def test_slides_drawn_before_on_a_kept_master_come_out_as_drawn_afresh(
         assert drew == again  # drawn after itself: only these
         assert "kommuner" in again  # the chart
         assert len(again) <= 3 < len(ids)
+
+
+SIGNED = """\
+title: T
+authors: [A]
+organisation: SKR
+date: 2026-11-26
+brand: skr
+slides:
+  - id: s1
+    kind: chart
+    title: {title}
+    chart: column
+    data:
+      name: Serie
+      source: Källa X
+      rows:
+        - {{label: Ett, value: 5}}
+        - {{label: Två, value: {zero}}}
+        - {{label: Tre, value: 3}}
+"""
+
+
+def test_minus_zero_drawn_after_zero_is_minus_zero_as_drawn_afresh(tmp_path: Path):
+    """The kept layouts, slides and workbooks tell -0.0 from 0.0 (which == does not): a deck
+    with -0.0 drawn after one with 0.0 is what a process that drew nothing before draws."""
+    from generator import render
+    from generator.pipeline import Pipeline
+    from generator.render import chart
+    from generator.source.variant import Options, Variant
+
+    content = tmp_path / "content"
+    content.mkdir()
+    decks = {}
+    for name, title, zero in (
+        ("a", "Diagram", "0.0"),
+        ("b", "Diagram", "-0.0"),
+        ("c", "Annat", "-0.0"),
+    ):
+        decks[name] = content / f"deck-{name}.yaml"
+        decks[name].write_text(SIGNED.format(title=title, zero=zero), encoding="utf-8")
+
+    def afresh(name: str) -> list[tuple[str, bytes]]:
+        render._BASES.clear()
+        chart._WORKBOOKS.clear()
+        chart.dated_workbook.cache_clear()
+        drawn = Pipeline(Options(TEMPLATES)).draw(Variant(decks[name]))[1]
+        return list(members(drawn).items())
+
+    expected = {name: afresh(name) for name in decks}
+    assert expected["a"] != expected["b"]  # the sign shows: in the chart, its workbook, alt text
+    pipeline = Pipeline(Options(TEMPLATES))
+    render._BASES.clear()
+    chart._WORKBOOKS.clear()
+    for name in ("a", "b", "c", "a"):
+        assert list(members(pipeline.draw(Variant(decks[name]))[1]).items()) == expected[name]

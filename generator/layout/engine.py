@@ -180,7 +180,9 @@ class LayoutEngine:
         path = self.folder / f"{slide.kind}.yaml.j2"
         data = slide.model_dump()
         template = self._template(slide, path)
-        inputs = (data, position, meta)
+        # compared as written, not with ==: -0.0 == 0.0 and True == 1, which a template writes
+        # differently
+        inputs = repr((data, position, meta))
         laid = self._laid.get((slide.kind, slide.id))
         if laid is not None and laid.template is template and laid.inputs == inputs:
             return self._checked_at(laid.spec, laid.source, laid.written, content_dir, slide, path)
@@ -378,7 +380,8 @@ class _Laid:
     slides the edit changed."""
 
     template: jinja2.Template
-    inputs: tuple[dict[str, Any], dict[str, int], dict[str, Any]]
+    inputs: str
+    """The slide, where it stands and the deck, as `repr` writes them."""
     spec: SlideSpec
     source: Source
     written: Written

@@ -94,10 +94,12 @@ class _KeptWorkbook(CategoryChartData):
 
     @property
     def xlsx_blob(self) -> bytes:
-        key = (
-            tuple((type(c.label).__name__, c.label) for c in self.categories),
-            tuple((series.name, tuple(series.values)) for series in self),
-            self.number_format,
+        key = repr(  # not a tuple of values: -0.0 == 0.0, but the workbook writes -0
+            (
+                [c.label for c in self.categories],
+                [(series.name, list(series.values)) for series in self],
+                self.number_format,
+            )
         )
         if key not in _WORKBOOKS:
             if len(_WORKBOOKS) >= 64:
@@ -106,7 +108,7 @@ class _KeptWorkbook(CategoryChartData):
         return _WORKBOOKS[key]
 
 
-_WORKBOOKS: dict[tuple[object, ...], bytes] = {}
+_WORKBOOKS: dict[str, bytes] = {}
 
 
 def _color(color: ColorFormat, scheme: str) -> None:

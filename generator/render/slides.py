@@ -45,8 +45,9 @@ from generator.render.xml import (
 )
 
 #: Slides drawn before on one package (a kept built-in master, `render._base`), by id: the
-#: spec each was drawn from, and its XML when the slide relates to nothing but its layout.
-Drawn = dict[str, tuple[SlideSpec, Any]]
+#: spec each was drawn from (as JSON, which tells -0.0 from 0.0 where == does not), and its XML
+#: when the slide relates to nothing but its layout.
+Drawn = dict[str, tuple[str, Any]]
 
 
 def draw_slides(
@@ -81,7 +82,8 @@ def draw_slides(
             layout = layouts[(template.masters.get(spec.layout, 0), name)]
             colors = template.colors.get(spec.layout, {})
         kept = drawn.get(spec.id) if drawn is not None else None
-        if kept is not None and kept[0] == spec:
+        written = spec.model_dump_json() if drawn is not None else ""
+        if kept is not None and kept[0] == written:
             slide = add_drawn_slide(prs, layout, copy.deepcopy(kept[1]))
         else:
             if template is None:
@@ -91,7 +93,7 @@ def draw_slides(
             slide = prs.slides.add_slide(layout)
             _draw(slide, spec, master, language, targets, roots, template is not None, colors)
             if drawn is not None and len(slide.part.rels) == 1:
-                drawn[spec.id] = (spec, copy.deepcopy(slide.element))
+                drawn[spec.id] = (written, copy.deepcopy(slide.element))
         if spec.notes:
             _notes(notes_slide(slide, blanks), spec.notes, language)
 
